@@ -1,0 +1,3 @@
+"""mbv: diagnose and operate Cloudflare Workers projects."""
+
+__version__ = "0.1.0"

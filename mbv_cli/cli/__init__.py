@@ -1,0 +1,1 @@
+"""The typer layer: parse options, call core, hand results to render."""

@@ -1,0 +1,36 @@
+"""`mbv bindings`: list the bindings each environment gets; diff them against the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from mbv_cli.cli.options import AllEnvsOpt, ConfigOpt, EnvOpt, PathArg, format_option
+
+app = typer.Typer(help="Wrangler bindings per environment: list them, diff them against the code.",
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+
+
+@app.callback()
+def bindings_group() -> None:
+    """Wrangler bindings per environment: list them, diff them against the code."""
+
+
+@app.command("list")
+def list_command(
+    path: Optional[Path] = PathArg,
+    config: Optional[Path] = ConfigOpt,
+    env: Optional[str] = EnvOpt,
+    all_envs: bool = AllEnvsOpt,
+    fmt: str = format_option(["text", "json"]),
+) -> None:
+    """Print the bindings, vars and secrets each Worker gets, resolved as wrangler resolves them."""
+    from mbv_cli.core.binding_list import list_bindings
+    from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
+    from mbv_cli.render import emit
+
+    workspace = load_workspace(path, config)
+    result = list_bindings(resolve_workers(workspace, env, all_envs))
+    emit(result, fmt)

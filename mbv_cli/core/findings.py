@@ -1,0 +1,98 @@
+"""Findings: the one data shape every diagnosis (bindings, db, migrate, doctor) returns.
+
+Renderers turn a `FindingsReport` into text, JSON (`mbv.findings/1`), SARIF, GitHub annotations
+and JUnit; the CLI turns its worst severity into the exit code with `--fail-on`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls(text.lower())
+        except ValueError:
+            from mbv_cli.core.errors import UsageError
+
+            raise UsageError(
+                f"unknown severity {text!r}", hint="use one of: error, warning, info"
+            ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem (or observation) found by a check, with where it is and what to do."""
+
+    code: str
+    severity: Severity
+    message: str
+    hint: str | None = None
+    worker: str | None = None
+    env: str | None = None
+    binding: str | None = None
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    snippet: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+    def sort_key(self) -> tuple[str, str, str, int, int, str]:
+        return (
+            self.worker or "",
+            self.env or "",
+            self.file or "",
+            self.line or 0,
+            self.column or 0,
+            self.code,
+        )
+
+
+@dataclass(slots=True)
+class FindingsReport:
+    """The result of a findings command: the findings plus notes about what could not be checked."""
+
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    title: str = "mbv"
+
+    def extend(self, items: Iterable[Finding]) -> None:
+        self.findings.extend(items)
+
+    def sorted(self) -> list[Finding]:
+        return sorted(self.findings, key=Finding.sort_key)
+
+    def summary(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for finding in self.findings:
+            counts[finding.severity.value] += 1
+        return counts
+
+    def fails(self, fail_on: Severity) -> bool:
+        """True when any finding is at or above `fail_on`: the command then exits 1."""
+        return any(f.severity.rank >= fail_on.rank for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": "mbv.findings/1",
+            "findings": [f.to_dict() for f in self.sorted()],
+            "summary": self.summary(),
+            "notes": list(self.notes),
+        }

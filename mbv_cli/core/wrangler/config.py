@@ -1,0 +1,228 @@
+"""Reading one wrangler config file the way wrangler 4.86 does.
+
+Format by extension (workers-utils `config/index.ts` 40-53, `parse.ts`): `.toml` is TOML, `.json`
+and `.jsonc` are both JSON with comments and trailing commas. Unknown keys are warnings, not
+errors (validation.ts 526 and 2096). Every problem that stops reading is a `ConfigError` carrying
+file:line:col.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mbv_cli.core.errors import ConfigError
+from mbv_cli.core.wrangler import jsonc
+from mbv_cli.core.wrangler.schema import ENVIRONMENT_KEYS, TOP_LEVEL_KEYS
+
+CONFIG_SUFFIXES = {".toml": "toml", ".json": "json", ".jsonc": "jsonc"}
+MAX_CONFIG_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigWarning:
+    message: str
+    file: str
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class WranglerConfig:
+    """A parsed config file: its raw dictionary, its text (for locating things) and warnings."""
+
+    path: Path
+    format: str
+    raw: dict[str, Any]
+    text: str
+    warnings: list[ConfigWarning] = field(default_factory=list)
+
+    @property
+    def directory(self) -> Path:
+        return self.path.parent
+
+    @property
+    def env_names(self) -> list[str]:
+        envs = self.raw.get("env")
+        return list(envs) if isinstance(envs, dict) else []
+
+    def env_section(self, env: str) -> dict[str, Any]:
+        envs = self.raw.get("env")
+        section = envs.get(env) if isinstance(envs, dict) else None
+        return section if isinstance(section, dict) else {}
+
+    def locate(self, needle: str, env: str | None = None) -> tuple[int, int] | None:
+        """Line and column of the first quoted `needle` in the config (inside `env`'s section when given)."""
+        start = 0
+        if env is not None:
+            start = self._env_offset(env)
+            if start < 0:
+                return None
+        pattern = re.compile(r"[\"']" + re.escape(needle) + r"[\"']")
+        match = pattern.search(self.text, start)
+        if env is None and match is not None:
+            # a top-level declaration precedes the env sections
+            first_env = self._first_env_offset()
+            if first_env >= 0 and match.start() > first_env:
+                return None
+        if match is None:
+            return None
+        offset = match.start()
+        line = self.text.count("\n", 0, offset) + 1
+        column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        return line, column
+
+    def _env_offset(self, env: str) -> int:
+        if self.format == "toml":
+            found = re.search(
+                r"^\s*\[\[?\s*env\.[\"']?" + re.escape(env) + r"[\"']?\s*[.\]]", self.text, re.M
+            )
+        else:
+            found = re.search(r"\"" + re.escape(env) + r"\"\s*:\s*\{", self.text[max(0, self._first_env_offset()):])
+            if found is not None:
+                return max(0, self._first_env_offset()) + found.start()
+        return found.start() if found is not None else -1
+
+    def _first_env_offset(self) -> int:
+        if self.format == "toml":
+            found = re.search(r"^\s*\[\[?\s*env\.", self.text, re.M)
+        else:
+            found = re.search(r"\"env\"\s*:\s*\{", self.text)
+        return found.start() if found is not None else -1
+
+
+def _read_text(path: Path) -> str:
+    if path.is_dir():
+        raise ConfigError(
+            "the config path is a directory, not a file",
+            file=path,
+            hint="pass the wrangler.toml/json/jsonc inside it, or the directory as PATH without --config",
+        )
+    try:
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"config file is {size} bytes; that is not a wrangler config", file=path)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError("config file not found", file=path, hint="check the path given to --config") from None
+    except PermissionError:
+        raise ConfigError("config file is not readable (permission denied)", file=path,
+                          hint="check the file's permissions") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file: {exc.strerror or exc}", file=path) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(
+            f"config file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            file=path, line=line, column=column, hint="save the file as UTF-8",
+        ) from None
+    if "\x00" in text:
+        raise ConfigError("config file contains NUL bytes; it is not a text file", file=path)
+    return text
+
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _parse_toml(text: str, path: Path) -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc).splitlines()[0]
+        match = _TOML_POS.search(message)
+        line = column = None
+        if match:
+            line, column = int(match.group(1)), int(match.group(2))
+            message = _TOML_POS.sub("", message).strip()
+        elif "end of document" in message:
+            line = text.count("\n") + 1
+        raise ConfigError(f"invalid TOML: {message}", file=path, line=line, column=column,
+                          hint="fix the syntax; wrangler cannot read this file either") from None
+    except RecursionError:
+        raise ConfigError("invalid TOML: document nested too deeply", file=path) from None
+
+
+def _jsonable(value: Any, path: Path, trail: str) -> Any:
+    """TOML dates are not JSON values; wrangler rejects them in vars and mbv keeps them as ISO text."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v, path, f"{trail}.{k}" if trail else k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v, path, trail) for v in value]
+    if isinstance(value, _dt.date | _dt.time):
+        if ".vars." in f".{trail}" or trail.startswith("vars."):
+            raise ConfigError(f"{trail} is a TOML date; wrangler does not accept dates in vars",
+                              file=path, hint="quote the value to make it a string")
+        return value.isoformat()
+    return value
+
+
+def parse_config_text(text: str, path: Path) -> dict[str, Any]:
+    """Parse config text by the file's extension; raise `ConfigError` with a position on failure."""
+    fmt = CONFIG_SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise ConfigError(
+            f"unsupported config extension {path.suffix or '(none)'!r}",
+            file=path, hint="wrangler reads wrangler.toml, wrangler.json or wrangler.jsonc",
+        )
+    if not text.strip():
+        raise ConfigError("config file is empty", file=path,
+                          hint="add at least name, main and compatibility_date")
+    if fmt == "toml":
+        data = _parse_toml(text, path)
+    else:
+        try:
+            data = jsonc.loads(text)
+        except jsonc.JsoncSyntaxError as exc:
+            raise ConfigError(f"invalid JSON: {exc.reason}", file=path, line=exc.line, column=exc.column,
+                              hint="fix the syntax; wrangler cannot read this file either") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"the config must be an object, not {type(data).__name__}", file=path, line=1, column=1)
+    result = _jsonable(data, path, "")
+    assert isinstance(result, dict)
+    return result
+
+
+def _check_shapes(raw: dict[str, Any], path: Path) -> None:
+    envs = raw.get("env")
+    if envs is not None and not isinstance(envs, dict):
+        raise ConfigError("`env` must be a table/object of environments", file=path)
+    if isinstance(envs, dict):
+        for name, section in envs.items():
+            if not isinstance(section, dict):
+                raise ConfigError(f"env.{name} must be a table/object", file=path)
+
+
+def _unknown_key_warnings(cfg: WranglerConfig) -> list[ConfigWarning]:
+    warnings = []
+    for key in cfg.raw:
+        if key not in TOP_LEVEL_KEYS:
+            where = cfg.locate(key)
+            warnings.append(ConfigWarning(f'Unexpected fields found in top-level field: "{key}"',
+                                          str(cfg.path), where[0] if where else None))
+    for env in cfg.env_names:
+        for key in cfg.env_section(env):
+            if key not in ENVIRONMENT_KEYS:
+                warnings.append(ConfigWarning(f'Unexpected fields found in env.{env} field: "{key}"',
+                                              str(cfg.path)))
+    return warnings
+
+
+def load_config(path: str | Path) -> WranglerConfig:
+    """Read and parse one wrangler config file."""
+    file = Path(path)
+    text = _read_text(file)
+    raw = parse_config_text(text, file)
+    _check_shapes(raw, file)
+    cfg = WranglerConfig(path=file, format=CONFIG_SUFFIXES[file.suffix.lower()], raw=raw, text=text)
+    cfg.warnings.extend(_unknown_key_warnings(cfg))
+    return cfg

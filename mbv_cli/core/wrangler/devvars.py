@@ -1,0 +1,98 @@
+"""Secret sources for local development, with wrangler 4.86's precedence.
+
+wrangler `dev/dev-vars.ts` 56-130 and `config/dot-env.ts` 17-85: in the config's directory,
+`.dev.vars.<env>` if an env is selected and the file exists, otherwise `.dev.vars` (never merged);
+only when no `.dev.vars*` file exists, `.env`, `.env.local`, `.env.<env>`, `.env.<env>.local` merged
+in that order (unless CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV=false). Values are read only by callers
+that need them (jwt); listing and typing use the names.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+_LINE = re.compile(r"^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*)?$")
+
+
+def parse_dotenv(text: str) -> dict[str, str]:
+    """Parse dotenv text as the `dotenv` package does: KEY=VALUE, quotes, `#` comments."""
+    values: dict[str, str] = {}
+    lines = text.replace("\r\n", "\n").split("\n")
+    i = 0
+    while i < len(lines):
+        match = _LINE.match(lines[i])
+        i += 1
+        if not match:
+            continue
+        key, value = match.group(1), (match.group(2) or "").strip()
+        if value[:1] in ("'", '"', "`"):
+            quote = value[0]
+            body = value[1:]
+            while quote not in body and i < len(lines):  # multi-line quoted value
+                body += "\n" + lines[i]
+                i += 1
+            end = body.find(quote)
+            value = body[:end] if end != -1 else body
+            if quote == '"':
+                value = value.replace("\\n", "\n").replace("\\r", "\r")
+        else:
+            value = value.split(" #", 1)[0].strip()
+            if value.startswith("#"):
+                value = ""
+        values[key] = value
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class SecretSource:
+    """Where dev secrets come from for one Worker and env: the files read and the merged values."""
+
+    files: tuple[Path, ...]
+    values: Mapping[str, str]
+
+    @property
+    def label(self) -> str:
+        return ", ".join(p.name for p in self.files)
+
+    def origin(self, key: str) -> str:
+        """The file a key's final value came from (the last file that sets it)."""
+        for file in reversed(self.files):
+            try:
+                if key in parse_dotenv(file.read_text(encoding="utf-8", errors="replace")):
+                    return file.name
+            except OSError:
+                continue
+        return self.label
+
+
+def _read(path: Path) -> dict[str, str]:
+    try:
+        return parse_dotenv(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return {}
+
+
+def dev_secret_source(config_dir: Path, env: str | None, environ: Mapping[str, str] | None = None) -> SecretSource:
+    """The dev secrets wrangler would load for this config directory and env."""
+    environ = os.environ if environ is None else environ
+    if env:
+        specific = config_dir / f".dev.vars.{env}"
+        if specific.is_file():
+            return SecretSource((specific,), _read(specific))
+    plain = config_dir / ".dev.vars"
+    if plain.is_file():
+        return SecretSource((plain,), _read(plain))
+    if environ.get("CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV", "").lower() == "false":
+        return SecretSource((), {})
+    names = [".env", ".env.local"]
+    if env:
+        names += [f".env.{env}", f".env.{env}.local"]
+    files = tuple(config_dir / n for n in names if (config_dir / n).is_file())
+    merged: dict[str, str] = {}
+    for file in files:
+        merged.update(_read(file))
+    return SecretSource(files, merged)

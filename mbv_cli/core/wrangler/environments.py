@@ -1,0 +1,263 @@
+"""Resolving a config for one environment: which bindings a Worker really gets.
+
+Mirrors wrangler 4.86 `normalizeAndValidateEnvironment` (workers-utils validation.ts 1392-2106):
+inheritable keys fall back to the top level, non-inheritable keys (most bindings, vars, secrets)
+do not; `name` becomes `<name>-<env>` when the env sets none. Binding types follow what
+`wrangler types` emits (type-generation/index.ts 593-715, 1485-2081); see wrangler.md sections 1-3.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mbv_cli.core.errors import UsageError
+from mbv_cli.core.wrangler.config import ConfigWarning, WranglerConfig
+from mbv_cli.core.wrangler.devvars import SecretSource, dev_secret_source
+from mbv_cli.core.wrangler.schema import BINDING_KINDS, INHERITABLE_KEYS, NON_INHERITABLE_KEYS, BindingKind
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """One member of the Worker's `env`: a resource binding, a var or a secret."""
+
+    name: str
+    kind: str
+    type: str
+    declared_in: str
+    entry: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "type": self.type, "declared_in": self.declared_in}
+
+
+@dataclass(slots=True)
+class ResolvedWorker:
+    """A Worker as one environment sees it: its settings after inheritance and its bindings."""
+
+    config: WranglerConfig
+    env: str | None
+    name: str
+    settings: dict[str, Any]
+    bindings: list[Binding]
+    secrets: SecretSource
+    warnings: list[ConfigWarning] = field(default_factory=list)
+
+    @property
+    def directory(self) -> Path:
+        return self.config.directory
+
+    @property
+    def binding_names(self) -> set[str]:
+        return {b.name for b in self.bindings}
+
+    def get(self, name: str) -> Binding | None:
+        return next((b for b in self.bindings if b.name == name), None)
+
+    @property
+    def compatibility_flags(self) -> list[str]:
+        flags = self.settings.get("compatibility_flags") or []
+        return [str(f) for f in flags] if isinstance(flags, list) else []
+
+
+def selected_env(env: str | None, environ: Mapping[str, str] | None = None) -> str | None:
+    """`--env` wins, else CLOUDFLARE_ENV (validation.ts 380); empty means the top level."""
+    environ = os.environ if environ is None else environ
+    value = env if env is not None else environ.get("CLOUDFLARE_ENV")
+    return value or None
+
+
+def js_json_literal(value: Any) -> str:
+    """`JSON.stringify(value)`: the literal type `wrangler types --strict-vars` emits for a var."""
+    def normalise(v: Any) -> Any:
+        if isinstance(v, float) and v.is_integer() and abs(v) < 1e21:
+            return int(v)
+        if isinstance(v, dict):
+            return {k: normalise(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [normalise(x) for x in v]
+        return v
+
+    if not isinstance(value, str | int | float | bool | dict | list):
+        return "unknown"
+    return json.dumps(normalise(value), separators=(",", ":"), ensure_ascii=False)
+
+
+def _exports_class(worker_dir: Path, main: Any, class_name: str) -> bool:
+    """Whether the Worker's main module exports `class_name` (decides the DO/Workflow generic)."""
+    if not isinstance(main, str):
+        return False
+    try:
+        text = (worker_dir / main).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    name = re.escape(class_name)
+    return bool(
+        re.search(rf"export\s+(?:default\s+)?(?:abstract\s+)?class\s+{name}\b", text)
+        or re.search(rf"export\s*\{{[^}}]*\b{name}\b[^}}]*\}}", text)
+    )
+
+
+def _binding_type(kind: BindingKind, entry: Mapping[str, Any], worker_dir: Path, main: Any) -> str:
+    if kind.kind == "durable_object_namespace":
+        cls = str(entry.get("class_name", ""))
+        if entry.get("script_name"):
+            return f"DurableObjectNamespace /* {cls} from {entry['script_name']} */"
+        if _exports_class(worker_dir, main, cls):
+            return f'DurableObjectNamespace<import("./{_module(main)}").{cls}>'
+        return f"DurableObjectNamespace /* {cls} */"
+    if kind.kind == "workflow":
+        cls = str(entry.get("class_name", ""))
+        if entry.get("script_name"):
+            return f"Workflow /* {cls} from {entry['script_name']} */"
+        if _exports_class(worker_dir, main, cls):
+            return f"Workflow<Parameters<import(\"./{_module(main)}\").{cls}['run']>[0]['payload']>"
+        return f"Workflow /* {cls} */"
+    if kind.kind == "service":
+        if entry.get("entrypoint"):
+            return f"Service /* entrypoint {entry['entrypoint']} from {entry.get('service')} */"
+        return f"Fetcher /* {entry.get('service')} */"
+    if kind.kind == "unsafe":
+        return "RateLimit" if entry.get("type") == "ratelimit" else "any"
+    return kind.ts_type
+
+
+def _module(main: Any) -> str:
+    text = str(main)
+    return re.sub(r"\.(ts|tsx|mts|cts|js|mjs|cjs|jsx)$", "", text.removeprefix("./"))
+
+
+def _entries(kind: BindingKind, section: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """(binding name, entry) pairs of one kind in one config section."""
+    value = section.get(kind.key)
+    if value is None:
+        return []
+    if kind.shape == "map":
+        return [(str(k), {"value": v}) for k, v in value.items()] if isinstance(value, dict) else []
+    if kind.shape == "object":
+        if isinstance(value, dict) and isinstance(value.get(kind.name_field), str):
+            return [(value[kind.name_field], value)]
+        return []
+    items = value.get(kind.sub) if kind.shape == "nested" and isinstance(value, dict) else value
+    if kind.shape == "nested" and not isinstance(value, dict):
+        return []
+    if not isinstance(items, list):
+        return []
+    return [
+        (item[kind.name_field], item)
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get(kind.name_field), str)
+    ]
+
+
+def _resolve_settings(cfg: WranglerConfig, env: str | None) -> dict[str, Any]:
+    top = cfg.raw
+    if env is None:
+        return dict(top)
+    section = cfg.env_section(env)
+    settings: dict[str, Any] = {}
+    for key, value in top.items():
+        if key in INHERITABLE_KEYS:
+            settings[key] = value
+        elif key not in NON_INHERITABLE_KEYS and key != "env":
+            settings[key] = value  # top-level-only keys apply to every env
+    settings.update(section)
+    if "name" not in section and isinstance(top.get("name"), str) and top.get("legacy_env", True) is not False:
+        settings["name"] = f"{top['name']}-{env}"
+    return settings
+
+
+def _inheritance_warnings(cfg: WranglerConfig, env: str) -> list[ConfigWarning]:
+    section = cfg.env_section(env)
+    warnings = []
+    for key in cfg.raw:
+        if key in NON_INHERITABLE_KEYS and key not in section:
+            where = cfg.locate(key)
+            warnings.append(ConfigWarning(
+                f'"{key}" exists at the top level, but not on "env.{env}"; it is not inherited by '
+                f"environments, so env.{env} does not get it",
+                str(cfg.path), where[0] if where else None,
+            ))
+    return warnings
+
+
+def resolve_environment(
+    cfg: WranglerConfig, env: str | None, environ: Mapping[str, str] | None = None
+) -> ResolvedWorker:
+    """The Worker of `cfg` as environment `env` (None: the top level) gets it."""
+    envs = cfg.env_names
+    warnings = list(cfg.warnings)
+    effective_env = env
+    if env is not None and env not in envs:
+        if envs:
+            raise UsageError(
+                f"no environment {env!r} in {cfg.path}",
+                hint=f"environments defined there: {', '.join(envs)}",
+            )
+        warnings.append(ConfigWarning(
+            f"no environment {env!r} in the config, using the top-level configuration", str(cfg.path)
+        ))
+        effective_env = None
+    settings = _resolve_settings(cfg, effective_env)
+    if effective_env is not None:
+        warnings.extend(_inheritance_warnings(cfg, effective_env))
+    main = settings.get("main")
+    section = cfg.raw if effective_env is None else cfg.env_section(effective_env)
+    label = "top-level" if effective_env is None else f"env.{effective_env}"
+
+    bindings: list[Binding] = []
+    for kind in BINDING_KINDS:
+        if kind.top_level_only or (kind.inheritable and effective_env is not None and kind.key not in section):
+            source, where = cfg.raw, "top-level"
+        else:
+            source, where = section, label
+        for name, entry in _entries(kind, source):
+            bindings.append(Binding(name, kind.kind, _binding_type(kind, entry, cfg.directory, main), where, entry))
+    logfwdr = settings.get("logfwdr")
+    if isinstance(logfwdr, dict) and logfwdr.get("bindings"):
+        where = label if effective_env is not None and "logfwdr" in section else "top-level"
+        bindings.append(Binding("LOGFWDR_SCHEMA", "logfwdr", "any", where, logfwdr))
+
+    secrets_source = dev_secret_source(cfg.directory, effective_env, environ)
+    secret_names: dict[str, str] = {}
+    if _has_config_secrets(cfg):
+        declared = section.get("secrets")
+        required = declared.get("required") if isinstance(declared, dict) else None
+        for name in required if isinstance(required, list) else []:
+            if isinstance(name, str):
+                secret_names[name] = "secrets.required"
+    else:
+        for key in secrets_source.values:
+            secret_names[key] = secrets_source.origin(key)
+
+    vars_ = section.get("vars")
+    if isinstance(vars_, dict):
+        for name, value in vars_.items():
+            if name in secret_names:
+                continue  # a secret overrides a var of the same name (type-generation 573, 986)
+            bindings.append(Binding(name, "var", js_json_literal(value), label, {"value": value}))
+    for name, origin in secret_names.items():
+        bindings.append(Binding(name, "secret", "string", origin, {}))
+
+    worker_name = settings.get("name")
+    return ResolvedWorker(
+        config=cfg,
+        env=effective_env,
+        name=str(worker_name) if worker_name else cfg.directory.name,
+        settings=settings,
+        bindings=bindings,
+        secrets=secrets_source,
+        warnings=warnings,
+    )
+
+
+def _has_config_secrets(cfg: WranglerConfig) -> bool:
+    """`secrets` anywhere in the config turns off .dev.vars as a secret source (index.ts 363-458)."""
+    if "secrets" in cfg.raw:
+        return True
+    return any("secrets" in cfg.env_section(e) for e in cfg.env_names)

@@ -1,0 +1,75 @@
+"""From a PATH/--config/--env on the command line to the Workers and environments to look at."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mbv_cli.core.errors import ConfigError, UsageError
+from mbv_cli.core.wrangler.config import WranglerConfig, load_config
+from mbv_cli.core.wrangler.discovery import config_in, find_config, find_worker_configs
+from mbv_cli.core.wrangler.environments import ResolvedWorker, resolve_environment, selected_env
+
+
+@dataclass(slots=True)
+class Workspace:
+    """The configs found for a command, each parsed once."""
+
+    root: Path
+    configs: list[WranglerConfig] = field(default_factory=list)
+
+
+def load_workspace(path: str | Path | None = None, config: str | Path | None = None) -> Workspace:
+    """Configs for PATH: `--config` verbatim; a config file; a Worker directory; or a monorepo."""
+    if config is not None:
+        if path is not None and Path(path).is_file():
+            raise UsageError("give either a config file as PATH or --config, not both")
+        cfg = load_config(config)
+        return Workspace(cfg.directory, [cfg])
+    start = Path(path) if path is not None else Path.cwd()
+    if not start.exists():
+        raise UsageError(f"{start}: no such file or directory", hint="pass a Worker directory, a monorepo or a wrangler config")
+    if start.is_file():
+        cfg = load_config(start)
+        return Workspace(cfg.directory, [cfg])
+    if config_in(start) is not None:
+        found = find_config(start)
+        assert found is not None
+        return Workspace(start, [load_config(found)])
+    below = find_worker_configs(start)
+    if below:
+        return Workspace(start, [load_config(p) for p in below])
+    found = find_config(start)
+    if found is None:
+        raise ConfigError(
+            f"no wrangler.json, wrangler.jsonc or wrangler.toml in {start}, above it or below it",
+            hint="run mbv inside a Worker project, pass its directory, or use --config",
+        )
+    return Workspace(start, [load_config(found)])
+
+
+def resolve_workers(
+    workspace: Workspace,
+    env: str | None = None,
+    all_envs: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> list[ResolvedWorker]:
+    """Each Worker of the workspace as the chosen env(s) see it: top level, --env, or every env."""
+    if env is not None and all_envs:
+        raise UsageError("--env and --all-envs cannot be used together")
+    chosen = None if all_envs else selected_env(env, environ)
+    resolved: list[ResolvedWorker] = []
+    missing: list[str] = []
+    for cfg in workspace.configs:
+        if all_envs:
+            resolved.append(resolve_environment(cfg, None, environ))
+            resolved.extend(resolve_environment(cfg, e, environ) for e in cfg.env_names)
+        elif chosen is not None and len(workspace.configs) > 1 and chosen not in cfg.env_names:
+            missing.append(str(cfg.path))
+            resolved.append(resolve_environment(cfg, chosen if not cfg.env_names else None, environ))
+        else:
+            resolved.append(resolve_environment(cfg, chosen, environ))
+    if chosen is not None and missing and len(missing) == len(workspace.configs):
+        raise UsageError(f"no Worker below {workspace.root} defines environment {chosen!r}")
+    return resolved

@@ -1,0 +1,1 @@
+"""Machine formats: json (every result), sarif, github, junit (findings)."""

@@ -1,0 +1,170 @@
+"""A local stand-in for Cloudflare's API on 127.0.0.1, backed by real SQLite files.
+
+Speaks the documented JSON of the endpoints mbv uses (wrangler.md section 7):
+- POST /accounts/{acct}/d1/database/{id}/query  {"sql", "params"} -> envelope, one result per statement
+- GET  /accounts/{acct}/storage/kv/namespaces/{ns}/values/{key} -> raw bytes or 404 envelope
+Databases are files `<root>/d1/<id>.sqlite`; KV values are rows in `<root>/kv.sqlite`.
+`refused_pragmas` lists PRAGMA names answered with an API error, as D1 refuses some.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+TOKEN = "test-token-not-a-secret"
+ACCOUNT = "0123456789abcdef0123456789abcdef"
+
+
+@dataclass
+class FakeCloudflare:
+    root: Path
+    token: str = TOKEN
+    account: str = ACCOUNT
+    refused_pragmas: set[str] = field(default_factory=lambda: {"integrity_check", "journal_mode", "wal_checkpoint"})
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    base_url: str = ""
+
+    def d1_file(self, database_id: str) -> Path:
+        (self.root / "d1").mkdir(parents=True, exist_ok=True)
+        return self.root / "d1" / f"{database_id}.sqlite"
+
+    def kv_put(self, namespace: str, key: str, value: bytes) -> None:
+        with sqlite3.connect(self.root / "kv.sqlite") as db:
+            db.execute("CREATE TABLE IF NOT EXISTS kv(ns TEXT, key TEXT, value BLOB, PRIMARY KEY(ns, key))")
+            db.execute("INSERT OR REPLACE INTO kv VALUES (?,?,?)", (namespace, key, value))
+
+    def kv_get(self, namespace: str, key: str) -> bytes | None:
+        path = self.root / "kv.sqlite"
+        if not path.exists():
+            return None
+        with sqlite3.connect(path) as db:
+            row = db.execute("SELECT value FROM kv WHERE ns=? AND key=?", (namespace, key)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def env(self) -> dict[str, str]:
+        return {"CLOUDFLARE_API_TOKEN": self.token, "CLOUDFLARE_ACCOUNT_ID": self.account,
+                "CLOUDFLARE_API_BASE_URL": self.base_url}
+
+
+def _split_statements(sql: str) -> list[str]:
+    statements, current = [], ""
+    for piece in sql.split(";"):
+        current += piece
+        if sqlite3.complete_statement(current + ";"):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+        else:
+            current += ";"
+    if current.strip():
+        statements.append(current.strip())
+    return statements
+
+
+def _handler(fake: FakeCloudflare) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _send(self, status: int, body: Any, raw: bytes | None = None) -> None:
+            data = raw if raw is not None else json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/octet-stream" if raw is not None else "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _error(self, status: int, code: int, message: str) -> None:
+            self._send(status, {"success": False, "errors": [{"code": code, "message": message}],
+                                "messages": [], "result": None})
+
+        def _authorised(self) -> bool:
+            if self.headers.get("Authorization") != f"Bearer {fake.token}":
+                self._error(403, 10000, "Authentication error")
+                return False
+            return True
+
+        def do_GET(self) -> None:
+            self.path = self.path.removeprefix("/client/v4")
+            fake.requests.append({"method": "GET", "path": self.path})
+            if not self._authorised():
+                return
+            m = re.fullmatch(r"/accounts/([^/]+)/storage/kv/namespaces/([^/]+)/values/(.+)", self.path)
+            if not m or m.group(1) != fake.account:
+                self._error(404, 7003, "Could not route to /path")
+                return
+            value = fake.kv_get(unquote(m.group(2)), unquote(m.group(3)))
+            if value is None:
+                self._error(404, 10009, "get: 'key not found'")
+                return
+            self._send(200, None, raw=value)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            payload = self.rfile.read(length)
+            self.path = self.path.removeprefix("/client/v4")
+            fake.requests.append({"method": "POST", "path": self.path, "body": payload.decode(errors="replace")})
+            if not self._authorised():
+                return
+            m = re.fullmatch(r"/accounts/([^/]+)/d1/database/([^/]+)/query", self.path)
+            if not m or m.group(1) != fake.account:
+                self._error(404, 7003, "Could not route to /path")
+                return
+            try:
+                body = json.loads(payload)
+                sql, params = body["sql"], body.get("params") or []
+            except (ValueError, KeyError, TypeError):
+                self._error(400, 7400, "Bad request body")
+                return
+            pragma = re.search(r"\bPRAGMA\s+(\w+)", sql, re.I)
+            if pragma and pragma.group(1).lower() in fake.refused_pragmas:
+                self._error(400, 7500, f"not authorized: SQLITE_AUTH (PRAGMA {pragma.group(1)})")
+                return
+            db = sqlite3.connect(fake.d1_file(unquote(m.group(2))), isolation_level=None)
+            results = []
+            try:
+                db.execute("BEGIN")
+                statements = _split_statements(sql)
+                for i, statement in enumerate(statements):
+                    cur = db.execute(statement, params if len(statements) == 1 else [])
+                    cols = [d[0] for d in cur.description or []]
+                    rows = [dict(zip(cols, r, strict=False)) for r in cur.fetchall()]
+                    results.append({"results": rows, "success": True,
+                                    "meta": {"changes": db.total_changes, "last_row_id": cur.lastrowid or 0,
+                                             "duration": 0.1, "rows_read": len(rows), "rows_written": 0,
+                                             "served_by": "mbv-test", "statement": i}})
+                db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                db.execute("ROLLBACK") if db.in_transaction else None
+                self._error(400, 7500, f"{exc}: SQLITE_ERROR")
+                return
+            finally:
+                db.close()
+            self._send(200, {"success": True, "errors": [], "messages": [], "result": results})
+
+    return Handler
+
+
+@contextmanager
+def serve_fake_cloudflare(root: Path) -> Iterator[FakeCloudflare]:
+    fake = FakeCloudflare(root)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}/client/v4"
+    server.RequestHandlerClass.path_prefix = "/client/v4"  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
