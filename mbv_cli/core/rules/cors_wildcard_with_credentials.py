@@ -1,0 +1,112 @@
+"""MBV102 cors-wildcard-with-credentials
+
+## What it does
+Flags `Access-Control-Allow-Origin: *` set together with `Access-Control-Allow-Credentials: true`
+in one headers object, on one `Headers` (`.set`/`.append`) in one function, or in one Hono
+`cors({ origin: "*", credentials: true })` call.
+
+## Why is this bad?
+Browsers refuse credentialed responses whose allowed origin is `*`, so the API breaks for
+logged-in users; the usual "fix" is to echo back whatever `Origin` the request sent, which
+lets every website read authenticated responses (CodeQL `js/cors-misconfiguration-for-credentials`).
+
+## Example
+```ts
+return new Response(body, {
+  headers: { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Credentials": "true" },
+});
+```
+
+## Use instead
+```ts
+const origin = ALLOWED.has(req.headers.get("Origin") ?? "") ? req.headers.get("Origin")! : "";
+return new Response(body, {
+  headers: { "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", Vary: "Origin" },
+});
+```
+
+## Known limits
+Headers set in different functions or files, or through variables, are not combined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mbv_cli.core.findings import Finding, Severity
+from mbv_cli.core.rules import syntax
+from mbv_cli.core.rules.base import CodeContext, code_rule
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from mbv_cli.core.code.parsing import SourceFile
+
+ORIGIN = "access-control-allow-origin"
+CREDENTIALS = "access-control-allow-credentials"
+HINT = "allow a list of known origins (echo the request Origin only when it is in the list) and add Vary: Origin"
+
+
+def _key(source: SourceFile, pair: Node) -> str:
+    key = pair.child_by_field_name("key")
+    if key is None:
+        return ""
+    value = syntax.string_value(source, key)
+    return (value if value is not None else source.node_text(key)).lower()
+
+
+def _truthy(source: SourceFile, node: Node | None) -> bool:
+    if node is None:
+        return False
+    if node.type == "true":
+        return True
+    return (syntax.string_value(source, node) or "").strip().lower() == "true"
+
+
+def _star(source: SourceFile, node: Node | None) -> bool:
+    return (syntax.string_value(source, node) or "").strip() == "*"
+
+
+def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
+    for obj in syntax.nodes_of(source.root, "object"):
+        pairs = {_key(source, p): p for p in obj.named_children if p.type == "pair"}
+        origin, creds = pairs.get(ORIGIN), pairs.get(CREDENTIALS)
+        if origin is not None and creds is not None and _star(source, origin.child_by_field_name("value")) \
+                and _truthy(source, creds.child_by_field_name("value")):
+            yield RULE.at(source, origin, "Access-Control-Allow-Origin is * while credentials are allowed",
+                          hint=HINT)
+            continue
+        parent = obj.parent
+        call = parent.parent if parent is not None and parent.type == "arguments" else None
+        if call is not None and syntax.method_name(call) == "cors":
+            origin, creds = pairs.get("origin"), pairs.get("credentials")
+            if origin is not None and creds is not None and _star(source, origin.child_by_field_name("value")) \
+                    and _truthy(source, creds.child_by_field_name("value")):
+                yield RULE.at(source, origin, "cors() allows origin * together with credentials", hint=HINT)
+
+    # headers.set("Access-Control-Allow-Origin", "*") ... .set("...-Credentials", "true") in one function
+    seen: dict[tuple[int, str], dict[str, Node]] = {}
+    for call in syntax.nodes_of(source.root, "call_expression"):
+        if syntax.method_name(call) not in {"set", "append", "header"}:
+            continue
+        args = syntax.arguments(call)
+        if len(args) < 2:
+            continue
+        name = (syntax.string_value(source, args[0]) or "").lower()
+        if name not in {ORIGIN, CREDENTIALS}:
+            continue
+        if (name == ORIGIN and not _star(source, args[1])) or (name == CREDENTIALS and not _truthy(source, args[1])):
+            continue
+        fn = syntax.enclosing_function(call)
+        recv = syntax.receiver(call)
+        key = (fn.start_byte if fn is not None else -1, source.node_text(recv) if recv is not None else "")
+        seen.setdefault(key, {})[name] = call
+    for found in seen.values():
+        if ORIGIN in found and CREDENTIALS in found:
+            yield RULE.at(source, found[ORIGIN], "Access-Control-Allow-Origin is * while credentials are allowed",
+                          hint=HINT)
+
+
+RULE = code_rule("MBV102", "cors-wildcard-with-credentials", Severity.ERROR,
+                 "Access-Control-Allow-Origin * together with Allow-Credentials true", __doc__, check)

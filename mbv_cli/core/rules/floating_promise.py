@@ -1,0 +1,120 @@
+"""MBV111 floating-promise
+
+## What it does
+Inside a function, flags a call to an `async` function declared in the project (in any source
+file of the Worker) whose promise is dropped: not awaited, not returned, not assigned, not
+chained with `.catch()` and not handed to `ctx.waitUntil()`.
+
+## Why is this bad?
+Once the Response is returned the runtime may cancel work the Worker did not register with
+`ctx.waitUntil()`: the write, email or log the floating promise was doing silently never
+happens, and its rejection is unhandled. Locally it usually works, which hides the bug.
+
+## Example
+```ts
+async function recordVisit(env: Env, path: string) { await env.DB.prepare("...").bind(path).run(); }
+export default {
+  async fetch(req, env, ctx) {
+    recordVisit(env, new URL(req.url).pathname);
+    return new Response("ok");
+  },
+};
+```
+
+## Use instead
+```ts
+ctx.waitUntil(recordVisit(env, new URL(req.url).pathname));
+```
+
+## Known limits
+Only functions declared `async` by name in the Worker's own files (`async function f`,
+`const f = async () => ...`, async methods called as `this.f()`) are known; promises returned
+by libraries are not tracked. `void f()` is reported too: in a Worker it does not keep the
+work alive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mbv_cli.core.findings import Finding, Severity
+from mbv_cli.core.rules import syntax
+from mbv_cli.core.rules.base import CodeContext, code_rule
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from mbv_cli.core.code.parsing import SourceFile
+
+
+def _is_async(node: Node) -> bool:
+    return any(c.type == "async" for c in node.children)
+
+
+def declared_async_functions(source: SourceFile) -> set[str]:
+    """Names of async functions and async methods declared in `source` (methods as `this.name`)."""
+    names: set[str] = set()
+    for node in syntax.walk(source.root):
+        if node.type == "function_declaration" and _is_async(node):
+            name = node.child_by_field_name("name")
+            if name is not None:
+                names.add(source.node_text(name))
+        elif node.type == "variable_declarator":
+            value = node.child_by_field_name("value")
+            name = node.child_by_field_name("name")
+            if value is not None and name is not None and value.type in {"arrow_function", "function_expression",
+                                                                          "function"} and _is_async(value):
+                names.add(source.node_text(name))
+        elif node.type == "method_definition" and _is_async(node):
+            name = node.child_by_field_name("name")
+            if name is not None and source.node_text(name) not in {"fetch", "scheduled", "queue", "email", "tail"}:
+                names.add("this." + source.node_text(name))
+    return names
+
+
+def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
+    known = set(ctx.async_functions) | declared_async_functions(source)
+    if not known:
+        return
+    for stmt in syntax.nodes_of(source.root, "expression_statement"):
+        expr = stmt.named_children[0] if stmt.named_children else None
+        if expr is None:
+            continue
+        voided = False
+        if expr.type == "unary_expression" and expr.children and expr.children[0].type == "void":
+            arg = expr.child_by_field_name("argument")
+            if arg is None:
+                continue
+            expr, voided = arg, True
+        call = _dropped_call(source, expr)
+        if call is None or not syntax.inside_function(stmt):
+            continue
+        fn = syntax.callee(call)
+        name = source.node_text(fn) if fn is not None else ""
+        if name not in known:
+            continue
+        how = "voided" if voided else "neither awaited nor returned"
+        yield RULE.at(source, call, f"promise of async {name}() is {how}: the runtime may cancel it",
+                      hint=f"await {name}(...), or keep it alive past the response with ctx.waitUntil({name}(...))")
+
+
+def _dropped_call(source: SourceFile, expr: Node) -> Node | None:
+    """The async call whose promise this statement drops (`f()`, `f().then(...)` without catch)."""
+    if expr.type != "call_expression":
+        return None
+    names = syntax.chain_names(syntax.callee(expr))
+    if "catch" in names or "finally" in names:
+        return None
+    fn = syntax.callee(expr)
+    while fn is not None and fn.type == "member_expression" and syntax.member_property(fn) == "then":
+        obj = fn.child_by_field_name("object")
+        if obj is None or obj.type != "call_expression":
+            return None
+        expr = obj
+        fn = syntax.callee(expr)
+    return expr
+
+
+RULE = code_rule("MBV111", "floating-promise", Severity.WARNING,
+                 "an async call neither awaited, returned, caught nor given to ctx.waitUntil", __doc__, check)

@@ -1,0 +1,162 @@
+"""MBV108 module-level-mutable-state
+
+## What it does
+Flags a top-level `let`/`var` that is reassigned (`=`, `+=`, `++`) inside a function, and a
+top-level array or object that a function mutates (`push`, `unshift`, `splice`, `obj.x = ...`).
+
+## Why is this bad?
+A Worker isolate serves many requests, concurrently and for different users, and is recycled
+at unpredictable times. Module-level state written by a handler leaks data between requests
+and users, grows without limit, and vanishes on a new isolate, so the behaviour differs
+between `wrangler dev` and production.
+
+## Example
+```ts
+let currentUser: User | null = null;
+export default {
+  async fetch(req, env) {
+    currentUser = await authenticate(req, env);
+    return handle(req);
+  },
+};
+```
+
+## Use instead
+```ts
+export default {
+  async fetch(req, env) {
+    const user = await authenticate(req, env);
+    return handle(req, user); // pass per-request state explicitly
+  },
+};
+```
+Keep state that must outlive a request in KV, D1 or a Durable Object.
+
+## Known limits
+Lazy initialisation guarded by the same variable (`if (!client) client = ...`, `client ??= ...`)
+is accepted. Map/Set caches are MBV109's business. Mutation through an alias is not followed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mbv_cli.core.findings import Finding, Severity
+from mbv_cli.core.rules import syntax
+from mbv_cli.core.rules.base import CodeContext, code_rule
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from mbv_cli.core.code.parsing import SourceFile
+
+ARRAY_MUTATORS = frozenset({"push", "unshift", "splice", "pop", "shift", "sort", "reverse", "fill"})
+HINT = "keep per-request state in local variables; persist shared state in KV, D1 or a Durable Object"
+
+
+def _lazy_init(source: SourceFile, node: Node, name: str) -> bool:
+    """`if (!x) x = ...`, `if (x === undefined) ...`, `x ??= ...`, `x ||= ...`."""
+    if node.type == "augmented_assignment_expression":
+        op = node.child_by_field_name("operator")
+        if op is not None and op.type in {"??=", "||="}:
+            return True
+    current = node.parent
+    while current is not None and current.type not in syntax.FUNCTION_TYPES:
+        if current.type == "if_statement":
+            cond = current.child_by_field_name("condition")
+            cond_text = source.node_text(cond) if cond is not None else ""
+            if name in cond_text:
+                return True
+        current = current.parent
+    return False
+
+
+def _target_name(source: SourceFile, left: Node | None) -> tuple[str, bool] | None:
+    """(root name, whether it is a property write) of an assignment target."""
+    if left is None:
+        return None
+    if left.type == "identifier":
+        return source.node_text(left), False
+    if left.type == "member_expression":
+        obj = left.child_by_field_name("object")
+        if obj is not None and obj.type == "identifier":
+            return source.node_text(obj), True
+    return None
+
+
+def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
+    reassignable: set[str] = set()
+    containers: set[str] = set()
+    for kind, name, _declarator, value in syntax.top_level_declarations(source):
+        if kind in {"let", "var"}:
+            reassignable.add(name)
+        if value is not None and (value.type in {"array", "object"}):
+            containers.add(name)
+    if not reassignable and not containers:
+        return
+    reported: set[str] = set()
+    for node in syntax.walk(source.root):
+        name: str | None = None
+        what = ""
+        if node.type in {"assignment_expression", "augmented_assignment_expression"}:
+            target = _target_name(source, node.child_by_field_name("left"))
+            if target is None:
+                continue
+            name, is_property = target
+            if is_property:
+                if name not in containers:
+                    continue
+                left = node.child_by_field_name("left")
+                if left is not None and left.child_by_field_name("property") is None:
+                    continue  # obj[key] = v: a cache, see MBV109
+                what = f"module-level object {name} is modified"
+            else:
+                if name not in reassignable:
+                    continue
+                what = f"module-level variable {name} is reassigned"
+        elif node.type == "update_expression":
+            arg = node.child_by_field_name("argument")
+            if arg is None or arg.type != "identifier" or source.node_text(arg) not in reassignable:
+                continue
+            name = source.node_text(arg)
+            what = f"module-level variable {name} is reassigned"
+        elif node.type == "call_expression" and syntax.method_name(node) in ARRAY_MUTATORS:
+            recv = syntax.receiver(node)
+            if recv is None or recv.type != "identifier" or source.node_text(recv) not in containers:
+                continue
+            name = source.node_text(recv)
+            what = f"module-level array {name} is modified with .{syntax.method_name(node)}()"
+        else:
+            continue
+        if name is None or not syntax.inside_function(node) or _shadowed(source, node, name):
+            continue
+        if not node.type == "call_expression" and _lazy_init(source, node, name):
+            continue
+        key = f"{name}:{what}"
+        if key in reported:
+            continue
+        reported.add(key)
+        yield RULE.at(source, node, f"{what} inside a function: state shared by every request of the isolate",
+                      hint=HINT)
+
+
+def _shadowed(source: SourceFile, node: Node, name: str) -> bool:
+    """Whether a function around `node` declares its own `name` (parameter or local)."""
+    fn = syntax.enclosing_function(node)
+    while fn is not None:
+        params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
+        if params is not None and any(source.node_text(i) == name for i in syntax.nodes_of(params, "identifier")):
+            return True
+        body = fn.child_by_field_name("body")
+        if body is not None:
+            for decl in syntax.nodes_of(body, "variable_declarator"):
+                decl_name = decl.child_by_field_name("name")
+                if decl_name is not None and source.node_text(decl_name) == name:
+                    return True
+        fn = syntax.enclosing_function(fn)
+    return False
+
+
+RULE = code_rule("MBV108", "module-level-mutable-state", Severity.WARNING,
+                 "top-level let/var or collection written inside a request handler", __doc__, check)

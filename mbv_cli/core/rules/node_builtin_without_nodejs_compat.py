@@ -1,0 +1,101 @@
+"""MBV106 node-builtin-without-nodejs-compat
+
+## What it does
+Flags an `import`, `export ... from`, `require()` or dynamic `import()` of a Node.js built-in
+(`fs`, `path`, `crypto`, `buffer`, `node:*`, ...) in a Worker whose compatibility flags lack
+`nodejs_compat` (`nodejs_als` covers `node:async_hooks` alone).
+
+## Why is this bad?
+Without the flag the Workers runtime has no Node.js modules: the build fails with `Could not
+resolve "node:crypto"` or the Worker throws at start-up (workers-sdk#5088).
+
+## Example
+```toml
+compatibility_date = "2026-06-01"
+```
+```ts
+import { createHmac } from "node:crypto";
+```
+
+## Use instead
+```toml
+compatibility_date = "2026-06-01"
+compatibility_flags = ["nodejs_compat"]
+```
+or use the Web Crypto API (`crypto.subtle`), which needs no flag.
+
+## Known limits
+Type-only imports are ignored. Test files are skipped (the vitest pool adds `nodejs_compat`
+on its own). Imports pulled in by dependencies are not seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mbv_cli.core.findings import Finding, Severity
+from mbv_cli.core.rules import syntax
+from mbv_cli.core.rules.base import CodeContext, code_rule
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from mbv_cli.core.code.parsing import SourceFile
+
+NODE_BUILTINS = frozenset({
+    "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants", "crypto",
+    "dgram", "diagnostics_channel", "dns", "domain", "events", "fs", "fs/promises", "http", "http2",
+    "https", "inspector", "module", "net", "os", "path", "path/posix", "path/win32", "perf_hooks",
+    "process", "punycode", "querystring", "readline", "repl", "stream", "stream/promises",
+    "stream/web", "string_decoder", "sys", "timers", "timers/promises", "tls", "trace_events", "tty",
+    "url", "util", "util/types", "v8", "vm", "wasi", "worker_threads", "zlib", "assert/strict", "dns/promises",
+})
+COMPAT_FLAGS = frozenset({"nodejs_compat", "nodejs_compat_v2"})
+
+
+def _module_name(specifier: str) -> str | None:
+    if specifier.startswith("node:"):
+        return specifier
+    return specifier if specifier in NODE_BUILTINS else None
+
+
+def _specifiers(source: SourceFile) -> Iterator[tuple[Node, str]]:
+    for node in syntax.walk(source.root):
+        if node.type in {"import_statement", "export_statement"}:
+            if any(c.type == "type" for c in node.children):
+                continue
+            src = node.child_by_field_name("source")
+            value = syntax.string_value(source, src)
+            if src is not None and value is not None:
+                yield src, value
+        elif node.type == "call_expression":
+            fn = syntax.callee(node)
+            if fn is None or fn.type not in {"identifier", "import"}:
+                continue
+            if fn.type == "identifier" and source.node_text(fn) != "require":
+                continue
+            args = syntax.arguments(node)
+            value = syntax.string_value(source, args[0]) if args else None
+            if value is not None:
+                yield args[0], value
+
+
+def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
+    if ctx.compatibility_flags & COMPAT_FLAGS:
+        return
+    for node, specifier in _specifiers(source):
+        module = _module_name(specifier)
+        if module is None:
+            continue
+        if "nodejs_als" in ctx.compatibility_flags and module.removeprefix("node:") == "async_hooks":
+            continue
+        yield RULE.at(
+            source, node,
+            f'"{specifier}" is a Node.js built-in but compatibility_flags lack nodejs_compat',
+            hint='add compatibility_flags = ["nodejs_compat"] to the wrangler config, or use a Web API instead',
+        )
+
+
+RULE = code_rule("MBV106", "node-builtin-without-nodejs-compat", Severity.ERROR,
+                 "a Node.js built-in imported while nodejs_compat is not set", __doc__, check)

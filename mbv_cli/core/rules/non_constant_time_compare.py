@@ -1,0 +1,91 @@
+"""MBV115 non-constant-time-compare
+
+## What it does
+Flags a secret, token, signature, HMAC, digest, password or API key compared with `===`,
+`!==`, `==` or `!=` to another value.
+
+## Why is this bad?
+String equality stops at the first differing character, so the time it takes reveals how many
+leading characters of a guess are right; an attacker can recover a signature or API key one
+character at a time over the network.
+
+## Example
+```ts
+if (request.headers.get("X-Api-Key") !== env.API_KEY) return new Response("no", { status: 401 });
+```
+
+## Use instead
+```ts
+const a = new TextEncoder().encode(provided);
+const b = new TextEncoder().encode(env.API_KEY);
+if (a.byteLength !== b.byteLength || !crypto.subtle.timingSafeEqual(a, b)) {
+  return new Response("no", { status: 401 });
+}
+```
+
+## Known limits
+Comparisons with `null`, `undefined`, booleans, numbers, `""` and `typeof` checks are not
+reported; neither are facts about a secret (`token.length`, `tokenType`). Names are what is
+read: a secret in a variable called `value` is not seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mbv_cli.core.findings import Finding, Severity
+from mbv_cli.core.rules import syntax
+from mbv_cli.core.rules.base import CodeContext, code_rule
+from mbv_cli.core.rules.naming import SIGNATURE_WORDS, is_signature_name
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from mbv_cli.core.code.parsing import SourceFile
+
+SAFE_OTHER = frozenset({"null", "undefined", "true", "false", "number", "unary_expression"})
+HEADERS = frozenset({"authorization", "x-api-key", "x-signature", "x-hub-signature-256", "stripe-signature"})
+
+
+def _secret_side(source: SourceFile, node: Node) -> str | None:
+    if node.type in {"identifier", "member_expression", "non_null_expression"}:
+        target = node.named_children[0] if node.type == "non_null_expression" and node.named_children else node
+        name = syntax.member_property(target) if target.type == "member_expression" else source.node_text(target)
+        if name and (is_signature_name(name) or name.lower() in SIGNATURE_WORDS):
+            return source.node_text(node)
+    if node.type == "call_expression" and syntax.method_name(node) == "get":
+        args = syntax.arguments(node)
+        if args and (syntax.string_value(source, args[0]) or "").lower() in HEADERS:
+            return source.node_text(node)
+    return None
+
+
+def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
+    for node in syntax.nodes_of(source.root, "binary_expression"):
+        op = node.child_by_field_name("operator")
+        if op is None or op.type not in {"===", "!==", "==", "!="}:
+            continue
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None:
+            continue
+        if left.type in SAFE_OTHER or right.type in SAFE_OTHER:
+            continue
+        if syntax.string_value(source, left) == "" or syntax.string_value(source, right) == "":
+            continue
+        if "typeof" in source.node_text(left) or "typeof" in source.node_text(right):
+            continue
+        if left.type in {"string", "template_string"} or right.type in {"string", "template_string"}:
+            literal = left if left.type in {"string", "template_string"} else right
+            value = syntax.string_value(source, literal) or ""
+            if len(value) < 8 or " " in value:
+                continue  # tokenKind === "Bearer": a label, not a secret
+        name = _secret_side(source, left) or _secret_side(source, right)
+        if name is None:
+            continue
+        yield RULE.at(source, node, f"{name[:60]} is compared with {op.type}: the time taken leaks how much matches",
+                      hint="compare with crypto.subtle.timingSafeEqual on equal-length byte arrays")
+
+
+RULE = code_rule("MBV115", "non-constant-time-compare", Severity.WARNING,
+                 "a secret, token or signature compared with === / !==", __doc__, check)

@@ -1,0 +1,59 @@
+"""MBV202 secret-in-vars
+
+## What it does
+Flags a var in `vars` whose name says secret, token, password, private key or API key and whose
+value is committed in the wrangler config.
+
+## Why is this bad?
+`vars` are plain text: they are in the repository, in `wrangler deploy` output and readable in
+the dashboard by anyone with access to the Worker. Secrets belong in the secret store, which
+encrypts them and never shows them again.
+
+## Example
+```toml
+[vars]
+JWT_SECRET = "d2b0f5c9e1a84c7b"
+```
+
+## Use instead
+```sh
+npx wrangler secret put JWT_SECRET          # production
+echo 'JWT_SECRET=dev-only-value' >> .dev.vars  # local, not committed
+```
+and list the name under `secrets.required` if you want it checked.
+
+## Known limits
+Names describing a secret rather than holding one (`TOKEN_TTL`, `JWT_ISSUER`, `PASSWORD_MIN_LENGTH`)
+are not reported, nor are empty values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mbv_cli.core.findings import Finding, Severity
+from mbv_cli.core.rules.base import ConfigContext, config_rule
+from mbv_cli.core.rules.config_text import where
+from mbv_cli.core.rules.naming import is_secret_name
+
+if TYPE_CHECKING:
+    from mbv_cli.core.wrangler.environments import ResolvedWorker
+
+
+def check(worker: ResolvedWorker, ctx: ConfigContext) -> Iterator[Finding]:
+    for binding in worker.bindings:
+        if binding.kind != "var" or not is_secret_name(binding.name):
+            continue
+        value = binding.entry.get("value")
+        if not isinstance(value, str) or not value.strip():
+            continue
+        yield RULE.finding(
+            f"var {binding.name} holds a secret value committed in the config",
+            hint=f"remove it from vars; run `wrangler secret put {binding.name}` and put a dev value in .dev.vars",
+            binding=binding.name, **where(worker.config, binding.name, worker.env),
+        )
+
+
+RULE = config_rule("MBV202", "secret-in-vars", Severity.ERROR,
+                   "a var named like a secret with a value committed in the config", __doc__, check)

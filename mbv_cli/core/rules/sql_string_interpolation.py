@@ -1,0 +1,126 @@
+"""MBV101 sql-string-interpolation
+
+## What it does
+Flags SQL given to a D1 `.prepare()` or `.exec()` call that is built from a template literal
+with `${...}` substitutions, or from `+` concatenation, of values that are not constants.
+
+## Why is this bad?
+Values spliced into SQL text are interpreted as SQL: a quote in user input ends the string
+and the rest runs as a statement of the attacker's choosing (SQL injection). D1 binds
+parameters safely when they are passed through `.bind()`.
+
+## Example
+```ts
+const row = await env.DB.prepare(`SELECT * FROM users WHERE email = '${email}'`).first();
+```
+
+## Use instead
+```ts
+const row = await env.DB.prepare("SELECT * FROM users WHERE email = ?").bind(email).first();
+```
+
+## Known limits
+Constants are recognised when they are literals, `const` strings declared in the same file,
+UPPER_CASE names, or placeholder lists built from `"?"` (`ids.map(() => "?").join(",")`);
+other safe values (a column name picked from an allow-list) are still reported: suppress
+them with `// mbv-ignore MBV101: reason`. SQL built in another file and passed in is not seen.
+Tagged templates (`sql\`...\``) are never flagged: their tags parameterise the values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mbv_cli.core.findings import Finding, Severity
+from mbv_cli.core.rules import syntax
+from mbv_cli.core.rules.base import CodeContext, code_rule
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from mbv_cli.core.code.parsing import SourceFile
+
+SQL_METHODS = frozenset({"prepare", "exec"})
+CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+PLACEHOLDER = re.compile(r"""["'`]\?["'`]|\?\d|\$\d""")
+
+
+def _is_constant(source: SourceFile, node: Node, consts: dict[str, str], depth: int = 0) -> bool:
+    kind = node.type
+    if kind in {"string", "number", "true", "false", "null", "undefined"}:
+        return True
+    if kind == "template_string":
+        return all(_is_constant(source, sub.named_children[0], consts, depth)
+                   for sub in node.children if sub.type == "template_substitution" and sub.named_children)
+    if kind == "parenthesized_expression" and node.named_children:
+        return _is_constant(source, node.named_children[0], consts, depth)
+    if kind == "binary_expression":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        return left is not None and right is not None and _is_constant(source, left, consts, depth) \
+            and _is_constant(source, right, consts, depth)
+    if kind == "ternary_expression":
+        cons, alt = node.child_by_field_name("consequence"), node.child_by_field_name("alternative")
+        return cons is not None and alt is not None and _is_constant(source, cons, consts, depth) \
+            and _is_constant(source, alt, consts, depth)
+    if kind == "identifier":
+        name = source.node_text(node)
+        if name in consts or CONSTANT_NAME.match(name):
+            return True
+        value = syntax.declared_value(source, node)
+        return value is not None and depth < 3 and _is_constant(source, value, consts, depth + 1)
+    if kind == "member_expression":
+        root = syntax.chain_names(node)
+        return bool(root) and bool(CONSTANT_NAME.match(root[0]))
+    # placeholder lists: ids.map(() => "?").join(", "), "?, ".repeat(n), Array(n).fill("?")
+    return bool(PLACEHOLDER.search(source.node_text(node)))
+
+
+def _looks_like_sql(source: SourceFile, node: Node) -> bool:
+    first = next((c for c in node.children if c.type == "string_fragment"), None)
+    if node.type == "template_string":
+        return first is not None and bool(syntax.SQL_START.match(source.node_text(first)))
+    if node.type == "binary_expression":
+        left = node.child_by_field_name("left")
+        while left is not None and left.type == "binary_expression":
+            left = left.child_by_field_name("left")
+        value = syntax.string_value(source, left)
+        if value is None and left is not None and left.type == "template_string":
+            return _looks_like_sql(source, left)
+        return value is not None and bool(syntax.SQL_START.match(value))
+    return False
+
+
+def _sql_argument(source: SourceFile, arg: Node) -> Node | None:
+    """The template/concatenation holding the SQL, following one `const q = ...` indirection."""
+    if arg.type in {"template_string", "binary_expression"}:
+        return arg
+    if arg.type == "identifier":
+        value = syntax.declared_value(source, arg)
+        if value is not None and value.type in {"template_string", "binary_expression"}:
+            return value
+    return None
+
+
+def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
+    consts = syntax.const_strings(source)
+    for call in syntax.nodes_of(source.root, "call_expression"):
+        if syntax.method_name(call) not in SQL_METHODS or syntax.receiver(call) is None:
+            continue
+        args = syntax.arguments(call)
+        if not args:
+            continue
+        sql = _sql_argument(source, args[0])
+        if sql is None or not _looks_like_sql(source, sql) or _is_constant(source, sql, consts):
+            continue
+        how = "template literal with ${...}" if sql.type == "template_string" else "string concatenation"
+        yield RULE.at(
+            source, args[0],
+            f"SQL passed to .{syntax.method_name(call)}() is built by {how} from non-constant values",
+            hint='use "?" placeholders and pass the values with .bind(...)',
+        )
+
+
+RULE = code_rule("MBV101", "sql-string-interpolation", Severity.ERROR,
+                 "SQL for .prepare()/.exec() built by interpolation or concatenation", __doc__, check)

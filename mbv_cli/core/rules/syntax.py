@@ -1,0 +1,209 @@
+"""Small questions asked of tree-sitter TypeScript/JavaScript trees by several rules.
+
+Node types and field names follow tree-sitter-typescript 0.23 (`call_expression.function`,
+`member_expression.object/.property`, `template_string` > `template_substitution`, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mbv_cli.core.code.parsing import walk
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from mbv_cli.core.code.parsing import SourceFile
+
+FUNCTION_TYPES = frozenset({
+    "function_declaration", "function_expression", "arrow_function", "method_definition",
+    "generator_function_declaration", "generator_function", "function",
+})
+LOOP_TYPES = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
+STRING_TYPES = frozenset({"string", "template_string"})
+
+SQL_START = re.compile(
+    r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|REPLACE|WITH|BEGIN|COMMIT|ROLLBACK|"
+    r"SAVEPOINT|RELEASE|END|VACUUM|ANALYZE|UPSERT)\b",
+    re.IGNORECASE,
+)
+
+
+def text(source: SourceFile, node: Node | None) -> str:
+    return "" if node is None else source.node_text(node)
+
+
+def nodes_of(root: Node, *types: str) -> Iterator[Node]:
+    wanted = frozenset(types)
+    return (n for n in walk(root) if n.type in wanted)
+
+
+def words(name: str) -> list[str]:
+    """`jwtSecretKey` / `JWT_SECRET_KEY` -> ["jwt", "secret", "key"]."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
+    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+|\s+", spaced) if w]
+
+
+def string_value(source: SourceFile, node: Node | None) -> str | None:
+    """The value of a string literal, or of a template literal without substitutions."""
+    if node is None:
+        return None
+    if node.type == "parenthesized_expression" and node.named_child_count == 1:
+        return string_value(source, node.named_children[0])
+    if node.type == "string":
+        return source.node_text(node)[1:-1]
+    if node.type == "template_string":
+        if any(c.type == "template_substitution" for c in node.children):
+            return None
+        return source.node_text(node)[1:-1]
+    return None
+
+
+def callee(node: Node) -> Node | None:
+    return node.child_by_field_name("function") if node.type == "call_expression" else None
+
+
+def member_property(node: Node | None) -> str | None:
+    if node is None or node.type != "member_expression":
+        return None
+    prop = node.child_by_field_name("property")
+    return prop.text.decode("utf-8", "replace") if prop is not None and prop.text is not None else None
+
+
+def method_name(call: Node) -> str | None:
+    """`a.b.c(...)` -> "c"; `f(...)` -> "f"."""
+    fn = callee(call)
+    if fn is None:
+        return None
+    if fn.type == "member_expression":
+        return member_property(fn)
+    if fn.type == "identifier" and fn.text is not None:
+        return fn.text.decode("utf-8", "replace")
+    return None
+
+
+def receiver(call: Node) -> Node | None:
+    fn = callee(call)
+    return fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
+
+
+def arguments(call: Node) -> list[Node]:
+    args = call.child_by_field_name("arguments")
+    if args is None:
+        return []
+    return [c for c in args.named_children if c.type != "comment"]
+
+
+def chain_names(node: Node | None) -> list[str]:
+    """Names along a member/call chain: `env.DB.prepare(q).bind(x).first` -> [env, DB, prepare, bind, first]."""
+    names: list[str] = []
+    while node is not None:
+        if node.type == "member_expression":
+            prop = member_property(node)
+            names.append(prop or "")
+            node = node.child_by_field_name("object")
+        elif node.type == "call_expression":
+            node = node.child_by_field_name("function")
+        elif node.type in {"identifier", "this", "property_identifier"}:
+            names.append((node.text or b"").decode("utf-8", "replace"))
+            break
+        elif node.type in {"parenthesized_expression", "non_null_expression", "await_expression",
+                           "as_expression", "satisfies_expression"}:
+            node = node.named_children[0] if node.named_children else None
+        else:
+            break
+    return list(reversed(names))
+
+
+def enclosing(node: Node, types: frozenset[str] | set[str], stop: frozenset[str] | None = None) -> Node | None:
+    current = node.parent
+    while current is not None:
+        if current.type in types:
+            return current
+        if stop is not None and current.type in stop:
+            return None
+        current = current.parent
+    return None
+
+
+def enclosing_function(node: Node) -> Node | None:
+    return enclosing(node, FUNCTION_TYPES)
+
+
+def inside_function(node: Node) -> bool:
+    return enclosing_function(node) is not None
+
+
+def top_level_declarations(source: SourceFile) -> Iterator[tuple[str, str, Node, Node | None]]:
+    """(kind, name, declarator, value) of every top-level let/var/const (also under `export`)."""
+    for stmt in source.root.named_children:
+        decl = stmt
+        if stmt.type == "export_statement":
+            inner = stmt.child_by_field_name("declaration")
+            if inner is None:
+                continue
+            decl = inner
+        if decl.type not in {"lexical_declaration", "variable_declaration"}:
+            continue
+        kind = decl.children[0].type if decl.children else "var"
+        for declarator in decl.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            name_node = declarator.child_by_field_name("name")
+            if name_node is None or name_node.type != "identifier":
+                continue
+            yield kind, source.node_text(name_node), declarator, declarator.child_by_field_name("value")
+
+
+def const_strings(source: SourceFile) -> dict[str, str]:
+    """Names bound by `const NAME = "literal"` anywhere in the file (last one wins)."""
+    found: dict[str, str] = {}
+    for decl in nodes_of(source.root, "lexical_declaration"):
+        if not decl.children or decl.children[0].type != "const":
+            continue
+        for declarator in decl.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            name_node = declarator.child_by_field_name("name")
+            value = string_value(source, declarator.child_by_field_name("value"))
+            if name_node is not None and name_node.type == "identifier" and value is not None:
+                found[source.node_text(name_node)] = value
+    return found
+
+
+def declared_value(source: SourceFile, ident: Node) -> Node | None:
+    """The initialiser of the nearest earlier declaration of identifier `ident` in the file."""
+    name = source.node_text(ident)
+    best: Node | None = None
+    for declarator in nodes_of(source.root, "variable_declarator"):
+        if declarator.start_byte > ident.start_byte:
+            break
+        name_node = declarator.child_by_field_name("name")
+        if name_node is not None and name_node.type == "identifier" and source.node_text(name_node) == name:
+            best = declarator.child_by_field_name("value")
+    return best
+
+
+def is_env_member(source: SourceFile, node: Node) -> str | None:
+    """`env.X`, `c.env.X`, `this.env.X`, `process.env.X` -> "X"."""
+    if node.type != "member_expression":
+        return None
+    obj = node.child_by_field_name("object")
+    if obj is None:
+        return None
+    names = chain_names(obj)
+    if names and names[-1] == "env" and len(names) <= 3:
+        return member_property(node)
+    return None
+
+
+def has_ancestor(node: Node, ancestor: Node) -> bool:
+    current = node.parent
+    while current is not None:
+        if current == ancestor:
+            return True
+        current = current.parent
+    return False

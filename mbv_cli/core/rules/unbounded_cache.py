@@ -1,0 +1,143 @@
+"""MBV109 unbounded-cache
+
+## What it does
+Flags a module-level or class-level `Map`, `Set` or object literal that functions add to
+(`.set()`, `.add()`, `obj[key] = value`) when nothing in the file ever deletes from it, clears
+it, replaces it or checks its size.
+
+## Why is this bad?
+An isolate lives for many requests. A cache that only grows holds every key ever seen until
+the isolate hits its 128 MB memory limit and is killed mid-request, taking every concurrent
+request with it; entries also never expire, so stale data is served.
+
+## Example
+```ts
+const sessions = new Map<string, Session>();
+export default {
+  async fetch(req, env) {
+    sessions.set(sessionId(req), await loadSession(req, env));
+    ...
+  },
+};
+```
+
+## Use instead
+```ts
+const sessions = new Map<string, Session>();
+const MAX = 1000;
+function remember(id: string, s: Session) {
+  if (sessions.size >= MAX) sessions.delete(sessions.keys().next().value!);
+  sessions.set(id, s);
+}
+```
+or use the Cache API / KV with a TTL.
+
+## Known limits
+Any `.delete`, `.clear`, `delete obj[k]`, `.size` or reassignment in the file counts as a bound,
+even if it is never reached. `WeakMap`/`WeakSet` are not reported. Durable Object fields are
+reported like any class field: a Durable Object also lives long.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mbv_cli.core.findings import Finding, Severity
+from mbv_cli.core.rules import syntax
+from mbv_cli.core.rules.base import CodeContext, code_rule
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from mbv_cli.core.code.parsing import SourceFile
+
+HINT = "bound it (evict when .size exceeds a limit, or expire entries), or use the Cache API / KV with a TTL"
+
+
+def _collection(source: SourceFile, value: Node | None) -> str | None:
+    if value is None:
+        return None
+    if value.type == "new_expression":
+        ctor = value.child_by_field_name("constructor")
+        name = source.node_text(ctor) if ctor is not None else ""
+        return name if name in {"Map", "Set"} else None
+    if value.type == "object" and value.named_child_count == 0:
+        return "object"
+    return None
+
+
+def _candidates(source: SourceFile) -> dict[str, tuple[Node, str]]:
+    """name -> (declaration, kind); class fields are keyed `this.name`."""
+    found: dict[str, tuple[Node, str]] = {}
+    for _kind, name, declarator, value in syntax.top_level_declarations(source):
+        kind = _collection(source, value)
+        if kind:
+            found[name] = (declarator, kind)
+    for field in syntax.nodes_of(source.root, "public_field_definition", "field_definition"):
+        name_node = field.child_by_field_name("name") or field.child_by_field_name("property")
+        kind = _collection(source, field.child_by_field_name("value"))
+        if name_node is not None and kind:
+            found[f"this.{source.node_text(name_node)}"] = (field, kind)
+    for assign in syntax.nodes_of(source.root, "assignment_expression"):
+        left = assign.child_by_field_name("left")
+        kind = _collection(source, assign.child_by_field_name("right"))
+        if left is not None and kind and source.node_text(left).startswith("this."):
+            fn = syntax.enclosing_function(assign)
+            fn_name = fn.child_by_field_name("name") if fn is not None else None
+            if fn_name is not None and source.node_text(fn_name) == "constructor":
+                found.setdefault(source.node_text(left), (assign, kind))
+    return found
+
+
+def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
+    candidates = _candidates(source)
+    if not candidates:
+        return
+    added: dict[str, Node] = {}
+    bounded: set[str] = set()
+    for node in syntax.walk(source.root):
+        if node.type == "call_expression":
+            method = syntax.method_name(node)
+            recv = syntax.receiver(node)
+            target = source.node_text(recv) if recv is not None else ""
+            if target not in candidates:
+                continue
+            if method in {"set", "add"} and syntax.inside_function(node):
+                added.setdefault(target, node)
+            elif method in {"delete", "clear"}:
+                bounded.add(target)
+        elif node.type == "member_expression":
+            obj = node.child_by_field_name("object")
+            if obj is not None and source.node_text(obj) in candidates and syntax.member_property(node) == "size":
+                bounded.add(source.node_text(obj))
+        elif node.type in {"assignment_expression"}:
+            left = node.child_by_field_name("left")
+            if left is None:
+                continue
+            if source.node_text(left) in candidates and node.parent is not None \
+                    and candidates[source.node_text(left)][0] != node:
+                bounded.add(source.node_text(left))  # replaced wholesale
+            elif left.type == "subscript_expression":
+                obj = left.child_by_field_name("object")
+                name = source.node_text(obj) if obj is not None else ""
+                if name in candidates and syntax.inside_function(node):
+                    added.setdefault(name, node)
+        elif node.type == "unary_expression" and node.children and node.children[0].type == "delete":
+            arg = node.child_by_field_name("argument")
+            obj = arg.child_by_field_name("object") if arg is not None else None
+            if obj is not None:
+                bounded.add(source.node_text(obj))
+    for name in added:
+        if name in bounded:
+            continue
+        if "Object.keys(" + name in source.text or "Object.entries(" + name in source.text:
+            if ".length" in source.text:
+                continue
+        decl, kind = candidates[name]
+        yield RULE.at(source, decl, f"{name} ({kind}) is added to by a function but never evicted or bounded",
+                      hint=HINT)
+
+
+RULE = code_rule("MBV109", "unbounded-cache", Severity.WARNING,
+                 "a module- or class-level Map/Set/object that only grows", __doc__, check)
