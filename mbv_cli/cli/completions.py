@@ -44,7 +44,8 @@ def install(
     shell: Optional[str] = typer.Argument(None, help="bash, zsh, fish or powershell (default: the current shell)."),
 ) -> None:
     """Install completion for SHELL into its usual start-up file."""
-    from typer._completion_shared import _get_shell_name, install as typer_install
+    from typer._completion_shared import _get_shell_name
+    from typer._completion_shared import install as typer_install
 
     chosen = shell or _get_shell_name()
     if chosen in ("pwsh",):

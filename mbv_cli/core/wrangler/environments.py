@@ -213,11 +213,10 @@ def _inheritance_warnings(cfg: WranglerConfig, env: str) -> list[ConfigWarning]:
     warnings = []
     for key in cfg.raw:
         if key in NON_INHERITABLE_KEYS and key not in section:
-            where = cfg.locate(key)
             warnings.append(ConfigWarning(
                 f'"{key}" exists at the top level, but not on "env.{env}"; it is not inherited by '
                 f"environments, so env.{env} does not get it",
-                str(cfg.path), where[0] if where else None,
+                str(cfg.path), cfg.locate_key(key),
             ))
     return warnings
 
