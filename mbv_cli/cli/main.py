@@ -31,7 +31,7 @@ def run(args: list[str], prog_name: str = "mbv") -> int:
 
     debug = os.environ.get("MBV_DEBUG") == "1"
     if "_MBV_COMPLETE" in os.environ:  # a shell asking for completions (see `mbv completions`)
-        from typer.completion import completion_init
+        from typer.completion import completion_init  # type: ignore[attr-defined]
 
         completion_init()
     command = build_command()
