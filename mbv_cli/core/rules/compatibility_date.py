@@ -52,7 +52,8 @@ def check(worker: ResolvedWorker, ctx: ConfigContext) -> Iterator[Finding]:
         if worker.env is None or "compatibility_date" not in cfg.raw:
             yield RULE.finding("compatibility_date is missing: wrangler uses the current date at each deploy",
                                hint=f'add compatibility_date = "{ctx.today.isoformat()}"',
-                               file=str(cfg.path), line=1 if worker.env is None else None)
+                               file=str(cfg.path), line=1 if worker.env is None else None,
+                               column=1 if worker.env is None else None)
         return
     text = value.isoformat() if isinstance(value, _dt.date) else str(value)
     try:

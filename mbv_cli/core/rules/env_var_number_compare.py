@@ -29,6 +29,7 @@ reported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -37,12 +38,28 @@ from mbv_cli.core.rules import syntax
 from mbv_cli.core.rules.base import CodeContext, code_rule
 
 if TYPE_CHECKING:
+    from tree_sitter import Node
+
     from mbv_cli.core.code.parsing import SourceFile
 
 OPERATORS = frozenset({"===", "!==", "<", ">", "<=", ">="})
 
 
+ENV_IMPORT = re.compile(r"import\s*\{[^}]*\benv\s+as\s+(\w+)[^}]*\}\s*from\s*[\"']cloudflare:workers[\"']")
+
+
+def _env_name(source: SourceFile, node: Node, aliases: set[str]) -> str | None:
+    name = syntax.is_env_member(source, node)
+    if name is not None or node.type != "member_expression":
+        return name
+    obj = node.child_by_field_name("object")
+    if obj is not None and obj.type == "identifier" and source.node_text(obj) in aliases:
+        return syntax.member_property(node)
+    return None
+
+
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
+    aliases = set(ENV_IMPORT.findall(source.text))
     for node in syntax.nodes_of(source.root, "binary_expression"):
         op = node.child_by_field_name("operator")
         if op is None or op.type not in OPERATORS:
@@ -51,7 +68,7 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
         if left is None or right is None:
             continue
         for env_side, other in ((left, right), (right, left)):
-            name = syntax.is_env_member(source, env_side)
+            name = _env_name(source, env_side, aliases)
             if name is None or other.type != "number" or name in ctx.numeric_vars:
                 continue
             always = " (always false)" if op.type == "===" else " (always true)" if op.type == "!==" else ""

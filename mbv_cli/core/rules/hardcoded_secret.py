@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from mbv_cli.core.code.parsing import SourceFile
 
 HINT = "store it with `wrangler secret put NAME` (and .dev.vars locally) and read env.NAME"
-NOT_A_VALUE = re.compile(r"\s|^[A-Z][A-Z0-9_]*$|^https?://|^x-[a-z-]+$|^\$\{|^<.*>$|^[a-z]+:[a-z]+$")
+NOT_A_VALUE = re.compile(r"\s|^[A-Z]+(_[A-Z0-9]+)+$|^https?://|^x-[a-z-]+$|^\$\{|^<.*>$|^[a-z]+:[a-z]+$")
 
 
 def _secret_literal(source: SourceFile, node: Node | None) -> Node | None:

@@ -24,7 +24,7 @@ Constants are recognised when they are literals, `const` strings declared in the
 UPPER_CASE names, or placeholder lists built from `"?"` (`ids.map(() => "?").join(",")`);
 other safe values (a column name picked from an allow-list) are still reported: suppress
 them with `// mbv-ignore MBV101: reason`. SQL built in another file and passed in is not seen.
-Tagged templates (`sql\`...\``) are never flagged: their tags parameterise the values.
+Tagged templates (`` sql`...` ``) are never flagged: their tags parameterise the values.
 """
 
 from __future__ import annotations
@@ -115,8 +115,10 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
         if sql is None or not _looks_like_sql(source, sql) or _is_constant(source, sql, consts):
             continue
         how = "template literal with ${...}" if sql.type == "template_string" else "string concatenation"
+        fn = syntax.callee(call)
+        prop = fn.child_by_field_name("property") if fn is not None else None
         yield RULE.at(
-            source, args[0],
+            source, prop or call,
             f"SQL passed to .{syntax.method_name(call)}() is built by {how} from non-constant values",
             hint='use "?" placeholders and pass the values with .bind(...)',
         )

@@ -1,0 +1,49 @@
+"""`mbv doctor`: configuration, bindings, code rules, migrations and local databases in one pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from mbv_cli.cli.options import ConfigOpt, FailOnOpt, PathArg, format_option
+
+app = typer.Typer(help="Run every check at once.", add_completion=False, rich_markup_mode=None)
+
+FORMATS = ["text", "json", "sarif", "github", "junit"]
+
+
+@app.command("doctor")
+def doctor_command(
+    path: Optional[Path] = PathArg,
+    config: Optional[Path] = ConfigOpt,
+    env: Optional[str] = typer.Option(None, "--env", "-e", show_default=False,
+                                      help="Check only this environment (default: the top level and every env)."),
+    all_envs: bool = typer.Option(False, "--all-envs", help="Check the top level and every env (the default)."),
+    select: list[str] = typer.Option([], "--select", help="Run only these rule codes or prefixes (MBV101,MBV2)."),
+    ignore: list[str] = typer.Option([], "--ignore", help="Skip these rule codes or prefixes."),
+    fmt: str = format_option(FORMATS),
+    fail_on: str = FailOnOpt,
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every finding with file:line and hint."),
+) -> None:
+    """Run every check on a Worker or a monorepo; exit 1 when a finding reaches --fail-on."""
+    from mbv_cli.core.doctor import load_settings, parse_codes, run_doctor
+    from mbv_cli.core.findings import Severity
+    from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
+    from mbv_cli.render import emit
+
+    threshold = Severity.parse(fail_on)
+    workspace = load_workspace(path, config)
+    settings = load_settings(workspace.root)
+    if select:
+        settings.select = parse_codes(select, "--select")
+    settings.ignore += parse_codes(ignore, "--ignore")
+    workers = resolve_workers(workspace, env, all_envs=env is None)
+    result = run_doctor(workspace, workers, settings=settings)
+    if fmt in {"text", "json"}:
+        emit(result, fmt, text="mbv_cli.render.doctor:render_doctor", verbose=verbose)
+    else:
+        emit(result.report, fmt)
+    if result.fails(threshold):
+        raise typer.Exit(1)

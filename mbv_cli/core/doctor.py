@@ -1,0 +1,462 @@
+"""`mbv doctor`: every check in one pass, grouped in areas, each source file parsed once.
+
+Areas (flutter doctor's categories): configuration (MBV2xx on each resolved environment),
+bindings (the bindings diff, MBV0xx, per environment), code (MBV1xx on every source file),
+migrations (MBV301-302) and local databases (MBV303-305). An area whose capability is not
+installed in this build is reported as "not available" instead of being skipped silently.
+
+Settings come from `mbv.toml` at the project root or `[tool.mbv]` in a `pyproject.toml` there
+(`select`, `ignore`, `per-file-ignores`, `compatibility-date-max-age-days`); findings are
+suppressed with `// mbv-ignore MBV101: reason` on the line or the line above.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import fnmatch
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mbv_cli.core.binding_list import display_path
+from mbv_cli.core.code.parsing import SkippedFile, SourceFile, iter_source_paths, parse_file
+from mbv_cli.core.errors import ConfigError, UsageError
+from mbv_cli.core.findings import Finding, FindingsReport, Severity
+from mbv_cli.core.rules import CodeContext, ConfigContext, Rule, all_rules, is_test_path
+from mbv_cli.core.wrangler.environments import ResolvedWorker
+from mbv_cli.core.wrangler.workspace import Workspace
+
+AREAS = ("configuration", "bindings", "code", "migrations", "local databases")
+AREA_OF_PREFIX = {"MBV0": "bindings", "MBV1": "code", "MBV2": "configuration", "MBV30": "migrations"}
+CODE_PATTERN = re.compile(r"^MBV\d{0,3}$")
+IGNORE_COMMENT = re.compile(r"mbv-ignore[:\s]+((?:MBV\d{3}\s*,?\s*)+)", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class DoctorSettings:
+    """What to run: rule selection and thresholds, from mbv.toml / [tool.mbv] and the command line."""
+
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    compatibility_date_max_age_days: int = 180
+    source: str | None = None
+
+    def enabled(self, code: str, path: str | None = None) -> bool:
+        if self.select and not any(code.startswith(p) for p in self.select):
+            return False
+        if any(code.startswith(p) for p in self.ignore):
+            return False
+        if path is not None:
+            for pattern, codes in self.per_file_ignores.items():
+                if fnmatch.fnmatch(path, pattern) and any(code.startswith(c) for c in codes):
+                    return False
+        return True
+
+
+def parse_codes(values: Iterable[str], where: str) -> list[str]:
+    """`MBV101,MBV2` -> ["MBV101", "MBV2"]; a code prefix selects every code it starts."""
+    codes: list[str] = []
+    for value in values:
+        for part in str(value).split(","):
+            code = part.strip().upper()
+            if not code:
+                continue
+            if code == "ALL":
+                code = "MBV"
+            if not CODE_PATTERN.match(code):
+                raise UsageError(f"{where}: {part.strip()!r} is not a rule code",
+                                 hint="use codes like MBV101 or prefixes like MBV1; `mbv rules` lists them")
+            codes.append(code)
+    return codes
+
+
+def load_settings(root: Path) -> DoctorSettings:
+    """mbv.toml in `root` (or a parent), else [tool.mbv] of a pyproject.toml there."""
+    for directory in (root, *root.parents):
+        mbv_toml = directory / "mbv.toml"
+        pyproject = directory / "pyproject.toml"
+        if mbv_toml.is_file():
+            return _settings_from(_read_toml(mbv_toml), mbv_toml)
+        if pyproject.is_file():
+            table = _read_toml(pyproject).get("tool", {}).get("mbv")
+            if isinstance(table, dict):
+                return _settings_from(table, pyproject)
+        if (directory / ".git").exists():
+            break
+    return DoctorSettings()
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read settings: {exc}", file=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", file=path, hint="fix the syntax of the mbv settings") from None
+
+
+def _settings_from(table: dict[str, Any], path: Path) -> DoctorSettings:
+    known = {"select", "ignore", "per-file-ignores", "compatibility-date-max-age-days"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"unknown mbv setting {unknown[0]!r}", file=path,
+                          hint=f"known settings: {', '.join(sorted(known))}")
+    where = display_path(path)
+
+    def code_list(key: str) -> list[str]:
+        value = table.get(key, [])
+        if not isinstance(value, list):
+            raise ConfigError(f"{key} must be a list of rule codes", file=path)
+        return parse_codes(value, where)
+
+    per_file = table.get("per-file-ignores", {})
+    if not isinstance(per_file, dict) or not all(isinstance(v, list) for v in per_file.values()):
+        raise ConfigError('per-file-ignores must map a glob to a list of codes, e.g. "tests/**" = ["MBV103"]',
+                          file=path)
+    max_age = table.get("compatibility-date-max-age-days", 180)
+    if not isinstance(max_age, int) or isinstance(max_age, bool) or max_age < 0:
+        raise ConfigError("compatibility-date-max-age-days must be a whole number of days", file=path)
+    return DoctorSettings(
+        select=code_list("select"), ignore=code_list("ignore"),
+        per_file_ignores={str(k): parse_codes(v, where) for k, v in per_file.items()},
+        compatibility_date_max_age_days=max_age, source=where,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(slots=True)
+class AreaResult:
+    name: str
+    available: bool = True
+    ran: bool = True
+    findings: list[Finding] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def status(self) -> str:
+        if not self.available:
+            return "not available"
+        if not self.ran:
+            return "skipped"
+        severities = {f.severity for f in self.findings}
+        if Severity.ERROR in severities:
+            return "errors"
+        if Severity.WARNING in severities:
+            return "warnings"
+        return "ok"
+
+    def to_dict(self) -> dict[str, Any]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            counts[f.severity.value] += 1
+        return {"name": self.name, "status": self.status, "counts": counts, "note": self.note}
+
+
+@dataclass(slots=True)
+class DoctorResult:
+    areas: list[AreaResult]
+    report: FindingsReport
+    workers: list[str]
+    files_checked: int = 0
+    suppressed: int = 0
+    settings_file: str | None = None
+
+    def summary(self) -> dict[str, int]:
+        return self.report.summary()
+
+    def fails(self, fail_on: Severity) -> bool:
+        return self.report.fails(fail_on)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": "mbv.doctor/1",
+            "areas": [a.to_dict() for a in self.areas],
+            "findings": [f.to_dict() for f in self.report.sorted()],
+            "summary": {**self.report.summary(), "workers": len(self.workers), "files": self.files_checked,
+                        "suppressed": self.suppressed},
+            "workers": list(self.workers),
+            "settings": self.settings_file,
+            "notes": list(self.report.notes),
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Source files: found once per Worker directory, parsed once, shared by every area
+
+
+@dataclass(slots=True)
+class WorkerSources:
+    """One Worker config with its resolved environments and its parsed source files."""
+
+    directory: Path
+    workers: list[ResolvedWorker]
+    sources: list[SourceFile] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        top = next((w for w in self.workers if w.env is None), self.workers[0])
+        return top.name
+
+
+def collect_sources(workers: Sequence[ResolvedWorker]) -> list[WorkerSources]:
+    """Group resolved workers by config and parse each Worker's files once (nested Workers excluded)."""
+    groups: dict[Path, WorkerSources] = {}
+    for worker in workers:
+        key = worker.config.path.resolve()
+        if key not in groups:
+            groups[key] = WorkerSources(worker.directory.resolve(), [])
+        groups[key].workers.append(worker)
+    directories = {g.directory for g in groups.values()}
+    parsed: dict[Path, SourceFile | SkippedFile] = {}
+    for group in groups.values():
+        nested = {d for d in directories if d != group.directory and group.directory in d.parents}
+        for item in iter_source_paths(group.directory):
+            if isinstance(item, SkippedFile):
+                group.skipped.append(item)
+                continue
+            resolved = item.resolve()
+            if any(n in resolved.parents for n in nested):
+                continue
+            if resolved not in parsed:
+                parsed[resolved] = parse_file(item)
+            result = parsed[resolved]
+            if isinstance(result, SkippedFile):
+                group.skipped.append(result)
+            else:
+                group.sources.append(result)
+    return list(groups.values())
+
+
+def code_context(group: WorkerSources) -> CodeContext:
+    from mbv_cli.core.rules.floating_promise import declared_async_functions
+
+    flag_sets = [set(w.compatibility_flags) for w in group.workers]
+    flags = set.intersection(*flag_sets) if flag_sets else set()
+    numeric = {b.name for w in group.workers for b in w.bindings
+               if b.kind == "var" and isinstance(b.entry.get("value"), int | float)
+               and not isinstance(b.entry.get("value"), bool)}
+    async_functions: set[str] = set()
+    for source in group.sources:
+        async_functions |= {n for n in declared_async_functions(source) if not n.startswith("this.")}
+    return CodeContext(compatibility_flags=frozenset(flags), async_functions=frozenset(async_functions),
+                       numeric_vars=frozenset(numeric))
+
+
+def _skip_for_code_rules(relative: str, source: SourceFile) -> bool:
+    return source.path.name.endswith(".d.ts") or source.is_generated_types
+
+
+def run_code_rules(source: SourceFile, rules: Sequence[Rule], ctx: CodeContext, relative: str) -> list[Finding]:
+    """Every code rule on one parsed file; a rule that raises becomes an MBV000 finding."""
+    if _skip_for_code_rules(relative, source):
+        return []
+    test_file = is_test_path(relative)
+    found: list[Finding] = []
+    for rule in rules:
+        if rule.check_code is None or (rule.skip_test_files and test_file):
+            continue
+        try:
+            found.extend(rule.check_code(source, ctx))
+        except Exception as exc:  # a rule bug must not stop the run
+            found.append(Finding(
+                code="MBV000", severity=Severity.WARNING,
+                message=f"rule {rule.code} ({rule.name}) crashed on this file: {type(exc).__name__}: {exc}",
+                hint="this is a bug in mbv; please report it with the file if you can",
+                file=str(source.path), line=1, column=1,
+            ))
+    return found
+
+
+def run_config_rules(worker: ResolvedWorker, rules: Sequence[Rule], ctx: ConfigContext) -> list[Finding]:
+    found: list[Finding] = []
+    for rule in rules:
+        if rule.check_config is None:
+            continue
+        try:
+            found.extend(rule.check_config(worker, ctx))
+        except Exception as exc:
+            found.append(Finding(
+                code="MBV000", severity=Severity.WARNING,
+                message=f"rule {rule.code} ({rule.name}) crashed on this config: {type(exc).__name__}: {exc}",
+                hint="this is a bug in mbv; please report it", file=str(worker.config.path),
+            ))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Areas provided by other capabilities. Each adapter returns None when that capability is not
+# part of this build; the area is then shown as "not available".
+
+AreaAdapter = Callable[[Workspace, list[WorkerSources], Sequence[ResolvedWorker]], "list[Finding] | None"]
+
+
+def _bindings_area(workspace: Workspace, groups: list[WorkerSources],
+                   workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
+    try:
+        from mbv_cli.core import bindings_doctor  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    result: list[Finding] = bindings_doctor.diff_for_doctor(groups)
+    return result
+
+
+def _migrations_area(workspace: Workspace, groups: list[WorkerSources],
+                     workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
+    try:
+        from mbv_cli.core.migrations import doctor_findings  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    result: list[Finding] = doctor_findings(workers)
+    return result
+
+
+def _databases_area(workspace: Workspace, groups: list[WorkerSources],
+                    workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
+    try:
+        from mbv_cli.core.db import doctor_findings  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    result: list[Finding] = doctor_findings(workers)
+    return result
+
+
+ADAPTERS: dict[str, AreaAdapter] = {
+    "bindings": _bindings_area,
+    "migrations": _migrations_area,
+    "local databases": _databases_area,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+
+
+def run_doctor(
+    workspace: Workspace,
+    workers: Sequence[ResolvedWorker],
+    *,
+    settings: DoctorSettings | None = None,
+    today: _dt.date | None = None,
+    adapters: dict[str, AreaAdapter] | None = None,
+) -> DoctorResult:
+    settings = settings or load_settings(workspace.root)
+    rules = [r for r in all_rules() if settings.enabled(r.code)]
+    groups = collect_sources(workers)
+    root = workspace.root.resolve()
+    report = FindingsReport(title="mbv doctor")
+    areas = {name: AreaResult(name) for name in AREAS}
+
+    # configuration
+    config_ctx = ConfigContext(today=today or _dt.date.today(),
+                               compatibility_date_max_age_days=settings.compatibility_date_max_age_days)
+    config_rules = [r for r in rules if r.area == "configuration"]
+    for worker in workers:
+        for f in run_config_rules(worker, config_rules, config_ctx):
+            areas["configuration" if f.code != "MBV000" else "configuration"].findings.append(
+                dataclasses.replace(f, worker=worker.name, env=worker.env))
+        for warning in worker.warnings:
+            report.notes.append(f"{display_path(Path(warning.file))}"
+                                f"{':' + str(warning.line) if warning.line else ''}: {warning.message}")
+    areas["configuration"].ran = bool(config_rules)
+
+    # code
+    code_rules = [r for r in rules if r.area == "code"]
+    files = 0
+    for group in groups:
+        ctx = code_context(group)
+        for source in group.sources:
+            files += 1
+            relative = _relative(source.path, group.directory)
+            for f in run_code_rules(source, code_rules, ctx, relative):
+                areas["code"].findings.append(dataclasses.replace(f, worker=group.label))
+        for skipped in group.skipped:
+            report.notes.append(f"{display_path(skipped.path)}: {skipped.reason}")
+    areas["code"].ran = bool(code_rules)
+
+    # areas from other capabilities
+    for name, adapter in (adapters if adapters is not None else ADAPTERS).items():
+        area = areas[name]
+        if not any(settings.enabled(c) for c in _codes_of_area(name)):
+            area.ran = False
+            continue
+        try:
+            found = adapter(workspace, groups, workers)
+        except Exception as exc:  # an area that fails must not hide the others
+            area.findings.append(Finding(code="MBV000", severity=Severity.WARNING,
+                                         message=f"the {name} check crashed: {type(exc).__name__}: {exc}",
+                                         hint="this is a bug in mbv; please report it"))
+            continue
+        if found is None:
+            area.available = False
+            area.note = f"the {name} check is not part of this mbv build"
+            continue
+        area.findings.extend(found)
+
+    # selection, suppression, de-duplication (an inherited setting is reported once, not per env)
+    suppressed = 0
+    lines_cache: dict[str, list[str]] = {}
+    for area in areas.values():
+        kept: list[Finding] = []
+        seen: set[tuple[Any, ...]] = set()
+        for f in area.findings:
+            rel = _relative(Path(f.file), root) if f.file else None
+            if f.code != "MBV000" and not settings.enabled(f.code, rel):
+                continue
+            if _suppressed(f, lines_cache):
+                suppressed += 1
+                continue
+            key = (f.code, f.file, f.line, f.column, f.message, f.binding if f.code.startswith("MBV0") else None,
+                   f.env if f.code.startswith("MBV0") else None)
+            if key in seen:
+                continue
+            seen.add(key)
+            kept.append(dataclasses.replace(f, file=display_path(Path(f.file)) if f.file else None))
+        area.findings = kept
+        report.extend(kept)
+
+    names = list(dict.fromkeys(g.label for g in groups))
+    return DoctorResult(areas=[areas[n] for n in AREAS], report=report, workers=names, files_checked=files,
+                        suppressed=suppressed, settings_file=settings.source)
+
+
+def _codes_of_area(name: str) -> list[str]:
+    return {"bindings": ["MBV001", "MBV002", "MBV003", "MBV004", "MBV005", "MBV006", "MBV007"],
+            "migrations": ["MBV301", "MBV302"],
+            "local databases": ["MBV303", "MBV304", "MBV305"]}.get(name, [])
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _suppressed(f: Finding, cache: dict[str, list[str]]) -> bool:
+    if not f.file or not f.line:
+        return False
+    if f.file not in cache:
+        try:
+            cache[f.file] = Path(f.file).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            cache[f.file] = []
+    lines = cache[f.file]
+    for number in (f.line, f.line - 1):
+        if 0 < number <= len(lines):
+            match = IGNORE_COMMENT.search(lines[number - 1])
+            if match and f.code in re.findall(r"MBV\d{3}", match.group(1).upper()):
+                return True
+    return False

@@ -1,0 +1,75 @@
+"""Text rendering of `mbv doctor`: a line per area with a mark and a count, then a summary.
+
+The default shows the findings of areas with problems; `-v` lists every finding with file:line
+and hint, and the areas that are fine or not available with their notes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+
+from mbv_cli.core.doctor import AreaResult, DoctorResult
+from mbv_cli.core.findings import Finding
+from mbv_cli.render import console
+
+_MARK = {"ok": "[green]✓[/]", "warnings": "[yellow]![/]", "errors": "[bold red]✗[/]",
+         "not available": "[dim]-[/]", "skipped": "[dim]-[/]"}
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "blue"}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _count(area: AreaResult) -> str:
+    if area.status in {"not available", "skipped"}:
+        return area.status
+    errors = sum(1 for f in area.findings if f.severity.value == "error")
+    warnings = sum(1 for f in area.findings if f.severity.value == "warning")
+    infos = len(area.findings) - errors - warnings
+    parts = [p for p in (_plural(errors, "error") if errors else "", _plural(warnings, "warning") if warnings else "",
+                         f"{infos} info" if infos else "") if p]
+    return ", ".join(parts) if parts else "no problems"
+
+
+def _where(f: Finding) -> str:
+    if not f.file:
+        return ""
+    text = f.file
+    if f.line:
+        text += f":{f.line}"
+        if f.column:
+            text += f":{f.column}"
+    return text
+
+
+def render_doctor(result: DoctorResult, *, verbose: bool = False, **_: Any) -> None:
+    out = console.stdout()
+    err = console.stderr()
+    if verbose:
+        for note in result.report.notes:
+            err.print(f"[dim]note[/]: {escape(note)}")
+    for area in result.areas:
+        out.print(f"{_MARK[area.status]} [bold]{area.name}[/]: {_count(area)}")
+        if area.note and verbose:
+            out.print(f"    [dim]{escape(area.note)}[/]")
+        show = area.findings if verbose else [f for f in area.findings if f.severity.value != "info"]
+        for f in sorted(show, key=Finding.sort_key):
+            style = _STYLE[f.severity.value]
+            where = _where(f)
+            context = " ".join(x for x in (f.worker or "", f"(env {f.env})" if f.env else "") if x)
+            out.print(f"    [{style}]{f.severity.value:<7}[/] [bold]{f.code}[/] {escape(f.message)}"
+                      + (f"  [dim]{escape(where)}[/]" if where else "")
+                      + (f" [dim]{escape(context)}[/]" if context and verbose else ""), soft_wrap=True)
+            if verbose and f.hint:
+                out.print(f"            [dim]hint:[/] {escape(f.hint)}", soft_wrap=True)
+    summary = result.summary()
+    workers = _plural(len(result.workers), "Worker")
+    line = f"{_plural(summary['error'], 'error')}, {_plural(summary['warning'], 'warning')} in {workers}"
+    if summary["info"]:
+        line += f" ({summary['info']} info)"
+    if result.suppressed:
+        line += f"; {result.suppressed} suppressed"
+    out.print(line if any(summary.values()) else f"no problems found in {workers}")

@@ -1,0 +1,15 @@
+export async function cases(env: Env, url: URL, body: { email: string; id: string }) {
+  // bad: a query parameter in ORDER BY
+  const sort = url.searchParams.get("sort") ?? "created_at";
+  await env.DB.prepare(`SELECT * FROM posts ORDER BY ${sort} DESC`).all();
+
+  // bad: string concatenation of user input
+  await env.DB.prepare("SELECT * FROM users WHERE email = '" + body.email + "'").first();
+
+  // bad: the SQL built in a variable first
+  const query = `DELETE FROM sessions WHERE user_id = ${body.id}`;
+  await env.DB.prepare(query).run();
+
+  // bad: exec with interpolation
+  await env.DB.exec(`UPDATE users SET name = '${body.email}'`);
+}

@@ -1,0 +1,3 @@
+// good: test output may show fixture tokens
+const token = "fixture";
+console.log(token);

@@ -1,0 +1,28 @@
+let client: { query(): void } | undefined;
+let cached: string | undefined;
+const ROUTES = ["/a", "/b"];
+let counter = 0;
+
+// good: lazy initialisation guarded by the variable
+function getClient() {
+  if (!client) client = { query() {} };
+  return client;
+}
+
+// good: logical assignment initialisation
+function getCached() {
+  cached ??= "value";
+  return cached;
+}
+
+// good: a local shadowing the module name
+function local(counter: number) {
+  counter += 1;
+  return counter;
+}
+
+// good: module-level setup outside any function
+counter = 5;
+ROUTES.push("/c");
+
+export { getClient, getCached, local };

@@ -1,0 +1,5 @@
+// good: declarations only (a helper module of the fixture Worker)
+export async function recordVisit(env: Env, path: string): Promise<void> {
+  await env.DB.prepare("INSERT INTO visits (path) VALUES (?)").bind(path).run();
+}
+export const sendEmail = async (to: string): Promise<void> => { await fetch(`https://mail.example/${to}`); };

@@ -1,0 +1,2 @@
+// good: test data
+export const fakeToken = Math.random().toString(36);
