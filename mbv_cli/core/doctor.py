@@ -33,6 +33,7 @@ from mbv_cli.core.wrangler.workspace import Workspace
 AREAS = ("configuration", "bindings", "code", "migrations", "local databases")
 AREA_OF_PREFIX = {"MBV0": "bindings", "MBV1": "code", "MBV2": "configuration", "MBV30": "migrations"}
 CODE_PATTERN = re.compile(r"^MBV\d{0,3}$")
+NON_WORKER_PATH = re.compile(r"(^|/)(public|static|scripts|assets)/|(^|/)[^/]*\.config\.[cm]?[jt]s$")
 IGNORE_COMMENT = re.compile(r"mbv-ignore[:\s]+((?:MBV\d{3}\s*,?\s*)+)", re.IGNORECASE)
 
 
@@ -205,6 +206,21 @@ class WorkerSources:
     sources: list[SourceFile] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
 
+    def worker_sources(self) -> tuple[list[SourceFile], bool]:
+        """The files of the Worker's module graph (from `main`), and whether `main` was found.
+
+        Without a `main` (or when it is not among the parsed files) every file outside the usual
+        non-Worker places (public/, scripts/, *.config.*) is taken.
+        """
+        from mbv_cli.core.code.reachability import reachable_sources
+
+        mains = {self.directory / str(w.settings["main"]) for w in self.workers
+                 if isinstance(w.settings.get("main"), str)}
+        reachable = reachable_sources(self.sources, mains, self.directory)
+        if reachable is not None:
+            return reachable, True
+        return [s for s in self.sources if not NON_WORKER_PATH.search(_relative(s.path, self.directory))], False
+
     @property
     def label(self) -> str:
         top = next((w for w in self.workers if w.env is None), self.workers[0])
@@ -303,34 +319,36 @@ def run_config_rules(worker: ResolvedWorker, rules: Sequence[Rule], ctx: ConfigC
 AreaAdapter = Callable[[Workspace, list[WorkerSources], Sequence[ResolvedWorker]], "list[Finding] | None"]
 
 
+def _optional(module: str, function: str) -> Callable[..., Any] | None:
+    """A function of another capability's module, or None when it is not part of this build."""
+    import importlib
+
+    try:
+        loaded = importlib.import_module(module)
+    except ImportError as exc:
+        if exc.name is not None and module.startswith(exc.name):
+            return None
+        raise
+    found = getattr(loaded, function, None)
+    return found if callable(found) else None
+
+
 def _bindings_area(workspace: Workspace, groups: list[WorkerSources],
                    workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
-    try:
-        from mbv_cli.core import bindings_doctor  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    result: list[Finding] = bindings_doctor.diff_for_doctor(groups)
-    return result
+    diff = _optional("mbv_cli.core.bindings", "diff_for_doctor")
+    return None if diff is None else list(diff(groups))
 
 
 def _migrations_area(workspace: Workspace, groups: list[WorkerSources],
                      workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
-    try:
-        from mbv_cli.core.migrations import doctor_findings  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    result: list[Finding] = doctor_findings(workers)
-    return result
+    check = _optional("mbv_cli.core.migrations", "doctor_findings")
+    return None if check is None else list(check(workers))
 
 
 def _databases_area(workspace: Workspace, groups: list[WorkerSources],
                     workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
-    try:
-        from mbv_cli.core.db import doctor_findings  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    result: list[Finding] = doctor_findings(workers)
-    return result
+    check = _optional("mbv_cli.core.db", "doctor_findings")
+    return None if check is None else list(check(workers))
 
 
 ADAPTERS: dict[str, AreaAdapter] = {
@@ -365,7 +383,7 @@ def run_doctor(
     config_rules = [r for r in rules if r.area == "configuration"]
     for worker in workers:
         for f in run_config_rules(worker, config_rules, config_ctx):
-            areas["configuration" if f.code != "MBV000" else "configuration"].findings.append(
+            areas["configuration"].findings.append(
                 dataclasses.replace(f, worker=worker.name, env=worker.env))
         for warning in worker.warnings:
             report.notes.append(f"{display_path(Path(warning.file))}"
@@ -375,9 +393,12 @@ def run_doctor(
     # code
     code_rules = [r for r in rules if r.area == "code"]
     files = 0
+    outside = 0
     for group in groups:
         ctx = code_context(group)
-        for source in group.sources:
+        in_worker, _from_main = group.worker_sources()
+        outside += len(group.sources) - len(in_worker)
+        for source in in_worker:
             files += 1
             relative = _relative(source.path, group.directory)
             for f in run_code_rules(source, code_rules, ctx, relative):
@@ -385,6 +406,9 @@ def run_doctor(
         for skipped in group.skipped:
             report.notes.append(f"{display_path(skipped.path)}: {skipped.reason}")
     areas["code"].ran = bool(code_rules)
+    if outside:
+        areas["code"].note = (f"{outside} source file(s) not imported from a Worker's main (front end, scripts, "
+                              "tests, tooling) were not checked by code rules")
 
     # areas from other capabilities
     for name, adapter in (adapters if adapters is not None else ADAPTERS).items():

@@ -28,7 +28,8 @@ ctx.waitUntil(recordVisit(env, new URL(req.url).pathname));
 
 ## Known limits
 Only functions declared `async` by name in the Worker's own files (`async function f`,
-`const f = async () => ...`, async methods called as `this.f()`) are known; promises returned
+`const f = async () => ...`, async methods called as `this.f()`) and containing an `await` are
+known (an async function without `await` does all its work before the call returns); promises returned
 by libraries are not tracked. `void f()` is reported too: in a Worker it does not keep the
 work alive.
 """
@@ -49,7 +50,18 @@ if TYPE_CHECKING:
 
 
 def _is_async(node: Node) -> bool:
-    return any(c.type == "async" for c in node.children)
+    """Declared async and really waiting on something (an async body without await runs to the end)."""
+    if not any(c.type == "async" for c in node.children):
+        return False
+    body = node.child_by_field_name("body")
+    if body is None:
+        return False
+    for inner in syntax.walk(body):
+        if inner.type == "await_expression":
+            return True
+        if inner.type == "for_in_statement" and any(c.type == "await" for c in inner.children):
+            return True
+    return False
 
 
 def declared_async_functions(source: SourceFile) -> set[str]:

@@ -61,8 +61,8 @@ def _secret_literal(source: SourceFile, node: Node | None) -> Node | None:
         args = syntax.arguments(node)
         return _secret_literal(source, args[0]) if args else None
     if node.type == "new_expression":
-        args = node.child_by_field_name("arguments")
-        inner = [c for c in args.named_children] if args is not None else []
+        ctor_args = node.child_by_field_name("arguments")
+        inner = list(ctor_args.named_children) if ctor_args is not None else []
         return _secret_literal(source, inner[0]) if inner else None
     value = syntax.string_value(source, node)
     if value is None or len(value) < 8 or NOT_A_VALUE.search(value):

@@ -1,7 +1,7 @@
 """MBV114 insecure-random-token
 
 ## What it does
-Flags `Math.random()` used to build something named as an id, token, nonce, secret, key,
+Flags `Math.random()` used to build something named as an id, token, nonce, secret,
 session, salt, password, OTP or CSRF value (the variable, property, or function it ends up in).
 
 ## Why is this bad?
@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 
     from mbv_cli.core.code.parsing import SourceFile
 
-PURPOSE_WORDS = frozenset({"id", "ids", "uuid", "guid", "token", "nonce", "secret", "key", "session", "sid", "salt",
-                           "password", "passwd", "otp", "csrf", "xsrf", "code", "verifier", "challenge", "apikey"})
+PURPOSE_WORDS = frozenset({"id", "ids", "uuid", "guid", "token", "nonce", "secret", "session", "sid", "salt",
+                           "password", "passwd", "otp", "csrf", "xsrf", "verifier", "challenge", "apikey"})
 NOT_PURPOSE = frozenset({"color", "colour", "delay", "jitter", "sample", "sampling", "backoff", "index",
                          "offset", "width", "height", "x", "y", "position", "chance", "probability", "weight"})
 

@@ -33,12 +33,14 @@ export default {
 Keep state that must outlive a request in KV, D1 or a Durable Object.
 
 ## Known limits
-Lazy initialisation guarded by the same variable (`if (!client) client = ...`, `client ??= ...`)
-is accepted. Map/Set caches are MBV109's business. Mutation through an alias is not followed.
+Lazy initialisation, where the function that writes the variable also tests it in an `if`
+(`if (!client) client = ...`, `if (ready) return; ...; ready = true`) or uses `??=`/`||=`, is
+accepted. Map/Set caches are MBV109's business. Mutation through an alias is not followed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -61,14 +63,15 @@ def _lazy_init(source: SourceFile, node: Node, name: str) -> bool:
         op = node.child_by_field_name("operator")
         if op is not None and op.type in {"??=", "||="}:
             return True
-    current = node.parent
-    while current is not None and current.type not in syntax.FUNCTION_TYPES:
-        if current.type == "if_statement":
-            cond = current.child_by_field_name("condition")
-            cond_text = source.node_text(cond) if cond is not None else ""
-            if name in cond_text:
-                return True
-        current = current.parent
+    fn = syntax.enclosing_function(node)
+    if fn is None:
+        return False
+    # an initialisation flag or value tested by the same function: `if (ready) return; ...; ready = true`
+    pattern = re.compile(r"\b" + re.escape(name) + r"\b")
+    for branch in syntax.nodes_of(fn, "if_statement"):
+        cond = branch.child_by_field_name("condition")
+        if cond is not None and pattern.search(source.node_text(cond)):
+            return True
     return False
 
 
@@ -88,11 +91,11 @@ def _target_name(source: SourceFile, left: Node | None) -> tuple[str, bool] | No
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
     reassignable: set[str] = set()
     containers: set[str] = set()
-    for kind, name, _declarator, value in syntax.top_level_declarations(source):
+    for kind, declared, _declarator, value in syntax.top_level_declarations(source):
         if kind in {"let", "var"}:
-            reassignable.add(name)
+            reassignable.add(declared)
         if value is not None and (value.type in {"array", "object"}):
-            containers.add(name)
+            containers.add(declared)
     if not reassignable and not containers:
         return
     reported: set[str] = set()
@@ -131,7 +134,7 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
             continue
         if name is None or not syntax.inside_function(node) or _shadowed(source, node, name):
             continue
-        if not node.type == "call_expression" and _lazy_init(source, node, name):
+        if node.type != "call_expression" and _lazy_init(source, node, name):
             continue
         key = f"{name}:{what}"
         if key in reported:

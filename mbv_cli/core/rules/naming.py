@@ -7,6 +7,8 @@ than the secret itself, are left alone.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from mbv_cli.core.rules.syntax import words
 
 SECRET_WORDS = frozenset({
@@ -43,7 +45,7 @@ def is_secret_name(name: str, *, extra: frozenset[str] = frozenset()) -> bool:
     vocabulary = SECRET_WORDS | extra
     if any(p in vocabulary for p in parts):
         return True
-    return any(pair in SECRET_PAIRS for pair in zip(parts, parts[1:]))
+    return any(pair in SECRET_PAIRS for pair in pairwise(parts))
 
 
 def is_signature_name(name: str) -> bool:

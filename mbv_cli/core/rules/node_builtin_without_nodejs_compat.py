@@ -39,8 +39,6 @@ from mbv_cli.core.rules import syntax
 from mbv_cli.core.rules.base import CodeContext, code_rule
 
 if TYPE_CHECKING:
-    from tree_sitter import Node
-
     from mbv_cli.core.code.parsing import SourceFile
 
 NODE_BUILTINS = frozenset({
@@ -60,31 +58,12 @@ def _module_name(specifier: str) -> str | None:
     return specifier if specifier in NODE_BUILTINS else None
 
 
-def _specifiers(source: SourceFile) -> Iterator[tuple[Node, str]]:
-    for node in syntax.walk(source.root):
-        if node.type in {"import_statement", "export_statement"}:
-            if any(c.type == "type" for c in node.children):
-                continue
-            src = node.child_by_field_name("source")
-            value = syntax.string_value(source, src)
-            if src is not None and value is not None:
-                yield src, value
-        elif node.type == "call_expression":
-            fn = syntax.callee(node)
-            if fn is None or fn.type not in {"identifier", "import"}:
-                continue
-            if fn.type == "identifier" and source.node_text(fn) != "require":
-                continue
-            args = syntax.arguments(node)
-            value = syntax.string_value(source, args[0]) if args else None
-            if value is not None:
-                yield args[0], value
-
-
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
     if ctx.compatibility_flags & COMPAT_FLAGS:
         return
-    for node, specifier in _specifiers(source):
+    for node, specifier, type_only in syntax.module_specifiers(source):
+        if type_only:
+            continue
         module = _module_name(specifier)
         if module is None:
             continue

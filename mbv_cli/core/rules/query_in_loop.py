@@ -26,7 +26,7 @@ const { results } = await env.DB.prepare(
 ```
 
 ## Known limits
-Retry loops (a loop variable named `attempt`/`retry`/`tries`) are not reported. Queries hidden
+One finding per loop, at its first query. Retry loops (a loop variable named `attempt`/`retry`/`tries`) are not reported. Queries hidden
 behind a helper function called in the loop are not seen.
 """
 
@@ -70,13 +70,15 @@ def _loop_of(node: Node) -> Node | None:
 
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
+    loops_reported: set[int] = set()
     for awaited in syntax.nodes_of(source.root, "await_expression"):
         inner = awaited.named_children[0] if awaited.named_children else None
         if inner is None or inner.type != "call_expression" or not _is_query(inner):
             continue
         loop = _loop_of(awaited)
-        if loop is None:
+        if loop is None or loop.start_byte in loops_reported:
             continue
+        loops_reported.add(loop.start_byte)
         header = source.data[loop.start_byte:(loop.child_by_field_name("body") or loop).start_byte]
         if RETRY.search(header.decode("utf-8", "replace")):
             continue

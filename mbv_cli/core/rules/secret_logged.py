@@ -21,8 +21,9 @@ console.log("auth header present:", request.headers.has("Authorization"));
 
 ## Known limits
 Only names are checked: a secret held in a variable called `value` is not seen. Values
-wrapped in a call named like `redact`, `mask` or `hash` and facts about a secret
-(`token.length`, `tokenType`, `payload.sub`) are not reported. Test files are skipped.
+wrapped in a call named like `redact`, `mask` or `hash`, turned into booleans (`!!token`,
+`token !== undefined`) and facts about a secret (`token.length`, `tokenType`, `payload.sub`)
+are not reported. Test files are skipped.
 """
 
 from __future__ import annotations
@@ -77,10 +78,19 @@ def _secret_in(source: SourceFile, arg: Node) -> Node | None:
 
 
 def _wrapped(node: Node, top: Node) -> bool:
+    """Inside redact(...)/hash(...), `!!x`, `typeof x` or a comparison: the value itself is not logged."""
     current = node.parent
     while current is not None and current != top.parent:
         if current.type == "call_expression" and SAFE_WRAPPERS.search(syntax.method_name(current) or ""):
             return True
+        if current.type == "call_expression" and syntax.method_name(current) == "Boolean":
+            return True
+        if current.type == "unary_expression" and current.children and current.children[0].type in {"!", "typeof"}:
+            return True
+        if current.type == "binary_expression":
+            op = current.child_by_field_name("operator")
+            if op is not None and op.type in {"===", "!==", "==", "!=", "<", ">", "<=", ">="}:
+                return True
         current = current.parent
     return False
 

@@ -21,8 +21,9 @@ const row = await env.DB.prepare("SELECT * FROM users WHERE email = ?").bind(ema
 
 ## Known limits
 Constants are recognised when they are literals, `const` strings declared in the same file,
-UPPER_CASE names, or placeholder lists built from `"?"` (`ids.map(() => "?").join(",")`);
-other safe values (a column name picked from an allow-list) are still reported: suppress
+UPPER_CASE names, placeholder lists built from `"?"` (`ids.map(() => "?").join(",")`), or
+names checked earlier in the function with `.includes(name)`/`.has(name)` (an allow-list);
+other safe values (a column name picked through a `switch`) are still reported: suppress
 them with `// mbv-ignore MBV101: reason`. SQL built in another file and passed in is not seen.
 Tagged templates (`` sql`...` ``) are never flagged: their tags parameterise the values.
 """
@@ -66,7 +67,7 @@ def _is_constant(source: SourceFile, node: Node, consts: dict[str, str], depth: 
             and _is_constant(source, alt, consts, depth)
     if kind == "identifier":
         name = source.node_text(node)
-        if name in consts or CONSTANT_NAME.match(name):
+        if name in consts or CONSTANT_NAME.match(name) or _allow_listed(source, node, name):
             return True
         value = syntax.declared_value(source, node)
         return value is not None and depth < 3 and _is_constant(source, value, consts, depth + 1)
@@ -75,6 +76,15 @@ def _is_constant(source: SourceFile, node: Node, consts: dict[str, str], depth: 
         return bool(root) and bool(CONSTANT_NAME.match(root[0]))
     # placeholder lists: ids.map(() => "?").join(", "), "?, ".repeat(n), Array(n).fill("?")
     return bool(PLACEHOLDER.search(source.node_text(node)))
+
+
+def _allow_listed(source: SourceFile, node: Node, name: str) -> bool:
+    """`if (!ALLOWED.includes(name)) throw ...` / `.has(name)` earlier in the same function."""
+    fn = syntax.enclosing_function(node)
+    if fn is None:
+        return False
+    before = source.data[fn.start_byte:node.start_byte].decode("utf-8", "replace")
+    return bool(re.search(r"\.(includes|has)\(\s*" + re.escape(name) + r"\s*\)", before))
 
 
 def _looks_like_sql(source: SourceFile, node: Node) -> bool:

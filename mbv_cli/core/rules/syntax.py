@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mbv_cli.core.code.parsing import walk
+from mbv_cli.core.code.parsing import walk as walk
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -207,3 +207,23 @@ def has_ancestor(node: Node, ancestor: Node) -> bool:
             return True
         current = current.parent
     return False
+
+
+def module_specifiers(source: SourceFile) -> Iterator[tuple[Node, str, bool]]:
+    """(string node, specifier, type_only) of every import/export-from/require()/import() in the file."""
+    for node in walk(source.root):
+        if node.type in {"import_statement", "export_statement"}:
+            src = node.child_by_field_name("source")
+            value = string_value(source, src)
+            if src is not None and value is not None:
+                yield src, value, any(c.type == "type" for c in node.children)
+        elif node.type == "call_expression":
+            fn = callee(node)
+            if fn is None or fn.type not in {"identifier", "import"}:
+                continue
+            if fn.type == "identifier" and source.node_text(fn) != "require":
+                continue
+            args = arguments(node)
+            value = string_value(source, args[0]) if args else None
+            if value is not None:
+                yield args[0], value, False

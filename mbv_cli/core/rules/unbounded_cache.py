@@ -131,9 +131,9 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
     for name in added:
         if name in bounded:
             continue
-        if "Object.keys(" + name in source.text or "Object.entries(" + name in source.text:
-            if ".length" in source.text:
-                continue
+        if ("Object.keys(" + name in source.text or "Object.entries(" + name in source.text) \
+                and ".length" in source.text:
+            continue
         decl, kind = candidates[name]
         yield RULE.at(source, decl, f"{name} ({kind}) is added to by a function but never evicted or bounded",
                       hint=HINT)

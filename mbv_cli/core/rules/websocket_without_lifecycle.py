@@ -54,6 +54,13 @@ HINT = "accept() the server socket and add close and error listeners that releas
 
 def _server_sockets(source: SourceFile) -> list[tuple[str, Node]]:
     sockets: list[tuple[str, Node]] = []
+    pairs = set()
+    for decl in syntax.nodes_of(source.root, "variable_declarator"):
+        name = decl.child_by_field_name("name")
+        value = decl.child_by_field_name("value")
+        if name is not None and value is not None and name.type == "identifier" \
+                and re.fullmatch(r"new\s+WebSocketPair\s*\(\s*\)", source.node_text(value)):
+            pairs.add(source.node_text(name))
     for decl in syntax.nodes_of(source.root, "variable_declarator"):
         name = decl.child_by_field_name("name")
         value = decl.child_by_field_name("value")
@@ -70,8 +77,10 @@ def _server_sockets(source: SourceFile) -> list[tuple[str, Node]]:
                 val = pair.child_by_field_name("value")
                 if key is not None and val is not None and source.node_text(key) == "1":
                     sockets.append((source.node_text(val), val))
-        elif name.type == "identifier" and re.fullmatch(r"\w+\[\s*[\"']?1[\"']?\s*\]", value_text):
-            sockets.append((source.node_text(name), name))
+        elif name.type == "identifier":
+            indexed = re.fullmatch(r"(\w+)\[\s*[\"']?1[\"']?\s*\]", value_text)
+            if indexed and indexed.group(1) in pairs:
+                sockets.append((source.node_text(name), name))
     return sockets
 
 

@@ -9,3 +9,8 @@ export async function handle(request: Request, token: string, payload: { sub: st
   console.log("token", redact(token));
 }
 function redact(value: string): string { return value.slice(0, 4) + "..."; }
+
+export function configured(env: Env) {
+  // good: only whether the token is set
+  console.error("API not configured:", { hasApiToken: !!env.CLOUDFLARE_API_TOKEN, tokenSet: env.TOKEN !== undefined });
+}

@@ -26,3 +26,11 @@ counter = 5;
 ROUTES.push("/c");
 
 export { getClient, getCached, local };
+
+let dbReady = false;
+// good: an initialisation flag tested by the function that sets it
+export async function ensureDb(db: D1Database) {
+  if (dbReady) return;
+  await db.exec("CREATE TABLE IF NOT EXISTS t (id INTEGER)");
+  dbReady = true;
+}
