@@ -397,7 +397,8 @@ def run_doctor(
     for group in groups:
         ctx = code_context(group)
         in_worker, _from_main = group.worker_sources()
-        outside += len(group.sources) - len(in_worker)
+        outside += sum(1 for s in group.sources if not s.path.name.endswith(".d.ts")) \
+            - sum(1 for s in in_worker if not s.path.name.endswith(".d.ts"))
         for source in in_worker:
             files += 1
             relative = _relative(source.path, group.directory)

@@ -54,7 +54,7 @@ def render_doctor(result: DoctorResult, *, verbose: bool = False, **_: Any) -> N
     for area in result.areas:
         out.print(f"{_MARK[area.status]} [bold]{area.name}[/]: {_count(area)}")
         if area.note and verbose:
-            out.print(f"    [dim]{escape(area.note)}[/]")
+            out.print(f"    [dim]{escape(area.note)}[/]", soft_wrap=True)
         show = area.findings if verbose else [f for f in area.findings if f.severity.value != "info"]
         for f in sorted(show, key=Finding.sort_key):
             style = _STYLE[f.severity.value]

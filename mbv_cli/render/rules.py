@@ -29,10 +29,10 @@ def render_rules(result: RulesCatalog, **_: Any) -> None:
         out.print(Markdown("\n".join(text)))
         return
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    table.add_column("Code", style="bold")
-    table.add_column("Name")
-    table.add_column("Severity")
-    table.add_column("Area")
+    table.add_column("Code", style="bold", no_wrap=True)
+    table.add_column("Name", no_wrap=True)
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Area", no_wrap=True)
     table.add_column("What it flags", overflow="fold")
     for info in result.rules:
         style = _STYLE.get(info.severity, "")
