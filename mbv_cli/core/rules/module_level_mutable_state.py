@@ -98,7 +98,24 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
             containers.add(declared)
     if not reassignable and not containers:
         return
+    writes = list(_writes(source, reassignable, containers))
+    # a lazy-initialisation flag stays one even where it is reset (e.g. by a test helper)
+    init_flags = {name for node, name, _what in writes
+                  if node.type != "call_expression" and _lazy_init(source, node, name)}
     reported: set[str] = set()
+    for node, name, what in writes:
+        if name in init_flags:
+            continue
+        key = f"{name}:{what}"
+        if key in reported:
+            continue
+        reported.add(key)
+        yield RULE.at(source, node, f"{what} inside a function: state shared by every request of the isolate",
+                      hint=HINT)
+
+
+def _writes(source: SourceFile, reassignable: set[str], containers: set[str]) -> Iterator[tuple[Node, str, str]]:
+    """(node, module-level name, description) of each write inside a function."""
     for node in syntax.walk(source.root):
         name: str | None = None
         what = ""
@@ -134,14 +151,7 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
             continue
         if name is None or not syntax.inside_function(node) or _shadowed(source, node, name):
             continue
-        if node.type != "call_expression" and _lazy_init(source, node, name):
-            continue
-        key = f"{name}:{what}"
-        if key in reported:
-            continue
-        reported.add(key)
-        yield RULE.at(source, node, f"{what} inside a function: state shared by every request of the isolate",
-                      hint=HINT)
+        yield node, name, what
 
 
 def _shadowed(source: SourceFile, node: Node, name: str) -> bool:

@@ -34,3 +34,8 @@ export async function ensureDb(db: D1Database) {
   await db.exec("CREATE TABLE IF NOT EXISTS t (id INTEGER)");
   dbReady = true;
 }
+
+// good: a test helper resetting the initialisation flag
+export function resetDbReady() {
+  dbReady = false;
+}
