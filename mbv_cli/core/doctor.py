@@ -171,6 +171,7 @@ class DoctorResult:
     report: FindingsReport
     workers: list[str]
     files_checked: int = 0
+    files_parsed: int = 0
     suppressed: int = 0
     settings_file: str | None = None
 
@@ -186,6 +187,7 @@ class DoctorResult:
             "areas": [a.to_dict() for a in self.areas],
             "findings": [f.to_dict() for f in self.report.sorted()],
             "summary": {**self.report.summary(), "workers": len(self.workers), "files": self.files_checked,
+                        "files_parsed": self.files_parsed,
                         "suppressed": self.suppressed},
             "workers": list(self.workers),
             "settings": self.settings_file,
@@ -199,64 +201,80 @@ class DoctorResult:
 
 @dataclass(slots=True)
 class WorkerSources:
-    """One Worker config with its resolved environments and its parsed source files."""
+    """One Worker config with its resolved environments and its source files, parsed on demand.
+
+    Every group of a run shares one parse cache, so a file is parsed at most once whichever
+    area (code rules, bindings diff) asks for it first.
+    """
 
     directory: Path
     workers: list[ResolvedWorker]
-    sources: list[SourceFile] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
-
-    def worker_sources(self) -> tuple[list[SourceFile], bool]:
-        """The files of the Worker's module graph (from `main`), and whether `main` was found.
-
-        Without a `main` (or when it is not among the parsed files) every file outside the usual
-        non-Worker places (public/, scripts/, *.config.*) is taken.
-        """
-        from mbv_cli.core.code.reachability import reachable_sources
-
-        mains = {self.directory / str(w.settings["main"]) for w in self.workers
-                 if isinstance(w.settings.get("main"), str)}
-        reachable = reachable_sources(self.sources, mains, self.directory)
-        if reachable is not None:
-            return reachable, True
-        return [s for s in self.sources if not NON_WORKER_PATH.search(_relative(s.path, self.directory))], False
+    cache: dict[Path, SourceFile | SkippedFile] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
         top = next((w for w in self.workers if w.env is None), self.workers[0])
         return top.name
 
+    def parsed(self, path: Path) -> SourceFile | SkippedFile:
+        if path not in self.cache:
+            self.cache[path] = parse_file(path)
+        return self.cache[path]
+
+    def sources(self, paths: Iterable[Path] | None = None) -> list[SourceFile]:
+        """Parsed files (all of the Worker's by default); unreadable ones are noted in `skipped`."""
+        found = []
+        for path in self.paths if paths is None else paths:
+            result = self.parsed(path)
+            if isinstance(result, SourceFile):
+                found.append(result)
+            elif result not in self.skipped:
+                self.skipped.append(result)
+        return found
+
+    def worker_paths(self) -> tuple[list[Path], bool]:
+        """The files of the Worker's module graph (from `main`), and whether `main` was found.
+
+        Without a `main` (or when it is not among the files) every file outside the usual
+        non-Worker places (public/, scripts/, *.config.*) is taken.
+        """
+        from mbv_cli.core.code.reachability import reachable_paths
+
+        mains = {self.directory / str(w.settings["main"]) for w in self.workers
+                 if isinstance(w.settings.get("main"), str)}
+        reachable = reachable_paths(self.paths, mains, self.directory, self._text)
+        if reachable is not None:
+            return reachable, True
+        return [p for p in self.paths if not NON_WORKER_PATH.search(_relative(p, self.directory))], False
+
+    def _text(self, path: Path) -> str | None:
+        result = self.parsed(path)
+        return result.text if isinstance(result, SourceFile) else None
+
 
 def collect_sources(workers: Sequence[ResolvedWorker]) -> list[WorkerSources]:
-    """Group resolved workers by config and parse each Worker's files once (nested Workers excluded)."""
+    """Group resolved workers by config and list each Worker's files (nested Workers excluded)."""
     groups: dict[Path, WorkerSources] = {}
+    cache: dict[Path, SourceFile | SkippedFile] = {}
     for worker in workers:
         key = worker.config.path.resolve()
         if key not in groups:
-            groups[key] = WorkerSources(worker.directory.resolve(), [])
+            groups[key] = WorkerSources(worker.directory.resolve(), [], cache=cache)
         groups[key].workers.append(worker)
     directories = {g.directory for g in groups.values()}
-    parsed: dict[Path, SourceFile | SkippedFile] = {}
     for group in groups.values():
-        nested = {d for d in directories if d != group.directory and group.directory in d.parents}
+        nested = [d for d in directories if d != group.directory and group.directory in d.parents]
         for item in iter_source_paths(group.directory):
             if isinstance(item, SkippedFile):
                 group.skipped.append(item)
-                continue
-            resolved = item.resolve()
-            if any(n in resolved.parents for n in nested):
-                continue
-            if resolved not in parsed:
-                parsed[resolved] = parse_file(item)
-            result = parsed[resolved]
-            if isinstance(result, SkippedFile):
-                group.skipped.append(result)
-            else:
-                group.sources.append(result)
+            elif not any(n in item.parents for n in nested):
+                group.paths.append(item)
     return list(groups.values())
 
 
-def code_context(group: WorkerSources) -> CodeContext:
+def code_context(group: WorkerSources, sources: Sequence[SourceFile]) -> CodeContext:
     from mbv_cli.core.rules.floating_promise import declared_async_functions
 
     flag_sets = [set(w.compatibility_flags) for w in group.workers]
@@ -265,8 +283,9 @@ def code_context(group: WorkerSources) -> CodeContext:
                if b.kind == "var" and isinstance(b.entry.get("value"), int | float)
                and not isinstance(b.entry.get("value"), bool)}
     async_functions: set[str] = set()
-    for source in group.sources:
-        async_functions |= {n for n in declared_async_functions(source) if not n.startswith("this.")}
+    for source in sources:
+        if "async" in source.text:
+            async_functions |= {n for n in declared_async_functions(source) if not n.startswith("this.")}
     return CodeContext(compatibility_flags=frozenset(flags), async_functions=frozenset(async_functions),
                        numeric_vars=frozenset(numeric))
 
@@ -280,9 +299,10 @@ def run_code_rules(source: SourceFile, rules: Sequence[Rule], ctx: CodeContext, 
     if _skip_for_code_rules(relative, source):
         return []
     test_file = is_test_path(relative)
+    lowered = source.text.lower()
     found: list[Finding] = []
     for rule in rules:
-        if rule.check_code is None or (rule.skip_test_files and test_file):
+        if rule.check_code is None or (rule.skip_test_files and test_file) or not rule.applies_to(lowered):
             continue
         try:
             found.extend(rule.check_code(source, ctx))
@@ -395,17 +415,16 @@ def run_doctor(
     files = 0
     outside = 0
     for group in groups:
-        ctx = code_context(group)
-        in_worker, _from_main = group.worker_sources()
-        outside += sum(1 for s in group.sources if not s.path.name.endswith(".d.ts")) \
-            - sum(1 for s in in_worker if not s.path.name.endswith(".d.ts"))
+        in_worker_paths, _from_main = group.worker_paths() if code_rules else ([], False)
+        in_worker = group.sources(in_worker_paths)
+        ctx = code_context(group, in_worker)
+        outside += sum(1 for p in group.paths if not p.name.endswith(".d.ts")) \
+            - sum(1 for p in in_worker_paths if not p.name.endswith(".d.ts"))
         for source in in_worker:
             files += 1
             relative = _relative(source.path, group.directory)
             for f in run_code_rules(source, code_rules, ctx, relative):
                 areas["code"].findings.append(dataclasses.replace(f, worker=group.label))
-        for skipped in group.skipped:
-            report.notes.append(f"{display_path(skipped.path)}: {skipped.reason}")
     areas["code"].ran = bool(code_rules)
     if outside:
         areas["code"].note = (f"{outside} source file(s) not imported from a Worker's main (front end, scripts, "
@@ -452,9 +471,14 @@ def run_doctor(
         area.findings = kept
         report.extend(kept)
 
+    for group in groups:
+        for skipped in group.skipped:
+            report.notes.append(f"{display_path(skipped.path)}: {skipped.reason}")
+    report.notes[:] = list(dict.fromkeys(report.notes))
     names = list(dict.fromkeys(g.label for g in groups))
+    parsed = len(groups[0].cache) if groups else 0
     return DoctorResult(areas=[areas[n] for n in AREAS], report=report, workers=names, files_checked=files,
-                        suppressed=suppressed, settings_file=settings.source)
+                        files_parsed=parsed, suppressed=suppressed, settings_file=settings.source)
 
 
 def _codes_of_area(name: str) -> list[str]:

@@ -54,6 +54,12 @@ class Rule:
     check_code: Callable[[SourceFile, CodeContext], Iterable[Finding]] | None = None
     check_config: Callable[[ResolvedWorker, ConfigContext], Iterable[Finding]] | None = None
     skip_test_files: bool = True
+    # a cheap test before the tree is looked at: for each group, one of its lower-case words must
+    # occur in the lower-cased text of the file
+    needs: tuple[tuple[str, ...], ...] = ()
+
+    def applies_to(self, lowered_text: str) -> bool:
+        return all(any(word in lowered_text for word in group) for group in self.needs)
 
     def sections(self) -> dict[str, str]:
         """The documentation split into its fixed sections, in order."""
@@ -92,9 +98,9 @@ def split_sections(doc: str) -> dict[str, str]:
 
 def code_rule(code: str, name: str, severity: Severity, summary: str, doc: str | None,
               check: Callable[[SourceFile, CodeContext], Iterable[Finding]], *,
-              skip_test_files: bool = True) -> Rule:
+              skip_test_files: bool = True, needs: Iterable[Iterable[str]] = ()) -> Rule:
     return Rule(code, name, severity, "code", summary, _clean(doc), check_code=check,
-                skip_test_files=skip_test_files)
+                skip_test_files=skip_test_files, needs=tuple(tuple(group) for group in needs))
 
 
 def config_rule(code: str, name: str, severity: Severity, summary: str, doc: str | None,

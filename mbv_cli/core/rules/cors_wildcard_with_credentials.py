@@ -69,7 +69,7 @@ def _star(source: SourceFile, node: Node | None) -> bool:
 
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
-    for obj in syntax.nodes_of(source.root, "object"):
+    for obj in syntax.nodes_of(source, "object"):
         pairs = {_key(source, p): p for p in obj.named_children if p.type == "pair"}
         origin, creds = pairs.get(ORIGIN), pairs.get(CREDENTIALS)
         if origin is not None and creds is not None and _star(source, origin.child_by_field_name("value")) \
@@ -87,7 +87,7 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
     # headers.set("Access-Control-Allow-Origin", "*") ... .set("...-Credentials", "true") in one function
     seen: dict[tuple[int, str], dict[str, Node]] = {}
-    for call in syntax.nodes_of(source.root, "call_expression"):
+    for call in syntax.nodes_of(source, "call_expression"):
         if syntax.method_name(call) not in {"set", "append", "header"}:
             continue
         args = syntax.arguments(call)
@@ -109,4 +109,5 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 
 RULE = code_rule("MBV102", "cors-wildcard-with-credentials", Severity.ERROR,
-                 "Access-Control-Allow-Origin * together with Allow-Credentials true", __doc__, check)
+                 "Access-Control-Allow-Origin * together with Allow-Credentials true", __doc__, check,
+                 needs=[('credentials',), ('origin',)])

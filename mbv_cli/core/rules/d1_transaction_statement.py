@@ -48,7 +48,7 @@ COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
     consts = syntax.const_strings(source)
-    for call in syntax.nodes_of(source.root, "call_expression"):
+    for call in syntax.nodes_of(source, "call_expression"):
         if syntax.method_name(call) not in {"prepare", "exec"}:
             continue
         recv = syntax.receiver(call)
@@ -75,4 +75,5 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 
 RULE = code_rule("MBV107", "d1-transaction-statement", Severity.ERROR,
-                 "BEGIN/COMMIT/ROLLBACK/SAVEPOINT sent through D1", __doc__, check)
+                 "BEGIN/COMMIT/ROLLBACK/SAVEPOINT sent through D1", __doc__, check,
+                 needs=[('prepare', 'exec'), ('begin', 'commit', 'end', 'rollback', 'savepoint', 'release')])

@@ -60,7 +60,7 @@ def _env_name(source: SourceFile, node: Node, aliases: set[str]) -> str | None:
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
     aliases = set(ENV_IMPORT.findall(source.text))
-    for node in syntax.nodes_of(source.root, "binary_expression"):
+    for node in syntax.nodes_of(source, "binary_expression"):
         op = node.child_by_field_name("operator")
         if op is None or op.type not in OPERATORS:
             continue
@@ -81,4 +81,5 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 
 RULE = code_rule("MBV105", "env-var-number-compare", Severity.ERROR,
-                 "env.X compared to a number literal (vars and secrets are strings)", __doc__, check)
+                 "env.X compared to a number literal (vars and secrets are strings)", __doc__, check,
+                 needs=[('env',), ('===', '!==', '<', '>')])

@@ -149,7 +149,7 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
         body = handler.child_by_field_name("body")
         if body is None or body.type != "statement_block":
             continue  # `fetch: (req) => app.fetch(req)` returns its expression
-        for bare in syntax.nodes_of(body, "return_statement"):
+        for bare in syntax.descendants(body, "return_statement"):
             if not bare.named_children and syntax.enclosing_function(bare) == handler:
                 yield RULE.at(source, bare, "fetch handler returns without a Response", hint=HINT)
         if not _exits(source, body):
@@ -159,4 +159,5 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 
 RULE = code_rule("MBV112", "fetch-handler-without-response", Severity.ERROR,
-                 "a path through an exported fetch handler ends without a Response", __doc__, check)
+                 "a path through an exported fetch handler ends without a Response", __doc__, check,
+                 needs=[('fetch',), ('export',)])

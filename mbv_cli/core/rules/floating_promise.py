@@ -49,26 +49,25 @@ if TYPE_CHECKING:
     from mbv_cli.core.code.parsing import SourceFile
 
 
-def _is_async(node: Node) -> bool:
+def _is_async(source: SourceFile, node: Node) -> bool:
     """Declared async and really waiting on something (an async body without await runs to the end)."""
     if not any(c.type == "async" for c in node.children):
         return False
     body = node.child_by_field_name("body")
     if body is None:
         return False
-    for inner in syntax.walk(body):
-        if inner.type == "await_expression":
-            return True
-        if inner.type == "for_in_statement" and any(c.type == "await" for c in inner.children):
-            return True
-    return False
+    start, end = body.start_byte, body.end_byte
+    if any(start <= n.start_byte < end for n in syntax.nodes_of(source, "await_expression")):
+        return True
+    return any(start <= n.start_byte < end and any(c.type == "await" for c in n.children)
+               for n in syntax.nodes_of(source, "for_in_statement"))
 
 
 def declared_async_functions(source: SourceFile) -> set[str]:
     """Names of async functions and async methods declared in `source` (methods as `this.name`)."""
     names: set[str] = set()
-    for node in syntax.walk(source.root):
-        if node.type == "function_declaration" and _is_async(node):
+    for node in syntax.nodes_of(source, "function_declaration", "variable_declarator", "method_definition"):
+        if node.type == "function_declaration" and _is_async(source, node):
             name = node.child_by_field_name("name")
             if name is not None:
                 names.add(source.node_text(name))
@@ -76,9 +75,9 @@ def declared_async_functions(source: SourceFile) -> set[str]:
             value = node.child_by_field_name("value")
             name = node.child_by_field_name("name")
             if value is not None and name is not None and value.type in {"arrow_function", "function_expression",
-                                                                          "function"} and _is_async(value):
+                                                                          "function"} and _is_async(source, value):
                 names.add(source.node_text(name))
-        elif node.type == "method_definition" and _is_async(node):
+        elif node.type == "method_definition" and _is_async(source, node):
             name = node.child_by_field_name("name")
             if name is not None and source.node_text(name) not in {"fetch", "scheduled", "queue", "email", "tail"}:
                 names.add("this." + source.node_text(name))
@@ -89,7 +88,7 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
     known = set(ctx.async_functions) | declared_async_functions(source)
     if not known:
         return
-    for stmt in syntax.nodes_of(source.root, "expression_statement"):
+    for stmt in syntax.nodes_of(source, "expression_statement"):
         expr = stmt.named_children[0] if stmt.named_children else None
         if expr is None:
             continue
@@ -129,4 +128,5 @@ def _dropped_call(source: SourceFile, expr: Node) -> Node | None:
 
 
 RULE = code_rule("MBV111", "floating-promise", Severity.WARNING,
-                 "an async call neither awaited, returned, caught nor given to ctx.waitUntil", __doc__, check)
+                 "an async call neither awaited, returned, caught nor given to ctx.waitUntil", __doc__, check,
+                 needs=[('(',)])

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from mbv_cli.core.findings import Finding, Severity
 from mbv_cli.core.rules import syntax
 from mbv_cli.core.rules.base import CodeContext, code_rule
-from mbv_cli.core.rules.naming import is_secret_name
+from mbv_cli.core.rules.naming import SECRET_TEXT, is_secret_name
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -87,7 +87,9 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
             reported.add(literal.start_byte)
             yield RULE.at(source, literal, f"hard-coded secret: a string literal is used as {what}", hint=HINT)
 
-    for node in syntax.walk(source.root):
+    for node in syntax.nodes_of(source, "variable_declarator", "assignment_expression",
+                                "augmented_assignment_expression", "pair", "public_field_definition",
+                                "field_definition", "call_expression"):
         kind = node.type
         if kind == "variable_declarator":
             name = _name_of(source, node.child_by_field_name("name"))
@@ -128,4 +130,5 @@ def _key_argument(source: SourceFile, call: Node) -> Node | None:
 
 
 RULE = code_rule("MBV103", "hardcoded-secret", Severity.ERROR,
-                 "a string literal used as a secret, signing key or password", __doc__, check)
+                 "a string literal used as a secret, signing key or password", __doc__, check,
+                 needs=[SECRET_TEXT])

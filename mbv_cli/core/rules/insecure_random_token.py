@@ -78,7 +78,7 @@ def _purpose(source: SourceFile, node: Node) -> str | None:
 
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
-    for call in syntax.nodes_of(source.root, "call_expression"):
+    for call in syntax.nodes_of(source, "call_expression"):
         fn = syntax.callee(call)
         if fn is None or source.node_text(fn).replace(" ", "") != "Math.random":
             continue
@@ -89,4 +89,5 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 
 RULE = code_rule("MBV114", "insecure-random-token", Severity.ERROR,
-                 "Math.random() used to build an id, token, nonce or secret", __doc__, check)
+                 "Math.random() used to build an id, token, nonce or secret", __doc__, check,
+                 needs=[('math.random',)])

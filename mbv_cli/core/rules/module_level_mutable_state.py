@@ -68,7 +68,7 @@ def _lazy_init(source: SourceFile, node: Node, name: str) -> bool:
         return False
     # an initialisation flag or value tested by the same function: `if (ready) return; ...; ready = true`
     pattern = re.compile(r"\b" + re.escape(name) + r"\b")
-    for branch in syntax.nodes_of(fn, "if_statement"):
+    for branch in syntax.descendants(fn, "if_statement"):
         cond = branch.child_by_field_name("condition")
         if cond is not None and pattern.search(source.node_text(cond)):
             return True
@@ -116,7 +116,8 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 def _writes(source: SourceFile, reassignable: set[str], containers: set[str]) -> Iterator[tuple[Node, str, str]]:
     """(node, module-level name, description) of each write inside a function."""
-    for node in syntax.walk(source.root):
+    for node in syntax.nodes_of(source, "assignment_expression", "augmented_assignment_expression",
+                                "update_expression", "call_expression"):
         name: str | None = None
         what = ""
         if node.type in {"assignment_expression", "augmented_assignment_expression"}:
@@ -159,11 +160,11 @@ def _shadowed(source: SourceFile, node: Node, name: str) -> bool:
     fn = syntax.enclosing_function(node)
     while fn is not None:
         params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
-        if params is not None and any(source.node_text(i) == name for i in syntax.nodes_of(params, "identifier")):
+        if params is not None and any(source.node_text(i) == name for i in syntax.descendants(params, "identifier")):
             return True
         body = fn.child_by_field_name("body")
         if body is not None:
-            for decl in syntax.nodes_of(body, "variable_declarator"):
+            for decl in syntax.descendants(body, "variable_declarator"):
                 decl_name = decl.child_by_field_name("name")
                 if decl_name is not None and source.node_text(decl_name) == name:
                     return True
@@ -172,4 +173,5 @@ def _shadowed(source: SourceFile, node: Node, name: str) -> bool:
 
 
 RULE = code_rule("MBV108", "module-level-mutable-state", Severity.WARNING,
-                 "top-level let/var or collection written inside a request handler", __doc__, check)
+                 "top-level let/var or collection written inside a request handler", __doc__, check,
+                 needs=[('let ', 'var ', 'const ')])

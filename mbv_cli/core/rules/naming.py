@@ -31,6 +31,11 @@ DESCRIPTIVE = frozenset({
     "generator", "response", "request", "payload", "claims", "data", "result", "info", "list", "limit",
     "lifetime", "duration", "window", "size", "scope", "scopes", "usage", "index", "map", "cache",
 })
+# a cheap text test: files without any of these (lower-case) words hold no secret-looking names
+SECRET_TEXT = ("secret", "token", "passw", "pwd", "apikey", "api_key", "privatekey", "private_key", "credential",
+               "jwt", "bearer", "authoriz", "hmac", "signing", "signature", "sign(", "verify(", "importkey",
+               "digest", "accesskey", "access_key", "authkey", "auth_key", "sessionkey", "session_key", "cookie",
+               "passphrase", "mac")
 SIGNATURE_WORDS = frozenset({"signature", "sig", "hmac", "digest", "mac"})
 
 

@@ -77,4 +77,5 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 
 RULE = code_rule("MBV106", "node-builtin-without-nodejs-compat", Severity.ERROR,
-                 "a Node.js built-in imported while nodejs_compat is not set", __doc__, check)
+                 "a Node.js built-in imported while nodejs_compat is not set", __doc__, check,
+                 needs=[('import', 'require', 'from')])

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from mbv_cli.core.findings import Finding, Severity
 from mbv_cli.core.rules import syntax
 from mbv_cli.core.rules.base import CodeContext, code_rule
-from mbv_cli.core.rules.naming import SIGNATURE_WORDS, is_signature_name
+from mbv_cli.core.rules.naming import SECRET_TEXT, SIGNATURE_WORDS, is_signature_name
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -62,7 +62,7 @@ def _secret_side(source: SourceFile, node: Node) -> str | None:
 
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
-    for node in syntax.nodes_of(source.root, "binary_expression"):
+    for node in syntax.nodes_of(source, "binary_expression"):
         op = node.child_by_field_name("operator")
         if op is None or op.type not in {"===", "!==", "==", "!="}:
             continue
@@ -88,4 +88,5 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 
 RULE = code_rule("MBV115", "non-constant-time-compare", Severity.WARNING,
-                 "a secret, token or signature compared with === / !==", __doc__, check)
+                 "a secret, token or signature compared with === / !==", __doc__, check,
+                 needs=[('==', '!='), SECRET_TEXT])

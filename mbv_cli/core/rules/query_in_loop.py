@@ -71,7 +71,7 @@ def _loop_of(node: Node) -> Node | None:
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
     loops_reported: set[int] = set()
-    for awaited in syntax.nodes_of(source.root, "await_expression"):
+    for awaited in syntax.nodes_of(source, "await_expression"):
         inner = awaited.named_children[0] if awaited.named_children else None
         if inner is None or inner.type != "call_expression" or not _is_query(inner):
             continue
@@ -87,4 +87,5 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 
 RULE = code_rule("MBV110", "query-in-loop", Severity.WARNING,
-                 "a D1 query awaited inside a loop body", __doc__, check)
+                 "a D1 query awaited inside a loop body", __doc__, check,
+                 needs=[('await',), ('for', 'while'), ('first(', 'all(', 'run(', 'raw(', 'exec(')])

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from mbv_cli.core.findings import Finding, Severity
 from mbv_cli.core.rules import syntax
 from mbv_cli.core.rules.base import CodeContext, code_rule
-from mbv_cli.core.rules.naming import is_secret_name
+from mbv_cli.core.rules.naming import SECRET_TEXT, is_secret_name
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -96,7 +96,7 @@ def _wrapped(node: Node, top: Node) -> bool:
 
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
-    for call in syntax.nodes_of(source.root, "call_expression"):
+    for call in syntax.nodes_of(source, "call_expression"):
         if syntax.method_name(call) not in LOG_METHODS:
             continue
         recv = syntax.receiver(call)
@@ -111,4 +111,5 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 
 RULE = code_rule("MBV104", "secret-logged", Severity.WARNING,
-                 "console.* given a token, password, secret or Authorization header", __doc__, check)
+                 "console.* given a token, password, secret or Authorization header", __doc__, check,
+                 needs=[('console',), SECRET_TEXT])

@@ -115,7 +115,7 @@ def _sql_argument(source: SourceFile, arg: Node) -> Node | None:
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
     consts = syntax.const_strings(source)
-    for call in syntax.nodes_of(source.root, "call_expression"):
+    for call in syntax.nodes_of(source, "call_expression"):
         if syntax.method_name(call) not in SQL_METHODS or syntax.receiver(call) is None:
             continue
         args = syntax.arguments(call)
@@ -135,4 +135,5 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 
 RULE = code_rule("MBV101", "sql-string-interpolation", Severity.ERROR,
-                 "SQL for .prepare()/.exec() built by interpolation or concatenation", __doc__, check)
+                 "SQL for .prepare()/.exec() built by interpolation or concatenation", __doc__, check,
+                 needs=[('prepare', 'exec')])

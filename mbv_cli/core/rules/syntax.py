@@ -6,14 +6,16 @@ Node types and field names follow tree-sitter-typescript 0.23 (`call_expression.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mbv_cli.core.code.parsing import walk as walk
 
 if TYPE_CHECKING:
-    from tree_sitter import Node
+    from tree_sitter import Node, Tree
 
     from mbv_cli.core.code.parsing import SourceFile
 
@@ -35,7 +37,27 @@ def text(source: SourceFile, node: Node | None) -> str:
     return "" if node is None else source.node_text(node)
 
 
-def nodes_of(root: Node, *types: str) -> Iterator[Node]:
+@functools.lru_cache(maxsize=8)
+def _index(tree: Tree) -> dict[str, list[Node]]:
+    """Every node of a tree by type, in document order: one walk per file, shared by all rules."""
+    index: dict[str, list[Node]] = defaultdict(list)
+    for node in walk(tree.root_node):
+        index[node.type].append(node)
+    return index
+
+
+def nodes_of(source: SourceFile, *types: str) -> list[Node]:
+    """The nodes of these types in the whole file, in document order."""
+    index = _index(source.tree)
+    if len(types) == 1:
+        return index.get(types[0], [])
+    found = [n for t in types for n in index.get(t, [])]
+    found.sort(key=lambda n: n.start_byte)
+    return found
+
+
+def descendants(root: Node, *types: str) -> Iterator[Node]:
+    """Nodes of these types below `root` (a walk: for small subtrees)."""
     wanted = frozenset(types)
     return (n for n in walk(root) if n.type in wanted)
 
@@ -161,7 +183,7 @@ def top_level_declarations(source: SourceFile) -> Iterator[tuple[str, str, Node,
 def const_strings(source: SourceFile) -> dict[str, str]:
     """Names bound by `const NAME = "literal"` anywhere in the file (last one wins)."""
     found: dict[str, str] = {}
-    for decl in nodes_of(source.root, "lexical_declaration"):
+    for decl in nodes_of(source, "lexical_declaration"):
         if not decl.children or decl.children[0].type != "const":
             continue
         for declarator in decl.named_children:
@@ -178,7 +200,7 @@ def declared_value(source: SourceFile, ident: Node) -> Node | None:
     """The initialiser of the nearest earlier declaration of identifier `ident` in the file."""
     name = source.node_text(ident)
     best: Node | None = None
-    for declarator in nodes_of(source.root, "variable_declarator"):
+    for declarator in nodes_of(source, "variable_declarator"):
         if declarator.start_byte > ident.start_byte:
             break
         name_node = declarator.child_by_field_name("name")
@@ -211,7 +233,7 @@ def has_ancestor(node: Node, ancestor: Node) -> bool:
 
 def module_specifiers(source: SourceFile) -> Iterator[tuple[Node, str, bool]]:
     """(string node, specifier, type_only) of every import/export-from/require()/import() in the file."""
-    for node in walk(source.root):
+    for node in nodes_of(source, "import_statement", "export_statement", "call_expression"):
         if node.type in {"import_statement", "export_statement"}:
             src = node.child_by_field_name("source")
             value = string_value(source, src)

@@ -74,12 +74,12 @@ def _candidates(source: SourceFile) -> dict[str, tuple[Node, str]]:
         kind = _collection(source, value)
         if kind:
             found[name] = (declarator, kind)
-    for field in syntax.nodes_of(source.root, "public_field_definition", "field_definition"):
+    for field in syntax.nodes_of(source, "public_field_definition", "field_definition"):
         name_node = field.child_by_field_name("name") or field.child_by_field_name("property")
         kind = _collection(source, field.child_by_field_name("value"))
         if name_node is not None and kind:
             found[f"this.{source.node_text(name_node)}"] = (field, kind)
-    for assign in syntax.nodes_of(source.root, "assignment_expression"):
+    for assign in syntax.nodes_of(source, "assignment_expression"):
         left = assign.child_by_field_name("left")
         kind = _collection(source, assign.child_by_field_name("right"))
         if left is not None and kind and source.node_text(left).startswith("this."):
@@ -96,7 +96,8 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
         return
     added: dict[str, Node] = {}
     bounded: set[str] = set()
-    for node in syntax.walk(source.root):
+    for node in syntax.nodes_of(source, "call_expression", "member_expression", "assignment_expression",
+                                "unary_expression"):
         if node.type == "call_expression":
             method = syntax.method_name(node)
             recv = syntax.receiver(node)
@@ -140,4 +141,5 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 
 RULE = code_rule("MBV109", "unbounded-cache", Severity.WARNING,
-                 "a module- or class-level Map/Set/object that only grows", __doc__, check)
+                 "a module- or class-level Map/Set/object that only grows", __doc__, check,
+                 needs=[('new map', 'new set', '{}')])

@@ -55,13 +55,13 @@ HINT = "accept() the server socket and add close and error listeners that releas
 def _server_sockets(source: SourceFile) -> list[tuple[str, Node]]:
     sockets: list[tuple[str, Node]] = []
     pairs = set()
-    for decl in syntax.nodes_of(source.root, "variable_declarator"):
+    for decl in syntax.nodes_of(source, "variable_declarator"):
         name = decl.child_by_field_name("name")
         value = decl.child_by_field_name("value")
         if name is not None and value is not None and name.type == "identifier" \
                 and re.fullmatch(r"new\s+WebSocketPair\s*\(\s*\)", source.node_text(value)):
             pairs.add(source.node_text(name))
-    for decl in syntax.nodes_of(source.root, "variable_declarator"):
+    for decl in syntax.nodes_of(source, "variable_declarator"):
         name = decl.child_by_field_name("name")
         value = decl.child_by_field_name("value")
         if name is None or value is None:
@@ -104,7 +104,7 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
             if _listens(text, name, "message") and not (_listens(text, name, "close") or _listens(text, name, "error")):
                 yield RULE.at(source, node, f"server WebSocket {name} handles messages but not close or error",
                               hint=HINT)
-    for cls in syntax.nodes_of(source.root, "class_body"):
+    for cls in syntax.nodes_of(source, "class_body"):
         methods = {syntax.text(source, m.child_by_field_name("name")): m
                    for m in cls.named_children if m.type == "method_definition"}
         if "webSocketMessage" in methods and not ({"webSocketClose", "webSocketError"} & methods.keys()):
@@ -114,4 +114,5 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 
 RULE = code_rule("MBV113", "websocket-without-lifecycle", Severity.WARNING,
-                 "a server WebSocket with a message listener but no close/error, or never accepted", __doc__, check)
+                 "a server WebSocket with a message listener but no close/error, or never accepted", __doc__, check,
+                 needs=[('websocketpair', 'websocketmessage')])
