@@ -53,11 +53,14 @@ def diff_command(
     import os
 
     from mbv_cli.core.bindings_diff import diff_bindings
+    from mbv_cli.core.errors import UsageError
     from mbv_cli.core.findings import Severity
     from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
     from mbv_cli.render import emit
 
     threshold = Severity.parse(fail_on)
+    if env is not None and all_envs:
+        raise UsageError("--env and --all-envs cannot be used together")
     workspace = load_workspace(path, config)
     every = all_envs or (env is None and not os.environ.get("CLOUDFLARE_ENV"))
     report = diff_bindings(resolve_workers(workspace, None if every else env, every), jobs=jobs)

@@ -165,15 +165,14 @@ def read_generated_types(source: SourceFile) -> GeneratedTypes | None:
         inside_cloudflare = False
         while parent is not None:
             if parent.type == "internal_module":
-                name = parent.child_by_field_name("name")
-                inside_cloudflare = name is not None and _text(source, name) == "Cloudflare"
+                module = parent.child_by_field_name("name")
+                inside_cloudflare = module is not None and _text(source, module) == "Cloudflare"
                 break
             parent = parent.parent
-        name = _text(source, caps["iface.name"][0])
-        body = caps["iface.body"][0]
-        members = {m.name: m.type for m in _members(source, body)}
-        if inside_cloudflare or members or name not in interfaces:
-            key = name if inside_cloudflare else f"global:{name}"
+        iface_name = _text(source, caps["iface.name"][0])
+        members = {m.name: m.type for m in _members(source, caps["iface.body"][0])}
+        key = iface_name if inside_cloudflare else f"global:{iface_name}"
+        if members or key not in interfaces:
             interfaces[key] = members
     return GeneratedTypes(match.group("command"), match.group("hash"), interfaces)
 

@@ -17,7 +17,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mbv_cli.core.code.envdecl import EnvDeclaration, GeneratedTypes, extract_env_declarations, read_generated_types
+from mbv_cli.core.code.envdecl import (
+    EnvDeclaration,
+    GeneratedTypes,
+    extract_env_declarations,
+    read_generated_types,
+)
 from mbv_cli.core.code.parsing import (
     MAX_SOURCE_BYTES,
     SkippedFile,
