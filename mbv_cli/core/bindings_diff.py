@@ -519,9 +519,29 @@ def analyse_worker(worker: ResolvedWorker, sources: Iterable[SourceFile | Skippe
     """Findings for one Worker and environment from files already parsed (nothing is parsed again).
 
     `sources` are the Worker's own files (e.g. from `parsing.iter_source_paths` + `parse_file`).
+    For several environments of one config, use `analyse_environments` (per-Worker findings once).
     """
-    code = code_from_sources(worker.directory, sources)
-    return _diff(_context(worker, code), worker)
+    return analyse_environments([worker], sources)
+
+
+def analyse_environments(workers: list[ResolvedWorker], sources: Iterable[SourceFile | SkippedFile]) -> list[Finding]:
+    """Findings for several environments of ONE config from files already parsed, the code read once.
+
+    MBV004/MBV005/MBV008 (about the Worker, not an environment) come once, under the first env.
+    Notes about unreadable or broken files are returned by `source_notes`.
+    """
+    if not workers:
+        return []
+    if len({w.config.path.resolve() for w in workers}) != 1:
+        raise ValueError("analyse_environments takes environments of one config")
+    code = code_from_sources(workers[0].directory, sources)
+    ctx = _context(workers[0], code)
+    return [f for w in workers for f in _diff(ctx, w)]
+
+
+def source_notes(directory: Path, sources: Iterable[SourceFile | SkippedFile]) -> list[str]:
+    """One note per file that was skipped or has syntax errors (as `diff_bindings` reports them)."""
+    return _code_notes(code_from_sources(directory, sources))
 
 
 def _nested_worker_dirs(configs: list[WranglerConfig]) -> dict[Path, list[Path]]:

@@ -259,3 +259,14 @@ def test_mbv005_single_env_mode(tmp_path: Path) -> None:
     assert [f for f in diff(tmp_path) if f.code == "MBV005"] == []
     (tmp_path / "wrangler.toml").write_text(CONFIG.replace('GREETING = "hello"', 'GREETING = "bye"'))
     assert [f.code for f in diff(tmp_path) if f.code == "MBV005"] == ["MBV005"]
+
+
+def test_analyse_environments_reports_worker_findings_once(tmp_path: Path) -> None:
+    env_ts = "export interface Env { USERS: KVNamespace; GREETING: string; STRIPE_KEY: string }\n"
+    make_worker(tmp_path, extra={"src/env.ts": env_ts})
+    cfg = load_config(tmp_path / "wrangler.toml")
+    workers = [resolve_environment(cfg, None), resolve_environment(cfg, "production")]
+    sources = [parse_file(p) for p in iter_source_paths(tmp_path) if isinstance(p, Path)]
+    from mbv_cli.core.bindings_diff import analyse_environments
+
+    assert codes(analyse_environments(workers, sources)) == [("MBV004", None, "STRIPE_KEY")]

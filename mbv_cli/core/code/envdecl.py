@@ -69,7 +69,7 @@ class GeneratedTypes:
         return match.group(1) if match else "Env"
 
 
-_QUERY_TEXT = """
+PATTERNS = """
 (interface_declaration name: (type_identifier) @iface.name body: (interface_body) @iface.body) @iface
 (type_alias_declaration name: (type_identifier) @alias.name value: (_) @alias.value) @alias
 (property_signature name: (property_identifier) @gen.key (#eq? @gen.key "Bindings")
@@ -81,7 +81,7 @@ _QUERY_TEXT = """
 def _query(language: Any) -> Query:
     from tree_sitter import Query
 
-    return Query(language, _QUERY_TEXT)
+    return Query(language, PATTERNS)
 
 
 def _text(source: SourceFile, node: Node) -> str:
@@ -177,24 +177,29 @@ def read_generated_types(source: SourceFile) -> GeneratedTypes | None:
     return GeneratedTypes(match.group("command"), match.group("hash"), interfaces)
 
 
-def extract_env_declarations(source: SourceFile) -> tuple[list[EnvDeclaration], frozenset[str]]:
-    """Hand-written env declarations in one file, and the env type names it declares or references."""
-    from tree_sitter import QueryCursor
+def extract_env_declarations(
+    source: SourceFile, matches: list[tuple[int, dict[str, Node]]] | None = None
+) -> tuple[list[EnvDeclaration], frozenset[str]]:
+    """Hand-written env declarations in one file, and the env type names it declares or references.
 
+    `matches` are those of a query holding `PATTERNS` (see `usages.run_query`); by default it runs here.
+    """
+    if matches is None:
+        from mbv_cli.core.code.usages import run_query
+
+        matches = run_query(source, _query(source.tree.language))
     declarations: list[EnvDeclaration] = []
     named: dict[str, tuple[Node, list[Node]]] = {}
     referenced: set[str] = set()
-    for _, caps in QueryCursor(_query(source.tree.language)).matches(source.root):
+    for _, caps in matches:
         if "iface" in caps:
-            named.setdefault(_text(source, caps["iface.name"][0]), (caps["iface"][0], []))[1].append(
-                caps["iface.body"][0]
-            )
+            named.setdefault(_text(source, caps["iface.name"]), (caps["iface"], []))[1].append(caps["iface.body"])
         elif "alias" in caps:
-            bodies = _object_bodies(caps["alias.value"][0])
+            bodies = _object_bodies(caps["alias.value"])
             if bodies:
-                named.setdefault(_text(source, caps["alias.name"][0]), (caps["alias"][0], []))[1].extend(bodies)
+                named.setdefault(_text(source, caps["alias.name"]), (caps["alias"], []))[1].extend(bodies)
         elif "gen" in caps:
-            type_node = caps["gen.type"][0]
+            type_node = caps["gen.type"]
             if type_node.type in ("type_identifier", "nested_type_identifier"):
                 referenced.add(_text(source, type_node))
             elif type_node.type == "object_type":

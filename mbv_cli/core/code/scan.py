@@ -10,13 +10,17 @@ usage or an env declaration, so it is not parsed at all (a byte search, far chea
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Collection, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from mbv_cli.core.code import envdecl as envdecl_module
+from mbv_cli.core.code import usages as usages_module
 from mbv_cli.core.code.envdecl import (
     EnvDeclaration,
     GeneratedTypes,
@@ -31,9 +35,17 @@ from mbv_cli.core.code.parsing import (
     iter_source_paths,
     parse_source,
 )
-from mbv_cli.core.code.usages import DynamicAccess, Usage, extract_usages
+from mbv_cli.core.code.usages import DynamicAccess, Usage, extract_usages, run_query
 
-_MAY_MENTION_ENV = re.compile(rb"env|Env|Bindings|(?:fetch|queue|scheduled|email|tail|trace)\s*[:(]")
+if TYPE_CHECKING:
+    from tree_sitter import Query
+
+_HANDLER_NAME = re.compile(rb"(?:fetch|queue|scheduled|email|tail|trace)\s*[:(]")
+
+
+def may_mention_env(data: bytes) -> bool:
+    """False only when the file cannot hold a usage or env declaration (byte searches, no parsing)."""
+    return b"env" in data or b"Env" in data or b"Bindings" in data or _HANDLER_NAME.search(data) is not None
 # Below this much source, a process pool costs more than it saves.
 POOL_MIN_BYTES = 1_500_000
 
@@ -87,13 +99,21 @@ def _first_error(source: SourceFile) -> tuple[int, int]:
     return source.position(first)
 
 
+@functools.lru_cache(maxsize=2)
+def _combined_query(language: Any) -> Query:
+    from tree_sitter import Query
+
+    return Query(language, usages_module.PATTERNS + envdecl_module.PATTERNS)
+
+
 def scan_source(source: SourceFile) -> FileFacts:
-    """The facts of one parsed file."""
+    """The facts of one parsed file (one query walks the tree for usages and declarations)."""
     generated = read_generated_types(source) if source.is_generated_types else None
     if generated is not None:
         return FileFacts(source.path, generated=generated)
-    declarations, type_names = extract_env_declarations(source)
-    usages, dynamic = extract_usages(source, extra_env_types=type_names)
+    matches = run_query(source, _combined_query(source.tree.language))
+    declarations, type_names = extract_env_declarations(source, matches)
+    usages, dynamic = extract_usages(source, extra_env_types=type_names, matches=matches)
     error = _first_error(source) if source.has_errors else None
     return FileFacts(source.path, tuple(usages), tuple(dynamic), tuple(declarations), None, error)
 
@@ -109,7 +129,7 @@ def scan_path(path: Path) -> FileFacts | SkippedFile:
     text = decode_source(path, data)
     if isinstance(text, SkippedFile):
         return text
-    if _MAY_MENTION_ENV.search(data) is None:
+    if not may_mention_env(data):
         return FileFacts(path, parsed=False)
     try:
         parsed = parse_source(path, data, text)

@@ -6,7 +6,8 @@ bindings. An identifier counts as the Worker env only when the code says so:
 
 - the second parameter of a `fetch`/`queue`/`scheduled`/`email`/`tail`/`trace` handler in the
   default-exported handler object (or one typed `ExportedHandler`);
-- a parameter typed `Env`, `Cloudflare.Env`, `Bindings` (or an env interface the Worker declares);
+- a parameter typed `Env`, `Cloudflare.Env`, `Bindings`, or another name ending in `Env`/`Bindings`
+  (`AppEnv`, `CloudflareBindings`; not `ProcessEnv`/`ImportMetaEnv`);
 - `import { env } from "cloudflare:workers"`;
 - `this.env` inside a class extending `DurableObject`, `WorkerEntrypoint`, `WorkflowEntrypoint`, an
   agent class, or any class given the env type as a generic or a typed `env` field;
@@ -23,8 +24,8 @@ and never guessed. Accesses that look like the env but are not proven (an untype
 from __future__ import annotations
 
 import functools
+import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -92,19 +93,29 @@ class _Source:
     strong: bool
 
 
-_QUERY_TEXT = """
+COMMON_ENV_NAMES = frozenset({"env", "e", "workerEnv", "bindings"})
+
+PATTERNS = """
 (import_statement
   (import_clause (named_imports (import_specifier name: (identifier) @imp.name alias: (identifier)? @imp.alias)))
   source: (string (string_fragment) @imp.src))
-(method_definition name: (property_identifier) @handler.name parameters: (formal_parameters) @handler.params) @handler.fn
+(method_definition name: (property_identifier) @handler.name parameters: (formal_parameters) @handler.params
+                   (#any-of? @handler.name "fetch" "queue" "scheduled" "email" "tail" "trace")) @handler.fn
 (pair key: (property_identifier) @handler.name
       value: [(arrow_function parameters: (formal_parameters) @handler.params)
-              (function_expression parameters: (formal_parameters) @handler.params)] @handler.fn)
-(required_parameter pattern: (_) @param.pattern type: (type_annotation) @param.type) @param
-(optional_parameter pattern: (_) @param.pattern type: (type_annotation) @param.type) @param
+              (function_expression parameters: (formal_parameters) @handler.params)] @handler.fn
+      (#any-of? @handler.name "fetch" "queue" "scheduled" "email" "tail" "trace"))
+(required_parameter pattern: (_) @param.pattern
+  type: (type_annotation [(type_identifier) (nested_type_identifier)] @param.typename) @param.type
+  (#match? @param.typename "(Env|Bindings)$")) @param
+(optional_parameter pattern: (_) @param.pattern
+  type: (type_annotation [(type_identifier) (nested_type_identifier)] @param.typename) @param.type
+  (#match? @param.typename "(Env|Bindings)$")) @param
 (required_parameter pattern: (identifier) @untyped.name (#eq? @untyped.name "env") !type) @untyped
-(member_expression object: (identifier) @acc.obj property: (property_identifier) @acc.prop) @acc
-(subscript_expression object: (identifier) @sub.obj index: (_) @sub.index) @sub
+(member_expression object: (identifier) @acc.obj property: (property_identifier) @acc.prop
+                   (#any-of? @acc.obj "env" "e" "workerEnv" "bindings")) @acc
+(subscript_expression object: (identifier) @sub.obj index: (_) @sub.index
+                      (#any-of? @sub.obj "env" "e" "workerEnv" "bindings")) @sub
 (member_expression object: (member_expression object: (_) @eacc.base property: (property_identifier) @eacc.env)
                    property: (property_identifier) @eacc.prop (#eq? @eacc.env "env")) @eacc
 (subscript_expression object: (member_expression object: (_) @esub.base property: (property_identifier) @esub.env)
@@ -113,11 +124,27 @@ _QUERY_TEXT = """
 """
 
 
+# Accesses on identifiers, limited (in C, by the query predicate) to the names found to be the env.
+_ACCESS_TEXT = """
+(member_expression object: (identifier) @acc.obj property: (property_identifier) @acc.prop
+                   (#any-of? @acc.obj {names})) @acc
+(subscript_expression object: (identifier) @sub.obj index: (_) @sub.index (#any-of? @sub.obj {names})) @sub
+"""
+
+
 @functools.lru_cache(maxsize=2)
 def _query(language: Any) -> Query:
     from tree_sitter import Query
 
-    return Query(language, _QUERY_TEXT)
+    return Query(language, PATTERNS)
+
+
+@functools.lru_cache(maxsize=64)
+def _access_query(language: Any, names: tuple[str, ...]) -> Query:
+    from tree_sitter import Query
+
+    quoted = " ".join(json.dumps(n) for n in names)
+    return Query(language, _ACCESS_TEXT.format(names=quoted))
 
 
 def _text(source: SourceFile, node: Node) -> str:
@@ -396,14 +423,20 @@ class _Extractor:
 
 
 def extract_usages(
-    source: SourceFile, extra_env_types: frozenset[str] = frozenset()
+    source: SourceFile,
+    extra_env_types: frozenset[str] = frozenset(),
+    matches: list[tuple[int, dict[str, Node]]] | None = None,
 ) -> tuple[list[Usage], list[DynamicAccess]]:
     """Binding usages and dynamic env accesses in one parsed file, in document order.
 
     `extra_env_types` names more env types (e.g. the `B` of a `Hono<{ Bindings: B }>` in the file).
+    `matches` are those of a query holding `PATTERNS` (shared with other extractors to walk the
+    tree once); by default the query is run here.
     """
     ex = _Extractor(source, ENV_TYPE_NAMES | extra_env_types)
-    matches = list(_iter_matches(source))
+    if matches is None:
+        matches = run_query(source, _query(source.tree.language))
+    matches = list(matches)
     # pass 1: where the env comes from
     for _, caps in matches:
         if "imp.name" in caps:
@@ -416,6 +449,9 @@ def extract_usages(
         if "untyped" in caps:
             ex.add_untyped(caps["untyped"], caps["untyped.name"])
     # pass 2: accesses
+    names = tuple(sorted({*ex.file_sources, *(name for _, name in ex.fn_sources)} - COMMON_ENV_NAMES))
+    if names and all(re.fullmatch(r"[A-Za-z_$][\w$]*", n) for n in names):
+        matches += run_query(source, _access_query(source.tree.language, names))
     for _, caps in matches:
         if "acc" in caps:
             src = ex.env_source(caps["acc.obj"])
@@ -440,9 +476,9 @@ def extract_usages(
     return usages, dynamic
 
 
-def _iter_matches(source: SourceFile) -> Iterator[tuple[int, dict[str, Node]]]:
+def run_query(source: SourceFile, query: Query) -> list[tuple[int, dict[str, Node]]]:
+    """A query's matches over the whole file, each capture name mapped to its (first) node."""
     from tree_sitter import QueryCursor
 
-    cursor = QueryCursor(_query(source.tree.language))
-    for index, caps in cursor.matches(source.root):
-        yield index, {name: nodes[0] for name, nodes in caps.items() if nodes}
+    return [(index, {name: nodes[0] for name, nodes in caps.items() if nodes})
+            for index, caps in QueryCursor(query).matches(source.root)]
