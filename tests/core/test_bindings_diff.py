@@ -270,3 +270,13 @@ def test_analyse_environments_reports_worker_findings_once(tmp_path: Path) -> No
     from mbv_cli.core.bindings_diff import analyse_environments
 
     assert codes(analyse_environments(workers, sources)) == [("MBV004", None, "STRIPE_KEY")]
+
+
+def test_mbv008_dynamic_access_is_info_and_never_guessed(tmp_path: Path) -> None:
+    code = CODE.replace("return new", "const name = pick();\n    const kv = env[name];\n    return new")
+    findings = diff(make_worker(tmp_path, code=code))
+    assert [(f.code, f.severity.value, f.env) for f in findings] == [("MBV008", "info", None)]
+    assert "env[name]" in findings[0].message and findings[0].line == 6
+    # a literal key is an ordinary usage, not a dynamic one
+    (tmp_path / "src" / "index.ts").write_text(CODE.replace("env.USERS", 'env["USERS"]'))
+    assert diff(tmp_path) == []

@@ -22,18 +22,23 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def _doc(code: str) -> CodeDoc | None:
-    found = code_doc(code)
+def _doc(code: str) -> Any:
+    """The documentation of a code: ours, else the doctor registry's (`mbv_cli.core.rules.code_doc`)."""
+    found: CodeDoc | None = code_doc(code)
     if found is not None:
         return found
-    try:  # the doctor's registry, when present, documents its own codes
-        from mbv_cli.core import rules  # type: ignore[attr-defined]
+    try:
+        import importlib
 
-        lookup = getattr(rules, "code_doc", None)
-        result = lookup(code) if callable(lookup) else None
-        return result if isinstance(result, CodeDoc) else None
+        rules = importlib.import_module("mbv_cli.core.rules")
     except ImportError:
         return None
+    lookup = getattr(rules, "code_doc", None)
+    try:
+        result = lookup(code) if callable(lookup) else None
+    except Exception:  # a registry that cannot answer only costs the help text
+        return None
+    return result if result is not None and hasattr(result, "what") else None
 
 
 def _rule(code: str, severity: str) -> dict[str, Any]:
@@ -43,14 +48,20 @@ def _rule(code: str, severity: str) -> dict[str, Any]:
         rule["shortDescription"] = {"text": code}
         rule["help"] = {"text": f"See the mbv documentation for {code}."}
         return rule
+    what = str(getattr(doc, "what", ""))
+    why = str(getattr(doc, "why", ""))
+    limits = str(getattr(doc, "limits", "") or getattr(doc, "known_limits", ""))
+    summary = str(getattr(doc, "summary", "") or what.split(". ")[0])
+    markdown = doc.markdown() if callable(getattr(doc, "markdown", None)) else None
     rule.update({
-        "name": doc.name,
-        "shortDescription": {"text": doc.summary},
-        "fullDescription": {"text": doc.what},
-        "help": {"text": f"{doc.what}\n\nWhy is this bad? {doc.why}\n\nKnown limits: {doc.limits}",
-                 "markdown": doc.markdown()},
-        "properties": {"tags": ["cloudflare-workers", "bindings"]},
+        "name": str(getattr(doc, "name", code)),
+        "shortDescription": {"text": summary or code},
+        "fullDescription": {"text": what or summary or code},
+        "help": {"text": f"{what}\n\nWhy is this bad? {why}" + (f"\n\nKnown limits: {limits}" if limits else "")},
+        "properties": {"tags": ["cloudflare-workers"]},
     })
+    if isinstance(markdown, str):
+        rule["help"]["markdown"] = markdown
     return rule
 
 
