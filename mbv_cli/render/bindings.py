@@ -29,8 +29,8 @@ def render_list_text(result: BindingsListResult, **_: Any) -> None:
             out.print("  no bindings\n")
             continue
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 2))
-        table.add_column("Binding", style="bold")
-        table.add_column("Kind")
+        table.add_column("Binding", style="bold", no_wrap=True)
+        table.add_column("Kind", no_wrap=True)
         table.add_column("Type", overflow="fold")
         table.add_column("Declared in", style="dim")
         for b in worker.bindings:
