@@ -534,9 +534,20 @@ def analyse_environments(workers: list[ResolvedWorker], sources: Iterable[Source
         return []
     if len({w.config.path.resolve() for w in workers}) != 1:
         raise ValueError("analyse_environments takes environments of one config")
-    code = code_from_sources(workers[0].directory, sources)
+    return analyse_code(workers, code_from_sources(workers[0].directory, sources))
+
+
+def analyse_code(workers: list[ResolvedWorker], code: WorkerCode) -> list[Finding]:
+    """Like `analyse_environments`, from facts already drawn (`mbv doctor` draws them in its own pass)."""
+    if not workers:
+        return []
     ctx = _context(workers[0], code)
     return [f for w in workers for f in _diff(ctx, w)]
+
+
+def code_notes(code: WorkerCode) -> list[str]:
+    """One note per file that was skipped or has syntax errors."""
+    return _code_notes(code)
 
 
 def source_notes(directory: Path, sources: Iterable[SourceFile | SkippedFile]) -> list[str]:

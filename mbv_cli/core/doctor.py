@@ -23,17 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from mbv_cli.core.binding_list import display_path
-from mbv_cli.core.code.parsing import SkippedFile, SourceFile, iter_source_paths, parse_file
+from mbv_cli.core.doctor_code import collect_groups, job_for, relative, run_groups
 from mbv_cli.core.errors import ConfigError, UsageError
 from mbv_cli.core.findings import Finding, FindingsReport, Severity
-from mbv_cli.core.rules import CodeContext, ConfigContext, Rule, all_rules, is_test_path
+from mbv_cli.core.rules import ConfigContext, Rule, all_rules
 from mbv_cli.core.wrangler.environments import ResolvedWorker
 from mbv_cli.core.wrangler.workspace import Workspace
 
 AREAS = ("configuration", "bindings", "code", "migrations", "local databases")
 AREA_OF_PREFIX = {"MBV0": "bindings", "MBV1": "code", "MBV2": "configuration", "MBV30": "migrations"}
 CODE_PATTERN = re.compile(r"^MBV\d{0,3}$")
-NON_WORKER_PATH = re.compile(r"(^|/)(public|static|scripts|assets)/|(^|/)[^/]*\.config\.[cm]?[jt]s$")
 IGNORE_COMMENT = re.compile(r"mbv-ignore[:\s]+((?:MBV\d{3}\s*,?\s*)+)", re.IGNORECASE)
 
 
@@ -195,127 +194,6 @@ class DoctorResult:
         }
 
 
-# ---------------------------------------------------------------------------------------------
-# Source files: found once per Worker directory, parsed once, shared by every area
-
-
-@dataclass(slots=True)
-class WorkerSources:
-    """One Worker config with its resolved environments and its source files, parsed on demand.
-
-    Every group of a run shares one parse cache, so a file is parsed at most once whichever
-    area (code rules, bindings diff) asks for it first.
-    """
-
-    directory: Path
-    workers: list[ResolvedWorker]
-    paths: list[Path] = field(default_factory=list)
-    skipped: list[SkippedFile] = field(default_factory=list)
-    cache: dict[Path, SourceFile | SkippedFile] = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        top = next((w for w in self.workers if w.env is None), self.workers[0])
-        return top.name
-
-    def parsed(self, path: Path) -> SourceFile | SkippedFile:
-        if path not in self.cache:
-            self.cache[path] = parse_file(path)
-        return self.cache[path]
-
-    def sources(self, paths: Iterable[Path] | None = None) -> list[SourceFile]:
-        """Parsed files (all of the Worker's by default); unreadable ones are noted in `skipped`."""
-        found = []
-        for path in self.paths if paths is None else paths:
-            result = self.parsed(path)
-            if isinstance(result, SourceFile):
-                found.append(result)
-            elif result not in self.skipped:
-                self.skipped.append(result)
-        return found
-
-    def worker_paths(self) -> tuple[list[Path], bool]:
-        """The files of the Worker's module graph (from `main`), and whether `main` was found.
-
-        Without a `main` (or when it is not among the files) every file outside the usual
-        non-Worker places (public/, scripts/, *.config.*) is taken.
-        """
-        from mbv_cli.core.code.reachability import reachable_paths
-
-        mains = {self.directory / str(w.settings["main"]) for w in self.workers
-                 if isinstance(w.settings.get("main"), str)}
-        reachable = reachable_paths(self.paths, mains, self.directory, self._text)
-        if reachable is not None:
-            return reachable, True
-        return [p for p in self.paths if not NON_WORKER_PATH.search(_relative(p, self.directory))], False
-
-    def _text(self, path: Path) -> str | None:
-        result = self.parsed(path)
-        return result.text if isinstance(result, SourceFile) else None
-
-
-def collect_sources(workers: Sequence[ResolvedWorker]) -> list[WorkerSources]:
-    """Group resolved workers by config and list each Worker's files (nested Workers excluded)."""
-    groups: dict[Path, WorkerSources] = {}
-    cache: dict[Path, SourceFile | SkippedFile] = {}
-    for worker in workers:
-        key = worker.config.path.resolve()
-        if key not in groups:
-            groups[key] = WorkerSources(worker.directory.resolve(), [], cache=cache)
-        groups[key].workers.append(worker)
-    directories = {g.directory for g in groups.values()}
-    for group in groups.values():
-        nested = [d for d in directories if d != group.directory and group.directory in d.parents]
-        for item in iter_source_paths(group.directory):
-            if isinstance(item, SkippedFile):
-                group.skipped.append(item)
-            elif not any(n in item.parents for n in nested):
-                group.paths.append(item)
-    return list(groups.values())
-
-
-def code_context(group: WorkerSources, sources: Sequence[SourceFile]) -> CodeContext:
-    from mbv_cli.core.rules.floating_promise import declared_async_functions
-
-    flag_sets = [set(w.compatibility_flags) for w in group.workers]
-    flags = set.intersection(*flag_sets) if flag_sets else set()
-    numeric = {b.name for w in group.workers for b in w.bindings
-               if b.kind == "var" and isinstance(b.entry.get("value"), int | float)
-               and not isinstance(b.entry.get("value"), bool)}
-    async_functions: set[str] = set()
-    for source in sources:
-        if "async" in source.text:
-            async_functions |= {n for n in declared_async_functions(source) if not n.startswith("this.")}
-    return CodeContext(compatibility_flags=frozenset(flags), async_functions=frozenset(async_functions),
-                       numeric_vars=frozenset(numeric))
-
-
-def _skip_for_code_rules(relative: str, source: SourceFile) -> bool:
-    return source.path.name.endswith(".d.ts") or source.is_generated_types
-
-
-def run_code_rules(source: SourceFile, rules: Sequence[Rule], ctx: CodeContext, relative: str) -> list[Finding]:
-    """Every code rule on one parsed file; a rule that raises becomes an MBV000 finding."""
-    if _skip_for_code_rules(relative, source):
-        return []
-    test_file = is_test_path(relative)
-    lowered = source.text.lower()
-    found: list[Finding] = []
-    for rule in rules:
-        if rule.check_code is None or (rule.skip_test_files and test_file) or not rule.applies_to(lowered):
-            continue
-        try:
-            found.extend(rule.check_code(source, ctx))
-        except Exception as exc:  # a rule bug must not stop the run
-            found.append(Finding(
-                code="MBV000", severity=Severity.WARNING,
-                message=f"rule {rule.code} ({rule.name}) crashed on this file: {type(exc).__name__}: {exc}",
-                hint="this is a bug in mbv; please report it with the file if you can",
-                file=str(source.path), line=1, column=1,
-            ))
-    return found
-
-
 def run_config_rules(worker: ResolvedWorker, rules: Sequence[Rule], ctx: ConfigContext) -> list[Finding]:
     found: list[Finding] = []
     for rule in rules:
@@ -336,7 +214,7 @@ def run_config_rules(worker: ResolvedWorker, rules: Sequence[Rule], ctx: ConfigC
 # Areas provided by other capabilities. Each adapter returns None when that capability is not
 # part of this build; the area is then shown as "not available".
 
-AreaAdapter = Callable[[Workspace, list[WorkerSources], Sequence[ResolvedWorker]], "list[Finding] | None"]
+AreaAdapter = Callable[[Workspace, Sequence[ResolvedWorker]], "list[Finding] | None"]
 
 
 def _optional(module: str, function: str) -> Callable[..., Any] | None:
@@ -353,26 +231,17 @@ def _optional(module: str, function: str) -> Callable[..., Any] | None:
     return found if callable(found) else None
 
 
-def _bindings_area(workspace: Workspace, groups: list[WorkerSources],
-                   workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
-    diff = _optional("mbv_cli.core.bindings", "diff_for_doctor")
-    return None if diff is None else list(diff(groups))
-
-
-def _migrations_area(workspace: Workspace, groups: list[WorkerSources],
-                     workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
+def _migrations_area(workspace: Workspace, workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
     check = _optional("mbv_cli.core.migrations", "doctor_findings")
     return None if check is None else list(check(workers))
 
 
-def _databases_area(workspace: Workspace, groups: list[WorkerSources],
-                    workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
+def _databases_area(workspace: Workspace, workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
     check = _optional("mbv_cli.core.db", "doctor_findings")
     return None if check is None else list(check(workers))
 
 
 ADAPTERS: dict[str, AreaAdapter] = {
-    "bindings": _bindings_area,
     "migrations": _migrations_area,
     "local databases": _databases_area,
 }
@@ -389,10 +258,10 @@ def run_doctor(
     settings: DoctorSettings | None = None,
     today: _dt.date | None = None,
     adapters: dict[str, AreaAdapter] | None = None,
+    processes: int | None = None,
 ) -> DoctorResult:
     settings = settings or load_settings(workspace.root)
     rules = [r for r in all_rules() if settings.enabled(r.code)]
-    groups = collect_sources(workers)
     root = workspace.root.resolve()
     report = FindingsReport(title="mbv doctor")
     areas = {name: AreaResult(name) for name in AREAS}
@@ -410,23 +279,30 @@ def run_doctor(
                                 f"{':' + str(warning.line) if warning.line else ''}: {warning.message}")
     areas["configuration"].ran = bool(config_rules)
 
-    # code
+    # code and bindings: one pass over the source files (each parsed at most once)
     code_rules = [r for r in rules if r.area == "code"]
-    files = 0
-    outside = 0
-    for group in groups:
-        in_worker_paths, _from_main = group.worker_paths() if code_rules else ([], False)
-        in_worker = group.sources(in_worker_paths)
-        ctx = code_context(group, in_worker)
-        outside += sum(1 for p in group.paths if not p.name.endswith(".d.ts")) \
-            - sum(1 for p in in_worker_paths if not p.name.endswith(".d.ts"))
-        for source in in_worker:
-            files += 1
-            relative = _relative(source.path, group.directory)
-            for f in run_code_rules(source, code_rules, ctx, relative):
-                areas["code"].findings.append(dataclasses.replace(f, worker=group.label))
+    scan_bindings = any(settings.enabled(c) for c in _codes_of_area("bindings"))
+    groups = collect_groups(workers)
+    outcomes = run_groups([job_for(g, code_rules, scan_bindings=scan_bindings) for g in groups],
+                          processes=processes)
+    files = parsed = outside = 0
+    for group, outcome in zip(groups, outcomes, strict=True):
+        files += outcome.checked
+        parsed += outcome.parsed
+        outside += sum(1 for p in group.paths if not p.name.endswith(".d.ts")) - outcome.checked
+        areas["code"].findings.extend(dataclasses.replace(f, worker=group.label) for f in outcome.findings)
+        if scan_bindings:
+            from mbv_cli.core.bindings_diff import analyse_code, code_notes
+            from mbv_cli.core.code.scan import code_from_results
+
+            code = code_from_results(group.directory, outcome.facts, group.skipped)
+            areas["bindings"].findings.extend(analyse_code(group.workers, code))
+            report.notes.extend(code_notes(code))
+        else:
+            report.notes.extend(f"{display_path(s.path)}: {s.reason}" for s in [*group.skipped, *outcome.skipped])
     areas["code"].ran = bool(code_rules)
-    if outside:
+    areas["bindings"].ran = scan_bindings
+    if outside and code_rules:
         areas["code"].note = (f"{outside} source file(s) not imported from a Worker's main (front end, scripts, "
                               "tests, tooling) were not checked by code rules")
 
@@ -437,7 +313,7 @@ def run_doctor(
             area.ran = False
             continue
         try:
-            found = adapter(workspace, groups, workers)
+            found = adapter(workspace, workers)
         except Exception as exc:  # an area that fails must not hide the others
             area.findings.append(Finding(code="MBV000", severity=Severity.WARNING,
                                          message=f"the {name} check crashed: {type(exc).__name__}: {exc}",
@@ -456,7 +332,7 @@ def run_doctor(
         kept: list[Finding] = []
         seen: set[tuple[Any, ...]] = set()
         for f in area.findings:
-            rel = _relative(Path(f.file), root) if f.file else None
+            rel = relative(Path(f.file), root) if f.file else None
             if f.code != "MBV000" and not settings.enabled(f.code, rel):
                 continue
             if _suppressed(f, lines_cache):
@@ -471,12 +347,8 @@ def run_doctor(
         area.findings = kept
         report.extend(kept)
 
-    for group in groups:
-        for skipped in group.skipped:
-            report.notes.append(f"{display_path(skipped.path)}: {skipped.reason}")
     report.notes[:] = list(dict.fromkeys(report.notes))
     names = list(dict.fromkeys(g.label for g in groups))
-    parsed = len(groups[0].cache) if groups else 0
     return DoctorResult(areas=[areas[n] for n in AREAS], report=report, workers=names, files_checked=files,
                         files_parsed=parsed, suppressed=suppressed, settings_file=settings.source)
 
@@ -485,13 +357,6 @@ def _codes_of_area(name: str) -> list[str]:
     return {"bindings": ["MBV001", "MBV002", "MBV003", "MBV004", "MBV005", "MBV006", "MBV007"],
             "migrations": ["MBV301", "MBV302"],
             "local databases": ["MBV303", "MBV304", "MBV305"]}.get(name, [])
-
-
-def _relative(path: Path, base: Path) -> str:
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _suppressed(f: Finding, cache: dict[str, list[str]]) -> bool:

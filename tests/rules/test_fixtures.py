@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from mbv_cli.core.code.parsing import SOURCE_SUFFIXES, SourceFile, parse_file
-from mbv_cli.core.doctor import run_code_rules, run_config_rules
+from mbv_cli.core.doctor import run_config_rules
+from mbv_cli.core.doctor_code import run_code_rules
 from mbv_cli.core.findings import Finding
 from mbv_cli.core.rules import CodeContext, ConfigContext, all_rules
 from mbv_cli.core.rules.floating_promise import declared_async_functions

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+from dataclasses import dataclass
 
 from mbv_cli.core.errors import UsageError
 from mbv_cli.core.rules.base import CodeContext, ConfigContext, Rule, is_test_path
@@ -47,6 +48,36 @@ def all_rules() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+@dataclass(frozen=True, slots=True)
+class RuleDoc:
+    """A rule's documentation in the shape of `bindings_codes.CodeDoc` (used by the SARIF renderer)."""
+
+    code: str
+    name: str
+    severity: str
+    summary: str
+    what: str
+    why: str
+    example: str
+    use_instead: str
+    limits: str
+
+    def markdown(self) -> str:
+        return (f"# {self.code} {self.name}\n\n## What it does\n{self.what}\n\n## Why is this bad?\n{self.why}\n\n"
+                f"## Example\n{self.example}\n\n## Use instead\n{self.use_instead}\n\n## Known limits\n{self.limits}\n")
+
+
+def code_doc(code: str) -> RuleDoc | None:
+    """The documentation of a doctor rule by code, or None."""
+    rule = next((r for r in all_rules() if r.code == code), None)
+    if rule is None:
+        return None
+    s = rule.sections()
+    return RuleDoc(rule.code, rule.name, rule.severity.value, rule.summary, s.get("What it does", ""),
+                   s.get("Why is this bad?", ""), s.get("Example", ""), s.get("Use instead", ""),
+                   s.get("Known limits", ""))
+
+
 def get_rule(code: str) -> Rule:
     wanted = code.strip().upper()
     for rule in all_rules():
@@ -55,4 +86,5 @@ def get_rule(code: str) -> Rule:
     raise UsageError(f"no rule {code!r}", hint="`mbv rules` lists the codes")
 
 
-__all__ = ["RULE_MODULES", "CodeContext", "ConfigContext", "Rule", "all_rules", "get_rule", "is_test_path"]
+__all__ = ["RULE_MODULES", "CodeContext", "ConfigContext", "Rule", "RuleDoc", "all_rules", "code_doc", "get_rule",
+           "is_test_path"]

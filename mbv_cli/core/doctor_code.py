@@ -1,0 +1,253 @@
+"""The doctor's pass over source code: each file read once, parsed at most once, shared by all.
+
+For every Worker config (a "group": its environments share one directory of code) the pass
+lists the source files, finds the Worker's module graph from `main` (`code.reachability`), then
+for each file: parses it when a code rule must look at it (it is in the graph) or when the
+bindings diff needs it (`code.scan.may_mention_env`), runs every code rule on the tree and draws
+the bindings facts (`code.scan.scan_source`) from the same tree. Groups run in a process pool
+when there is enough code (as `mbv bindings diff` does); results are plain picklable data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mbv_cli.core.code.parsing import (
+    MAX_SOURCE_BYTES,
+    PARSE_COUNTER,
+    SkippedFile,
+    SourceFile,
+    decode_source,
+    iter_source_paths,
+    parse_source,
+)
+from mbv_cli.core.findings import Finding, Severity
+from mbv_cli.core.rules import CodeContext, Rule, is_test_path
+
+if TYPE_CHECKING:
+    from mbv_cli.core.code.scan import FileFacts
+    from mbv_cli.core.wrangler.environments import ResolvedWorker
+
+NON_WORKER_PATH = re.compile(r"(^|/)(public|static|scripts|assets)/|(^|/)[^/]*\.config\.[cm]?[jt]s$")
+POOL_MIN_BYTES = 1_500_000
+
+
+def relative(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@dataclass(slots=True)
+class WorkerGroup:
+    """One Worker config with its resolved environments and its source files."""
+
+    directory: Path
+    workers: list[ResolvedWorker]
+    paths: list[Path] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        top = next((w for w in self.workers if w.env is None), self.workers[0])
+        return top.name
+
+    def worker_paths(self) -> tuple[list[Path], bool]:
+        """The files of the Worker's module graph (from `main`), and whether `main` was found.
+
+        Without a `main` (or when it is not among the files) every file outside the usual
+        non-Worker places (public/, scripts/, *.config.*) is taken.
+        """
+        from mbv_cli.core.code.reachability import reachable_paths
+
+        mains = {self.directory / str(w.settings["main"]) for w in self.workers
+                 if isinstance(w.settings.get("main"), str)}
+        reachable = reachable_paths(self.paths, mains, self.directory, _read_text)
+        if reachable is not None:
+            return reachable, True
+        return [p for p in self.paths if not NON_WORKER_PATH.search(relative(p, self.directory))], False
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        if path.stat().st_size > MAX_SOURCE_BYTES:
+            return None
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def collect_groups(workers: Sequence[ResolvedWorker]) -> list[WorkerGroup]:
+    """Resolved workers grouped by config, with each Worker's files (nested Workers excluded)."""
+    groups: dict[Path, WorkerGroup] = {}
+    for worker in workers:
+        key = worker.config.path.resolve()
+        if key not in groups:
+            groups[key] = WorkerGroup(worker.directory.resolve(), [])
+        groups[key].workers.append(worker)
+    directories = {g.directory for g in groups.values()}
+    for group in groups.values():
+        nested = [d for d in directories if d != group.directory and group.directory in d.parents]
+        for item in iter_source_paths(group.directory, nested):
+            if isinstance(item, SkippedFile):
+                group.skipped.append(item)
+            else:
+                group.paths.append(item)
+    return list(groups.values())
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GroupJob:
+    """What one group's pass needs; picklable (it may run in another process)."""
+
+    directory: Path
+    paths: tuple[Path, ...]
+    checked: frozenset[Path]
+    rules: tuple[Rule, ...]
+    compatibility_flags: frozenset[str]
+    numeric_vars: frozenset[str]
+    scan_bindings: bool
+
+
+@dataclass(slots=True)
+class GroupOutcome:
+    findings: list[Finding] = field(default_factory=list)
+    facts: list[FileFacts | SkippedFile] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    parsed: int = 0
+    checked: int = 0
+
+
+def job_for(group: WorkerGroup, rules: Sequence[Rule], *, scan_bindings: bool) -> GroupJob:
+    flag_sets = [set(w.compatibility_flags) for w in group.workers]
+    flags = set.intersection(*flag_sets) if flag_sets else set()
+    numeric = {b.name for w in group.workers for b in w.bindings
+               if b.kind == "var" and isinstance(b.entry.get("value"), int | float)
+               and not isinstance(b.entry.get("value"), bool)}
+    checked = frozenset(group.worker_paths()[0]) if rules else frozenset()
+    return GroupJob(group.directory, tuple(group.paths), checked, tuple(rules), frozenset(flags),
+                    frozenset(numeric), scan_bindings)
+
+
+def check_group(job: GroupJob) -> GroupOutcome:
+    """Read, parse (once) and check every file of one group."""
+    outcome = GroupOutcome()
+    before = PARSE_COUNTER["count"]
+    sources: list[SourceFile] = []
+    for path in job.paths:
+        fact, source = _one_file(path, path in job.checked, job.scan_bindings)
+        if isinstance(fact, SkippedFile):
+            outcome.skipped.append(fact)
+        if job.scan_bindings and fact is not None:
+            outcome.facts.append(fact)
+        if source is not None and path in job.checked:
+            sources.append(source)
+    ctx = code_context(sources, job.compatibility_flags, job.numeric_vars)
+    for source in sources:
+        outcome.checked += 1
+        outcome.findings.extend(run_code_rules(source, job.rules, ctx, relative(source.path, job.directory)))
+    outcome.parsed = PARSE_COUNTER["count"] - before
+    return outcome
+
+
+def _one_file(path: Path, check: bool, scan_bindings: bool) -> tuple[FileFacts | SkippedFile | None,
+                                                                        SourceFile | None]:
+    from mbv_cli.core.code.scan import FileFacts, may_mention_env, scan_source
+
+    try:
+        if path.stat().st_size > MAX_SOURCE_BYTES:
+            return SkippedFile(path, f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, not analysed"), None
+        data = path.read_bytes()
+    except OSError as exc:
+        return SkippedFile(path, f"cannot be read: {exc.strerror or exc}"), None
+    text = decode_source(path, data)
+    if isinstance(text, SkippedFile):
+        return text, None
+    mentions = scan_bindings and may_mention_env(data)
+    if not (check or mentions):
+        return (FileFacts(path, parsed=False) if scan_bindings else None), None
+    try:
+        parsed = parse_source(path, data, text)
+        if isinstance(parsed, SkippedFile):
+            return parsed, None
+        fact: FileFacts | None = None
+        if mentions:
+            fact = scan_source(parsed)
+        elif scan_bindings:
+            fact = FileFacts(path, parsed=False)
+        return fact, parsed
+    except RecursionError:
+        return SkippedFile(path, "nested too deeply to analyse"), None
+
+
+def run_groups(jobs: Sequence[GroupJob], *, processes: int | None = None) -> list[GroupOutcome]:
+    """Every group's pass, in a process pool when there is enough code to make it worth it."""
+    processes = max(1, min(os.cpu_count() or 1, 8)) if processes is None else max(1, processes)
+    if processes > 1 and len(jobs) > 1 and _total_bytes(jobs) >= POOL_MIN_BYTES:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        try:
+            with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context(method)) as pool:
+                return list(pool.map(check_group, jobs))
+        except (OSError, RuntimeError):  # no processes allowed here: do the work in this one
+            pass
+    return [check_group(job) for job in jobs]
+
+
+def _total_bytes(jobs: Iterable[GroupJob]) -> int:
+    total = 0
+    for job in jobs:
+        for path in job.paths:
+            try:
+                total += path.stat().st_size
+            except OSError:
+                continue
+            if total >= POOL_MIN_BYTES:
+                return total
+    return total
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def code_context(sources: Sequence[SourceFile], flags: frozenset[str], numeric: frozenset[str]) -> CodeContext:
+    from mbv_cli.core.rules.floating_promise import declared_async_functions
+
+    async_functions: set[str] = set()
+    for source in sources:
+        if "async" in source.text:
+            async_functions |= {n for n in declared_async_functions(source) if not n.startswith("this.")}
+    return CodeContext(compatibility_flags=flags, async_functions=frozenset(async_functions), numeric_vars=numeric)
+
+
+def run_code_rules(source: SourceFile, rules: Sequence[Rule], ctx: CodeContext, relative_path: str) -> list[Finding]:
+    """Every code rule on one parsed file; a rule that raises becomes an MBV000 finding."""
+    if source.path.name.endswith(".d.ts") or source.is_generated_types:
+        return []  # declarations only; generated types are the bindings diff's business
+    test_file = is_test_path(relative_path)
+    lowered = source.text.lower()
+    found: list[Finding] = []
+    for rule in rules:
+        if rule.check_code is None or (rule.skip_test_files and test_file) or not rule.applies_to(lowered):
+            continue
+        try:
+            found.extend(rule.check_code(source, ctx))
+        except Exception as exc:  # a rule bug must not stop the run
+            found.append(Finding(
+                code="MBV000", severity=Severity.WARNING,
+                message=f"rule {rule.code} ({rule.name}) crashed on this file: {type(exc).__name__}: {exc}",
+                hint="this is a bug in mbv; please report it with the file if you can",
+                file=str(source.path), line=1, column=1,
+            ))
+    return found
