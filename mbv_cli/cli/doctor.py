@@ -26,6 +26,7 @@ def doctor_command(
     fmt: str = format_option(FORMATS),
     fail_on: str = FailOnOpt,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every finding with file:line and hint."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for parsing (default: CPUs)."),
 ) -> None:
     """Run every check on a Worker or a monorepo; exit 1 when a finding reaches --fail-on."""
     from mbv_cli.core.doctor import load_settings, parse_codes, run_doctor
@@ -40,7 +41,7 @@ def doctor_command(
         settings.select = parse_codes(select, "--select")
     settings.ignore += parse_codes(ignore, "--ignore")
     workers = resolve_workers(workspace, env, all_envs=env is None)
-    result = run_doctor(workspace, workers, settings=settings)
+    result = run_doctor(workspace, workers, settings=settings, processes=jobs)
     if fmt in {"text", "json"}:
         emit(result, fmt, text="mbv_cli.render.doctor:render_doctor", verbose=verbose)
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +28,7 @@ from mbv_cli.core.code.parsing import (
 )
 from mbv_cli.core.findings import Finding, Severity
 from mbv_cli.core.rules import CodeContext, Rule, is_test_path
+from mbv_cli.core.rules.syntax import forget_indexes
 
 if TYPE_CHECKING:
     from mbv_cli.core.code.scan import FileFacts
@@ -139,54 +140,79 @@ def job_for(group: WorkerGroup, rules: Sequence[Rule], *, scan_bindings: bool) -
 
 
 def check_group(job: GroupJob) -> GroupOutcome:
-    """Read, parse (once) and check every file of one group."""
+    """Read, parse (at most once) and check every file of one group.
+
+    A file is parsed when the bindings diff needs it, when a code rule's cheap text test passes,
+    or when it may declare an async function (the context MBV111 needs); a file that no rule
+    could flag is checked by those tests alone.
+    """
     outcome = GroupOutcome()
     before = PARSE_COUNTER["count"]
-    sources: list[SourceFile] = []
+    checked: list[tuple[Path, str, SourceFile | None]] = []
     for path in job.paths:
-        fact, source = _one_file(path, path in job.checked, job.scan_bindings)
+        check = path in job.checked and not path.name.endswith(".d.ts")
+        fact, source, text = _one_file(path, job.scan_bindings, lambda t: _wanted(job.rules, t))
         if isinstance(fact, SkippedFile):
             outcome.skipped.append(fact)
         if job.scan_bindings and fact is not None:
             outcome.facts.append(fact)
-        if source is not None and path in job.checked:
-            sources.append(source)
-    ctx = code_context(sources, job.compatibility_flags, job.numeric_vars)
-    for source in sources:
+        if check and text is not None:
+            checked.append((path, text, source))
+    ctx = code_context([s for _, _, s in checked if s is not None], job.compatibility_flags, job.numeric_vars)
+    for path, text, source in checked:
         outcome.checked += 1
-        outcome.findings.extend(run_code_rules(source, job.rules, ctx, relative(source.path, job.directory)))
+        if source is None and any(r.needs_async_names and r.applies_with(ctx, text) for r in job.rules):
+            parsed = _parse(path, text)
+            source = parsed if isinstance(parsed, SourceFile) else None
+        if source is not None:
+            rel = relative(source.path, job.directory)
+            outcome.findings.extend(run_code_rules(source, job.rules, ctx, rel))
     outcome.parsed = PARSE_COUNTER["count"] - before
+    forget_indexes()
     return outcome
 
 
-def _one_file(path: Path, check: bool, scan_bindings: bool) -> tuple[FileFacts | SkippedFile | None,
-                                                                        SourceFile | None]:
+def _wanted(rules: Sequence[Rule], text: str) -> bool:
+    lowered = text.lower()
+    return "async" in text or any(not r.needs_async_names and r.applies_to(lowered, text) for r in rules)
+
+
+def _parse(path: Path, text: str) -> SourceFile | SkippedFile:
+    try:
+        return parse_source(path, text.encode("utf-8"), text)
+    except RecursionError:
+        return SkippedFile(path, "nested too deeply to analyse")
+
+
+def _one_file(path: Path, scan_bindings: bool, wanted: Callable[[str], bool]
+              ) -> tuple[FileFacts | SkippedFile | None, SourceFile | None, str | None]:
+    """(bindings facts, parsed file if it was worth parsing, text) of one file; never raises."""
     from mbv_cli.core.code.scan import FileFacts, may_mention_env, scan_source
 
     try:
         if path.stat().st_size > MAX_SOURCE_BYTES:
-            return SkippedFile(path, f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, not analysed"), None
+            return SkippedFile(path, f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, not analysed"), None, None
         data = path.read_bytes()
     except OSError as exc:
-        return SkippedFile(path, f"cannot be read: {exc.strerror or exc}"), None
+        return SkippedFile(path, f"cannot be read: {exc.strerror or exc}"), None, None
     text = decode_source(path, data)
     if isinstance(text, SkippedFile):
-        return text, None
+        return text, None, None
     mentions = scan_bindings and may_mention_env(data)
-    if not (check or mentions):
-        return (FileFacts(path, parsed=False) if scan_bindings else None), None
+    if not mentions and not wanted(text):
+        return (FileFacts(path, parsed=False) if scan_bindings else None), None, text
     try:
         parsed = parse_source(path, data, text)
         if isinstance(parsed, SkippedFile):
-            return parsed, None
+            return parsed, None, None
         fact: FileFacts | None = None
         if mentions:
             fact = scan_source(parsed)
         elif scan_bindings:
             fact = FileFacts(path, parsed=False)
-        return fact, parsed
+        return fact, parsed, text
     except RecursionError:
-        return SkippedFile(path, "nested too deeply to analyse"), None
+        return SkippedFile(path, "nested too deeply to analyse"), None, None
 
 
 def run_groups(jobs: Sequence[GroupJob], *, processes: int | None = None) -> list[GroupOutcome]:
@@ -239,7 +265,9 @@ def run_code_rules(source: SourceFile, rules: Sequence[Rule], ctx: CodeContext, 
     lowered = source.text.lower()
     found: list[Finding] = []
     for rule in rules:
-        if rule.check_code is None or (rule.skip_test_files and test_file) or not rule.applies_to(lowered):
+        if rule.check_code is None or (rule.skip_test_files and test_file):
+            continue
+        if not rule.applies_to(lowered, source.text) or not rule.applies_with(ctx, source.text):
             continue
         try:
             found.extend(rule.check_code(source, ctx))

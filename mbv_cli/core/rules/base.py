@@ -57,9 +57,22 @@ class Rule:
     # a cheap test before the tree is looked at: for each group, one of its lower-case words must
     # occur in the lower-cased text of the file
     needs: tuple[tuple[str, ...], ...] = ()
+    # a further test on the text (a regular expression's search), and whether the rule only
+    # applies to files that mention one of the project's async functions (`CodeContext`)
+    text_test: Callable[[str], object] | None = None
+    needs_async_names: bool = False
 
-    def applies_to(self, lowered_text: str) -> bool:
-        return all(any(word in lowered_text for word in group) for group in self.needs)
+    def applies_to(self, lowered_text: str, text: str | None = None) -> bool:
+        if not all(any(word in lowered_text for word in group) for group in self.needs):
+            return False
+        return self.text_test is None or text is None or bool(self.text_test(text))
+
+    def applies_with(self, ctx: CodeContext, text: str) -> bool:
+        """The context part of the cheap test (a file that calls none of the project's async functions)."""
+        if not self.needs_async_names:
+            return True
+        names = {n.removeprefix("this.") for n in ctx.async_functions}
+        return "this." in text or any(n in text for n in names)
 
     def sections(self) -> dict[str, str]:
         """The documentation split into its fixed sections, in order."""
@@ -98,9 +111,11 @@ def split_sections(doc: str) -> dict[str, str]:
 
 def code_rule(code: str, name: str, severity: Severity, summary: str, doc: str | None,
               check: Callable[[SourceFile, CodeContext], Iterable[Finding]], *,
-              skip_test_files: bool = True, needs: Iterable[Iterable[str]] = ()) -> Rule:
+              skip_test_files: bool = True, needs: Iterable[Iterable[str]] = (),
+              text_test: Callable[[str], object] | None = None, needs_async_names: bool = False) -> Rule:
     return Rule(code, name, severity, "code", summary, _clean(doc), check_code=check,
-                skip_test_files=skip_test_files, needs=tuple(tuple(group) for group in needs))
+                skip_test_files=skip_test_files, needs=tuple(tuple(group) for group in needs),
+                text_test=text_test, needs_async_names=needs_async_names)
 
 
 def config_rule(code: str, name: str, severity: Severity, summary: str, doc: str | None,

@@ -47,7 +47,7 @@ COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
-    consts = syntax.const_strings(source)
+    consts: dict[str, str] | None = None
     for call in syntax.nodes_of(source, "call_expression"):
         if syntax.method_name(call) not in {"prepare", "exec"}:
             continue
@@ -60,6 +60,7 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
         arg = args[0]
         sql = syntax.string_value(source, arg)
         if sql is None and arg.type == "identifier":
+            consts = syntax.const_strings(source) if consts is None else consts
             sql = consts.get(source.node_text(arg))
         if sql is None:
             continue

@@ -85,8 +85,10 @@ def declared_async_functions(source: SourceFile) -> set[str]:
 
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
-    known = set(ctx.async_functions) | declared_async_functions(source)
-    if not known:
+    known = set(ctx.async_functions)
+    if "this." in source.text or not known:
+        known |= declared_async_functions(source)  # async methods are known within their file
+    if not known or not any(name.removeprefix("this.") in source.text for name in known):
         return
     for stmt in syntax.nodes_of(source, "expression_statement"):
         expr = stmt.named_children[0] if stmt.named_children else None
@@ -129,4 +131,4 @@ def _dropped_call(source: SourceFile, expr: Node) -> Node | None:
 
 RULE = code_rule("MBV111", "floating-promise", Severity.WARNING,
                  "an async call neither awaited, returned, caught nor given to ctx.waitUntil", __doc__, check,
-                 needs=[('(',)])
+                 needs_async_names=True)

@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 
     from mbv_cli.core.code.parsing import SourceFile
 
+# a cheap test: a top-level let/var, or a top-level const bound to an array or object literal
+TOP_LEVEL_STATE = re.compile(r"(?m)^(?:export\s+)?(?:let|var)\s|^(?:export\s+)?const\s+[\w$]+[^=\n]*=\s*[\[{]")
 ARRAY_MUTATORS = frozenset({"push", "unshift", "splice", "pop", "shift", "sort", "reverse", "fill"})
 HINT = "keep per-request state in local variables; persist shared state in KV, D1 or a Durable Object"
 
@@ -174,4 +176,5 @@ def _shadowed(source: SourceFile, node: Node, name: str) -> bool:
 
 RULE = code_rule("MBV108", "module-level-mutable-state", Severity.WARNING,
                  "top-level let/var or collection written inside a request handler", __doc__, check,
-                 needs=[('let ', 'var ', 'const ')])
+                 needs=[('let ', 'var ', 'const ')],
+                 text_test=TOP_LEVEL_STATE.search)

@@ -31,6 +31,7 @@ on its own). Imports pulled in by dependencies are not seen.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -58,8 +59,11 @@ def _module_name(specifier: str) -> str | None:
     return specifier if specifier in NODE_BUILTINS else None
 
 
+QUOTED_BUILTIN = re.compile(r"[\"'](?:node:|(?:" + "|".join(re.escape(m) for m in sorted(NODE_BUILTINS)) + r")[\"'])")
+
+
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
-    if ctx.compatibility_flags & COMPAT_FLAGS:
+    if ctx.compatibility_flags & COMPAT_FLAGS or not QUOTED_BUILTIN.search(source.text):
         return
     for node, specifier, type_only in syntax.module_specifiers(source):
         if type_only:
@@ -78,4 +82,5 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 RULE = code_rule("MBV106", "node-builtin-without-nodejs-compat", Severity.ERROR,
                  "a Node.js built-in imported while nodejs_compat is not set", __doc__, check,
-                 needs=[('import', 'require', 'from')])
+                 needs=[('import', 'require', 'from')],
+                 text_test=QUOTED_BUILTIN.search)

@@ -114,7 +114,7 @@ def _sql_argument(source: SourceFile, arg: Node) -> Node | None:
 
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
-    consts = syntax.const_strings(source)
+    consts: dict[str, str] | None = None
     for call in syntax.nodes_of(source, "call_expression"):
         if syntax.method_name(call) not in SQL_METHODS or syntax.receiver(call) is None:
             continue
@@ -122,7 +122,11 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
         if not args:
             continue
         sql = _sql_argument(source, args[0])
-        if sql is None or not _looks_like_sql(source, sql) or _is_constant(source, sql, consts):
+        if sql is None or not _looks_like_sql(source, sql):
+            continue
+        if consts is None:
+            consts = syntax.const_strings(source)
+        if _is_constant(source, sql, consts):
             continue
         how = "template literal with ${...}" if sql.type == "template_string" else "string concatenation"
         fn = syntax.callee(call)

@@ -37,7 +37,7 @@ def text(source: SourceFile, node: Node | None) -> str:
     return "" if node is None else source.node_text(node)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=256)
 def _index(tree: Tree) -> dict[str, list[Node]]:
     """Every node of a tree by type, in document order: one walk per file, shared by all rules."""
     index: dict[str, list[Node]] = defaultdict(list)
@@ -178,6 +178,11 @@ def top_level_declarations(source: SourceFile) -> Iterator[tuple[str, str, Node,
             if name_node is None or name_node.type != "identifier":
                 continue
             yield kind, source.node_text(name_node), declarator, declarator.child_by_field_name("value")
+
+
+def forget_indexes() -> None:
+    """Drop the per-file node indexes (the doctor calls this after each Worker)."""
+    _index.cache_clear()
 
 
 def const_strings(source: SourceFile) -> dict[str, str]:

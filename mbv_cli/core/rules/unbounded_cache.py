@@ -142,4 +142,4 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 RULE = code_rule("MBV109", "unbounded-cache", Severity.WARNING,
                  "a module- or class-level Map/Set/object that only grows", __doc__, check,
-                 needs=[('new map', 'new set', '{}')])
+                 needs=[('new map', 'new set', '= {}')])
