@@ -89,14 +89,15 @@ def rewrite_url(url: str, base: str | None) -> str:
 
 def prepare(request: ReplayRequest, rewrite: Rewrite, base: str | None = None) -> ReplayRequest:
     """The request to send to `base` (or rewrite.target, or where it was recorded)."""
-    headers = list(request.headers)
-    dropped = {name.lower() for name in rewrite.drop_headers}
-    if rewrite.bearer is not None:
-        dropped.add("authorization")
     overridden = {name.lower() for name, _ in rewrite.add_headers}
-    headers = [(k, v) for k, v in headers if k.lower() not in dropped and k.lower() not in overridden]
-    headers.extend((k, v) for k, v in rewrite.add_headers if k.lower() not in dropped or k.lower() in overridden)
     if rewrite.bearer is not None:
+        overridden.add("authorization")
+    headers = [(k, v) for k, v in request.headers if k.lower() not in overridden]
+    headers.extend(rewrite.add_headers)
+    dropped = {name.lower() for name in rewrite.drop_headers}  # --drop-header wins over -H
+    headers = [(k, v) for k, v in headers if k.lower() not in dropped]
+    if rewrite.bearer is not None:
+        headers = [(k, v) for k, v in headers if k.lower() != "authorization"]
         headers.append(("Authorization", f"Bearer {rewrite.bearer}"))
     return ReplayRequest(method=request.method, url=rewrite_url(request.url, base or rewrite.target),
                          headers=headers, body=request.body, source=request.source, name=request.name,
