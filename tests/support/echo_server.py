@@ -76,6 +76,7 @@ def _echo_body(r: Received) -> bytes:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes: avoid delayed-ACK stalls
     server_version = "echo/1"
     sys_version = ""
 

@@ -1,0 +1,97 @@
+"""Benchmark `mbv replay --repeat 2000 --concurrency 16` against a bare httpx.AsyncClient loop.
+
+Both hit the same local echo server (tests/support/echo_server.py, run in its own process so it
+does not share the GIL with the client), alternating, several rounds; the medians are compared.
+Target (issue #7): mbv reaches at least 80% of the bare loop's requests per second.
+
+    python benchmarks/bench_replay.py [--requests 2000] [--concurrency 16] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+SERVER = (
+    "import sys, time\n"
+    "from tests.support.echo_server import serve_echo\n"
+    "with serve_echo(record=False) as echo:\n"
+    "    print(echo.url, flush=True)\n"
+    "    sys.stdin.read()\n"
+)
+
+
+async def bare_loop(url: str, total: int, concurrency: int) -> float:
+    remaining = total
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits) as client:
+        async def worker() -> None:
+            nonlocal remaining
+            while remaining > 0:
+                remaining -= 1
+                response = await client.get(url)
+                response.raise_for_status()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return total / (time.perf_counter() - started)
+
+
+def mbv_cli(url: str, total: int, concurrency: int, env: dict[str, str]) -> tuple[float, float]:
+    """(requests/s reported by mbv for the sending phase, requests/s over the whole process run)."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "mbv_cli", "replay", url, "--repeat", str(total),
+                           "--concurrency", str(concurrency), "-f", "json"],
+                          capture_output=True, text=True, env=env, check=False)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"mbv failed ({proc.returncode}): {proc.stderr}")
+    summary = json.loads(proc.stdout)["repeat"][0]
+    assert summary["statuses"] == {"200": total}, summary
+    return summary["requests_per_s"], total / wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    server = subprocess.Popen([sys.executable, "-c", SERVER], cwd=REPO, env=env, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip() + "/bench?x=1"
+        asyncio.run(bare_loop(url, 200, args.concurrency))  # warm the server's threads
+        bare, mbv_send, mbv_wall = [], [], []
+        for round_ in range(1, args.rounds + 1):
+            bare.append(asyncio.run(bare_loop(url, args.requests, args.concurrency)))
+            sending, whole = mbv_cli(url, args.requests, args.concurrency, env)
+            mbv_send.append(sending)
+            mbv_wall.append(whole)
+            print(f"round {round_}: bare httpx {bare[-1]:7.0f} req/s   mbv replay {sending:7.0f} req/s "
+                  f"(whole process incl. start-up {whole:7.0f} req/s)")
+    finally:
+        server.kill()
+        server.wait()
+    b, s, w = statistics.median(bare), statistics.median(mbv_send), statistics.median(mbv_wall)
+    print(f"\n{args.requests} requests, concurrency {args.concurrency}, median of {args.rounds} rounds")
+    print(f"bare httpx.AsyncClient loop : {b:7.0f} req/s")
+    print(f"mbv replay --repeat          : {s:7.0f} req/s  = {100 * s / b:5.1f}% of bare (target >= 80%)")
+    print(f"mbv replay, whole process    : {w:7.0f} req/s  = {100 * w / b:5.1f}% of bare")
+
+
+if __name__ == "__main__":
+    main()
