@@ -21,59 +21,59 @@ _MB = 1024 * 1024
 @app.command("replay", no_args_is_help=True)
 def replay_command(
     source: Optional[list[str]] = typer.Argument(
-        None, help="A .http/.rest file, a HAR file, a `wrangler tail --format json` log, a file holding a curl "
+        None, metavar="SOURCE", help="A .http/.rest file, a HAR file, a `wrangler tail --format json` log, a file holding a curl "
                    "command, - for stdin, or an inline request: [METHOD] URL.", show_default=False),
-    curl: Optional[str] = typer.Option(None, "--curl", help="A curl command ('curl ...'), @FILE holding one, or -.",
+    curl: Optional[str] = typer.Option(None, "--curl", metavar="COMMAND", help="A curl command ('curl ...'), @FILE holding one, or -.",
                                        show_default=False),
-    kind: Optional[str] = typer.Option(None, "--from", help="Source kind when the name does not say: http, curl, "
+    kind: Optional[str] = typer.Option(None, "--from", metavar="KIND", help="Source kind when the name does not say: http, curl, "
                                                             "har, tail.", show_default=False),
-    header: list[str] = typer.Option([], "--header", "-H", help="Add or override a header ('Name: value'); repeatable."),
-    drop_header: list[str] = typer.Option([], "--drop-header", help="Remove a header before sending; repeatable."),
-    data: Optional[str] = typer.Option(None, "--data", "-d", help="Body of an inline request (@FILE reads a file).",
+    header: list[str] = typer.Option([], "--header", "-H", metavar="'NAME: VALUE'", help="Add or override a header ('Name: value'); repeatable."),
+    drop_header: list[str] = typer.Option([], "--drop-header", metavar="NAME", help="Remove a header before sending; repeatable."),
+    data: Optional[str] = typer.Option(None, "--data", "-d", metavar="DATA", help="Body of an inline request (@FILE reads a file).",
                                        show_default=False),
-    var: list[str] = typer.Option([], "--var", help="Set an .http variable (NAME=VALUE); repeatable."),
-    match: Optional[str] = typer.Option(None, "--match", help="HAR: only entries whose URL matches this regex.",
+    var: list[str] = typer.Option([], "--var", metavar="NAME=VALUE", help="Set an .http variable (NAME=VALUE); repeatable."),
+    match: Optional[str] = typer.Option(None, "--match", metavar="REGEX", help="HAR: only entries whose URL matches this regex.",
                                         show_default=False),
-    status: Optional[str] = typer.Option(None, "--status", help="HAR/tail: only entries whose recorded status "
+    status: Optional[str] = typer.Option(None, "--status", metavar="CODES", help="HAR/tail: only entries whose recorded status "
                                                                 "matches, e.g. 5xx,404.", show_default=False),
-    outcome: list[str] = typer.Option([], "--outcome", help="Tail: only events with this outcome (ok, exception, "
+    outcome: list[str] = typer.Option([], "--outcome", metavar="OUTCOME", help="Tail: only events with this outcome (ok, exception, "
                                                             "exceededCpu, canceled...); repeatable."),
-    target: Optional[str] = typer.Option(None, "--target", help="Send to this base URL (scheme, host, port), "
+    target: Optional[str] = typer.Option(None, "--target", metavar="URL", help="Send to this base URL (scheme, host, port), "
                                                                 "keeping path and query.", show_default=False),
-    bearer_env: Optional[str] = typer.Option(None, "--bearer-env", help="Set 'Authorization: Bearer' from this "
+    bearer_env: Optional[str] = typer.Option(None, "--bearer-env", metavar="VAR", help="Set 'Authorization: Bearer' from this "
                                                                         "environment variable.", show_default=False),
     mint_jwt: bool = typer.Option(False, "--mint-jwt", help="Sign a fresh HS256 JWT (with --secret-env) and send "
                                                             "it as the bearer token."),
-    secret_env: Optional[str] = typer.Option(None, "--secret-env", help="Environment variable holding the HS256 "
+    secret_env: Optional[str] = typer.Option(None, "--secret-env", metavar="VAR", help="Environment variable holding the HS256 "
                                                                         "secret for --mint-jwt.", show_default=False),
-    sub: Optional[str] = typer.Option(None, "--sub", help="The `sub` claim of the minted JWT.", show_default=False),
-    retries: int = typer.Option(0, "--retries", help="Retry 429/503 (Retry-After honoured) and connection "
+    sub: Optional[str] = typer.Option(None, "--sub", metavar="SUB", help="The `sub` claim of the minted JWT.", show_default=False),
+    retries: int = typer.Option(0, "--retries", metavar="N", help="Retry 429/503 (Retry-After honoured) and connection "
                                                      "failures up to N times; backoff 1, 2, 4 ... 30 s."),
-    repeat: Optional[int] = typer.Option(None, "--repeat", help="Send each request N times and report latency "
+    repeat: Optional[int] = typer.Option(None, "--repeat", metavar="N", help="Send each request N times and report latency "
                                                                 "percentiles and a status histogram.", show_default=False),
-    concurrency: int = typer.Option(1, "--concurrency", help="Concurrent workers for --repeat."),
-    compare: Optional[str] = typer.Option(None, "--compare", help="Also send each request to this base URL and "
+    concurrency: int = typer.Option(1, "--concurrency", metavar="C", help="Concurrent workers for --repeat."),
+    compare: Optional[str] = typer.Option(None, "--compare", metavar="URL", help="Also send each request to this base URL and "
                                                                   "diff the answers (exit 1 if they differ).",
                                           show_default=False),
-    compare_header: list[str] = typer.Option(["content-type"], "--compare-header",
+    compare_header: list[str] = typer.Option(["content-type"], "--compare-header", metavar="NAME",
                                              help="Response header to compare; repeatable."),
-    ignore_field: list[str] = typer.Option([], "--ignore-field", help="JSON body field to ignore in --compare "
+    ignore_field: list[str] = typer.Option([], "--ignore-field", metavar="PATH", help="JSON body field to ignore in --compare "
                                                                       "(a.b.c, * for any); repeatable."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print exactly what would be sent; send nothing."),
     insecure: bool = typer.Option(False, "--insecure", help="Do not verify TLS certificates (warns)."),
-    connect_timeout: float = typer.Option(5.0, "--connect-timeout", help="Seconds to wait for a connection."),
-    read_timeout: float = typer.Option(30.0, "--read-timeout", help="Seconds to wait for response data."),
-    max_body: float = typer.Option(10.0, "--max-body", help="Megabytes of each response body to read; the rest "
+    connect_timeout: float = typer.Option(5.0, "--connect-timeout", metavar="SECONDS", help="Seconds to wait for a connection."),
+    read_timeout: float = typer.Option(30.0, "--read-timeout", metavar="SECONDS", help="Seconds to wait for response data."),
+    max_body: float = typer.Option(10.0, "--max-body", metavar="MB", help="Megabytes of each response body to read; the rest "
                                                             "is cut with a note."),
     follow: bool = typer.Option(False, "--follow", help="Follow redirects (Authorization never goes to another "
                                                         "origin)."),
-    expect_status: Optional[str] = typer.Option(None, "--expect-status", help="Statuses that count as success, e.g. "
+    expect_status: Optional[str] = typer.Option(None, "--expect-status", metavar="CODES", help="Statuses that count as success, e.g. "
                                                                               "200,404 or 2xx (default: below 400).",
                                                 show_default=False),
-    redact_field: list[str] = typer.Option([], "--redact-field", help="Also redact this JSON body field (a.b); "
+    redact_field: list[str] = typer.Option([], "--redact-field", metavar="PATH", help="Also redact this JSON body field (a.b); "
                                                                       "repeatable."),
     show_secrets: bool = typer.Option(False, "--show-secrets", help="Turn redaction off (warns)."),
-    har_out: Optional[Path] = typer.Option(None, "--har-out", help="Save the exchanges as HAR 1.2 (redacted).",
+    har_out: Optional[Path] = typer.Option(None, "--har-out", metavar="FILE", help="Save the exchanges as HAR 1.2 (redacted).",
                                            show_default=False),
     fmt: str = format_option(["text", "json"]),
 ) -> None:

@@ -115,9 +115,9 @@ def _timings(out: Any, exchange: dict[str, Any]) -> None:
     parts = []
     for key, label in _PHASES:
         value = timings.get(key)
-        parts.append(f"{label} {'-' if value is None else f'{value:.1f} ms'}")
+        parts.append(f"{label} {'-' if value is None else f'{value:.1f}'}")
     attempts = exchange["attempts"]
-    out.print(f"[dim]timings: {' · '.join(parts)} · {attempts} attempt{'s' if attempts != 1 else ''}[/]")
+    out.print(f"[dim]timings (ms): {' · '.join(parts)} · {attempts} attempt{'s' if attempts != 1 else ''}[/]")
 
 
 def _comparison(out: Any, comparison: dict[str, Any]) -> None:

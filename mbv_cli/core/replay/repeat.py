@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from mbv_cli.core.replay.model import Exchange, ReceivedResponse, ReplayRequest, Timings
+from mbv_cli.core.replay.model import Attempt, Exchange, ReceivedResponse, ReplayRequest, Timings
 from mbv_cli.core.replay.send import SendOptions, bare_headers, sent_of
 
 
@@ -112,7 +112,8 @@ async def _repeat(request: ReplayRequest, count: int, concurrency: int, options:
                                 http_version=response.http_version,
                                 headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
                                 body=body[:max_body], truncated=len(body) > max_body),
-                            timings=Timings(total=elapsed), attempts=[]))
+                            timings=Timings(total=elapsed),
+                            attempts=[Attempt(number=1, status=response.status_code, error=None, elapsed_ms=elapsed)]))
                 except httpx.HTTPError as exc:
                     elapsed = (time.perf_counter() - started) * 1000
                     summary.errors[type(exc).__name__] += 1

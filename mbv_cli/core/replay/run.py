@@ -72,6 +72,10 @@ def run_replay(requests: list[ReplayRequest], options: ReplayOptions, *,
     if options.send.insecure:
         result.warnings.append("--insecure: TLS certificates are not verified")
     prepared = [prepare(request, options.rewrite) for request in requests]
+    for request in prepared:  # learn secrets before anything is logged, so retries and errors are scrubbed too
+        redactor.learn_headers(request.headers)
+        redactor.learn_url(request.url)
+        redactor.learn_body(request.body, request.header("content-type"))
     if options.repeat is not None and not options.dry_run:
         _repeat(prepared, options, result, progress)
         return result

@@ -174,7 +174,7 @@ def _send_with_retries(client: httpx.Client, backend: ResolvingBackend, request:
         attempt.wait_s, attempt.wait_reason = wait, reason
         if log is not None:
             outcome = f"status {attempt.status}" if attempt.status is not None else f"error: {error}"
-            log(f"{request.method} {request.source or request.url} attempt {number}/{options.retries + 1}: "
+            log(f"{request.method} {request.url} attempt {number}/{options.retries + 1}: "
                 f"{outcome}; retrying in {wait:g} s ({reason})")
         sleep(wait)
 
