@@ -61,16 +61,23 @@ def parse_http_text(text: str, *, file: str = "<http>", base_dir: Path | None = 
     variables: dict[str, tuple[str, _Line]] = {}
     blocks: list[list[_Line]] = [[]]
     names: list[str | None] = [None]
+    seen_request = in_body = False  # state of the current block: variables in a body are body text
     for line in lines:
         if line.text.startswith("###"):
             blocks.append([])
             label = line.text[3:].strip()
             names.append(label or None)
+            seen_request = in_body = False
             continue
+        stripped = line.text.strip()
         match = _VARIABLE_LINE.match(line.text)
-        if match and not _in_body(blocks[-1]):
+        if match and not in_body:
             variables[match.group(1)] = (match.group(2).strip(), line)
             continue
+        if not seen_request:
+            seen_request = bool(stripped) and not _is_comment(stripped)
+        elif not stripped:
+            in_body = True
         blocks[-1].append(line)
     resolver = _Resolver(variables, overrides or {}, env, file)
     requests: list[ReplayRequest] = []
@@ -82,19 +89,6 @@ def parse_http_text(text: str, *, file: str = "<http>", base_dir: Path | None = 
         raise InputError("no request found", file=file, line=1, column=1,
                          hint="write a request line such as `GET https://host/path`")
     return requests
-
-
-def _in_body(block: list[_Line]) -> bool:
-    """True once a block has a request line and a blank line after it (variables there are body text)."""
-    seen_request = False
-    for line in block:
-        stripped = line.text.strip()
-        if not seen_request:
-            if stripped and not _is_comment(stripped):
-                seen_request = True
-        elif not stripped:
-            return True
-    return False
 
 
 def _is_comment(stripped: str) -> bool:
