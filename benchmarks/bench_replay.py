@@ -3,6 +3,9 @@
 Both hit the same local echo server (tests/support/echo_server.py, run in its own process so it
 does not share the GIL with the client), alternating, several rounds; the medians are compared.
 Target (issue #7): mbv reaches at least 80% of the bare loop's requests per second.
+The echo server is the bottleneck on a small machine, so the client CPU time per request is
+printed too (bare loop: this process; mbv: the child process, start-up included), which
+depends less on what else the machine is doing.
 
     python benchmarks/bench_replay.py [--requests 2000] [--concurrency 16] [--rounds 3]
 """
@@ -31,7 +34,14 @@ SERVER = (
 )
 
 
-async def bare_loop(url: str, total: int, concurrency: int) -> float:
+def bare_loop(url: str, total: int, concurrency: int) -> tuple[float, float]:
+    """(requests/s, client CPU ms per request)."""
+    cpu = time.process_time()
+    rps = asyncio.run(_bare_loop(url, total, concurrency))
+    return rps, (time.process_time() - cpu) * 1000 / total
+
+
+async def _bare_loop(url: str, total: int, concurrency: int) -> float:
     remaining = total
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(limits=limits) as client:
@@ -47,18 +57,24 @@ async def bare_loop(url: str, total: int, concurrency: int) -> float:
         return total / (time.perf_counter() - started)
 
 
-def mbv_cli(url: str, total: int, concurrency: int, env: dict[str, str]) -> tuple[float, float]:
-    """(requests/s reported by mbv for the sending phase, requests/s over the whole process run)."""
+def mbv_cli(url: str, total: int, concurrency: int, env: dict[str, str]) -> tuple[float, float, float]:
+    """(requests/s reported by mbv for the sending phase, requests/s over the whole process run,
+    CPU ms per request of the mbv process)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "mbv_cli", "replay", url, "--repeat", str(total),
                            "--concurrency", str(concurrency), "-f", "json"],
                           capture_output=True, text=True, env=env, check=False)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000 / total
     if proc.returncode != 0:
         raise SystemExit(f"mbv failed ({proc.returncode}): {proc.stderr}")
     summary = json.loads(proc.stdout)["repeat"][0]
     assert summary["statuses"] == {"200": total}, summary
-    return summary["requests_per_s"], total / wall
+    return summary["requests_per_s"], total / wall, cpu
 
 
 def main() -> None:
@@ -74,23 +90,28 @@ def main() -> None:
     try:
         assert server.stdout is not None
         url = server.stdout.readline().strip() + "/bench?x=1"
-        asyncio.run(bare_loop(url, 200, args.concurrency))  # warm the server's threads
-        bare, mbv_send, mbv_wall = [], [], []
+        bare_loop(url, 200, args.concurrency)  # warm the server's threads
+        bare, mbv_send, mbv_wall, bare_cpu, mbv_cpu = [], [], [], [], []
         for round_ in range(1, args.rounds + 1):
-            bare.append(asyncio.run(bare_loop(url, args.requests, args.concurrency)))
-            sending, whole = mbv_cli(url, args.requests, args.concurrency, env)
+            rps, cpu = bare_loop(url, args.requests, args.concurrency)
+            bare.append(rps)
+            bare_cpu.append(cpu)
+            sending, whole, cpu = mbv_cli(url, args.requests, args.concurrency, env)
             mbv_send.append(sending)
             mbv_wall.append(whole)
-            print(f"round {round_}: bare httpx {bare[-1]:7.0f} req/s   mbv replay {sending:7.0f} req/s "
-                  f"(whole process incl. start-up {whole:7.0f} req/s)")
+            mbv_cpu.append(cpu)
+            print(f"round {round_}: bare httpx {bare[-1]:6.0f} req/s ({bare_cpu[-1]:.2f} ms CPU/req)   "
+                  f"mbv replay {sending:6.0f} req/s, whole process {whole:6.0f} req/s ({cpu:.2f} ms CPU/req)")
     finally:
         server.kill()
         server.wait()
     b, s, w = statistics.median(bare), statistics.median(mbv_send), statistics.median(mbv_wall)
+    bc, mc = statistics.median(bare_cpu), statistics.median(mbv_cpu)
     print(f"\n{args.requests} requests, concurrency {args.concurrency}, median of {args.rounds} rounds")
     print(f"bare httpx.AsyncClient loop : {b:7.0f} req/s")
     print(f"mbv replay --repeat          : {s:7.0f} req/s  = {100 * s / b:5.1f}% of bare (target >= 80%)")
     print(f"mbv replay, whole process    : {w:7.0f} req/s  = {100 * w / b:5.1f}% of bare")
+    print(f"client CPU per request       : bare {bc:.3f} ms, mbv {mc:.3f} ms (start-up included) = {bc / mc:.2f}x")
 
 
 if __name__ == "__main__":
