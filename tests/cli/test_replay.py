@@ -397,6 +397,21 @@ def test_repeat_concurrency_statistics(run_mbv, echo: EchoServer) -> None:
     assert "p99" in text.stdout and "500" in text.stdout
 
 
+def test_tls_is_verified_by_default_and_insecure_warns(run_mbv, tmp_path: Path) -> None:
+    with serve_echo(tls_dir=tmp_path) as secure:
+        refused = run_mbv("replay", f"{secure.url}/t", "-f", "json")
+        assert refused.exit_code == 1
+        error = _json(refused)["exchanges"][0]["error"]
+        assert "certificate" in error and "--insecure" in error
+        assert secure.received == []
+        allowed = run_mbv("replay", f"{secure.url}/t", "--insecure", "-f", "json")
+        assert allowed.exit_code == 0, allowed.stderr
+        assert "warning: --insecure" in allowed.stderr
+        timings = _json(allowed)["exchanges"][0]["timings_ms"]
+        assert timings["tls"] is not None and timings["tls"] > 0
+        assert secure.received[-1].path == "/t"
+
+
 # -- failures ---------------------------------------------------------------------------------------
 
 def test_unreachable_target(run_mbv, echo: EchoServer) -> None:
