@@ -76,7 +76,12 @@ class Redactor:
                 self.add_secret(value)
 
     def learn_body(self, body: bytes | None, content_type: str | None) -> None:
-        """Remember the values of redacted JSON fields so an echo of them elsewhere is hidden too."""
+        """Remember the values of redacted JSON/form fields so an echo of them elsewhere is hidden too."""
+        if body and _is_form_type(content_type):
+            for name, value in parse_qsl(body.decode("latin-1"), keep_blank_values=True):
+                if self._field_selected((name,)) or _SENSITIVE_FIELD.match(name) or _SENSITIVE_WORDS.search(name):
+                    self.add_secret(value)
+            return
         if not body or not (_is_json_type(content_type) or body.lstrip()[:1] in (b"{", b"[")):
             return
         try:
@@ -198,6 +203,8 @@ class Redactor:
         """Body bytes with the rules applied; JSON bodies are re-serialised only if a field changed."""
         if not self.enabled or not body:
             return body
+        if _is_form_type(content_type):
+            return self._form(body)
         if _is_json_type(content_type) or body[:1] in (b"{", b"["):
             try:
                 parsed = json.loads(body)
@@ -208,6 +215,25 @@ class Redactor:
                 if masked != parsed:
                     return json.dumps(masked, ensure_ascii=False).encode("utf-8")
         return self.raw(body)
+
+
+    def _form(self, body: bytes) -> bytes:
+        pieces = []
+        for piece in body.split(b"&"):
+            name, eq, value = piece.partition(b"=")
+            key = name.decode("latin-1")
+            if eq and value and (self._field_selected((key,)) or _SENSITIVE_FIELD.match(key)
+                                 or _SENSITIVE_WORDS.search(key)):
+                pieces.append(name + b"=" + MASK.encode())
+            else:
+                pieces.append(piece)
+        return self.raw(b"&".join(pieces))
+
+
+def _is_form_type(content_type: str | None) -> bool:
+    if not content_type:
+        return False
+    return content_type.split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
 
 
 def _is_json_type(content_type: str | None) -> bool:

@@ -66,3 +66,12 @@ def test_a_sensitive_header_value_never_survives(value: str, name: str) -> None:
     secret = value
     out = r.header(name, header) + " " + r.text(f"body says {header}") + " " + r.url(f"http://h/?q={header}")
     assert secret not in out.replace(MASK, "\0")
+
+
+def test_form_bodies() -> None:
+    r = Redactor(fields=["card"])
+    body = b"user=ann&password=pa%24%24word-1&card=4111111111111111&next=%2Fhome"
+    r.learn_body(body, "application/x-www-form-urlencoded")
+    shown = r.body(body, "application/x-www-form-urlencoded; charset=utf-8")
+    assert shown == f"user=ann&password={MASK}&card={MASK}&next=%2Fhome".encode()
+    assert r.text("echo pa$$word-1 4111111111111111") == f"echo {MASK} {MASK}"
