@@ -471,3 +471,11 @@ def test_usage_errors_exit_2(run_mbv, tmp_path: Path) -> None:
     assert run_mbv("replay", str(tmp_path / "missing.http")).exit_code == 2
     result = run_mbv("replay", "GET", "http://127.0.0.1:1/", "--status", "6xx")
     assert result.exit_code == 2 and "--status" in result.stderr
+
+
+def test_transport_errors_retry_only_when_safe(run_mbv, echo: EchoServer) -> None:
+    get = run_mbv("replay", f"{echo.url}/drop", "--retries", "1", "-f", "json")
+    assert _json(get)["exchanges"][0]["attempts"] == 2  # GET is idempotent: tried again
+    post = run_mbv("replay", "POST", f"{echo.url}/drop", "-d", "x", "--retries", "1", "-f", "json")
+    assert _json(post)["exchanges"][0]["attempts"] == 1  # the POST may have landed: not sent twice
+    assert [r.method for r in echo.received] == ["GET", "GET", "POST"]

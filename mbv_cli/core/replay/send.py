@@ -3,8 +3,9 @@
 Safe defaults (issue #7): TLS verified unless --insecure; connect timeout 5 s, read 30 s; bodies
 read up to --max-body (10 MB) then cut with a note; redirects not followed unless --follow, and a
 redirect to another origin (scheme, host, port) never carries Authorization, Proxy-Authorization
-or Cookie. `--retries N` retries 429 and 503 (honouring Retry-After, seconds or an HTTP date) and
-connection failures, otherwise backing off 1 s, 2 s, 4 s ... up to 30 s; every attempt is kept.
+or Cookie. `--retries N` retries 429 and 503 (honouring Retry-After, seconds or an HTTP date, else backing
+off 1 s, 2 s, 4 s ... up to 30 s), failed connections, and other transport errors of idempotent
+methods (a POST that may have reached the server is not sent twice); every attempt is kept.
 """
 
 from __future__ import annotations
@@ -88,10 +89,10 @@ def send(client: httpx.Client, backend: ResolvingBackend, request: ReplayRequest
     started_at = time.time()
     current = request
     redirects: list[Redirect] = []
-    total_attempts = 0
+    attempts: list[Attempt] = []
     while True:
         exchange = _send_with_retries(client, backend, current, options, sleep, log)
-        total_attempts += len(exchange.attempts)
+        attempts.extend(exchange.attempts)
         response = exchange.response
         location = response and _header(response.headers, "location")
         if not options.follow or response is None or response.status not in REDIRECT_STATUSES or not location:
@@ -105,8 +106,7 @@ def send(client: httpx.Client, backend: ResolvingBackend, request: ReplayRequest
     exchange.started_at = started_at
     exchange.source, exchange.name, exchange.role = request.source, request.name, role
     exchange.notes = list(request.notes)
-    if total_attempts != len(exchange.attempts):
-        exchange.notes.append(f"{total_attempts} attempts in all across {len(redirects)} redirect(s)")
+    exchange.attempts = attempts  # every hop's attempts, in order
     if response is not None and response.truncated:
         exchange.notes.append(f"response body cut at --max-body {options.max_body} bytes"
                               + (f" of {response.declared_length}" if response.declared_length else ""))
@@ -154,19 +154,17 @@ def _send_with_retries(client: httpx.Client, backend: ResolvingBackend, request:
         response: ReceivedResponse | None = None
         error: str | None = None
         retry_after: str | None = None
-        dns_failed = False
+        may_retry_error = False
         try:
             response, retry_after = _exchange(client, built, options.max_body)
         except httpx.HTTPError as exc:
             error = describe_error(exc, built, options)
-            dns_failed = _is_dns_error(exc)
+            may_retry_error = _may_retry(exc, request.method)
         clock.finish()
         attempt = Attempt(number=number, status=response.status if response else None, error=error,
                           elapsed_ms=(clock.finished or clock.started) * 1000 - clock.started * 1000)
         attempts.append(attempt)
-        # a name that does not resolve will not resolve a second later; anything else may pass
-        retryable = (error is not None and not dns_failed) or (
-            response is not None and response.status in RETRY_STATUSES)
+        retryable = may_retry_error or (response is not None and response.status in RETRY_STATUSES)
         if not retryable or number > options.retries:
             return Exchange(request=sent, response=response, error=error, timings=clock.timings(),
                             attempts=attempts)
@@ -177,6 +175,19 @@ def _send_with_retries(client: httpx.Client, backend: ResolvingBackend, request:
             log(f"{request.method} {request.url} attempt {number}/{options.retries + 1}: "
                 f"{outcome}; retrying in {wait:g} s ({reason})")
         sleep(wait)
+
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+
+
+def _may_retry(exc: httpx.HTTPError, method: str) -> bool:
+    """A name that does not resolve will not resolve a second later; a request that may have
+    reached the server is only sent again when its method is idempotent (RFC 9110 9.2.2)."""
+    if _is_dns_error(exc):
+        return False
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+        return True
+    return method.upper() in IDEMPOTENT
 
 
 def _is_dns_error(exc: BaseException) -> bool:
