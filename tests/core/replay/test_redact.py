@@ -57,7 +57,8 @@ def test_redact_field_paths_with_wildcards() -> None:
 
 
 @settings(max_examples=80, deadline=None)
-@given(value=st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=6, max_size=40),
+@given(value=st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~+/="),
+                     min_size=6, max_size=40),
        name=st.sampled_from(["Authorization", "Cookie", "X-Auth-Token", "X-Secret", "Api-Key", "Session"]))
 def test_a_sensitive_header_value_never_survives(value: str, name: str) -> None:
     r = Redactor()
