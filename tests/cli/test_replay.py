@@ -479,3 +479,12 @@ def test_transport_errors_retry_only_when_safe(run_mbv, echo: EchoServer) -> Non
     post = run_mbv("replay", "POST", f"{echo.url}/drop", "-d", "x", "--retries", "1", "-f", "json")
     assert _json(post)["exchanges"][0]["attempts"] == 1  # the POST may have landed: not sent twice
     assert [r.method for r in echo.received] == ["GET", "GET", "POST"]
+
+
+def test_stdin_source_needs_from(run_mbv, echo: EchoServer) -> None:
+    text = f"GET {echo.url}/from-stdin?x=1\nX-S: 1\n"
+    assert run_mbv("replay", "-", stdin=text).exit_code == 2
+    result = run_mbv("replay", "-", "--from", "http", stdin=text)
+    assert result.exit_code == 0, result.stderr
+    assert (echo.received[-1].path, echo.received[-1].header("X-S")) == ("/from-stdin", "1")
+    assert run_mbv("replay", "-", "--from", "yaml", stdin=text).exit_code == 2

@@ -1,4 +1,4 @@
-"""`--status 5xx,404` and `--expect-status 200,3xx`: a small set of codes and classes."""
+"""`--status 5xx,404` (or `5xx|404`) and `--expect-status 200,3xx`: a set of codes, classes and ranges."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class StatusFilter:
         items = [values] if isinstance(values, str) else values
         codes: set[int] = set()
         text = ",".join(items)
-        for item in (part.strip() for value in items for part in value.split(",")):
+        for item in (part.strip() for value in items for part in value.replace("|", ",").split(",")):
             if not item:
                 continue
             match = _ITEM.match(item)

@@ -103,7 +103,8 @@ def test_sniffing() -> None:
 
 
 @pytest.mark.parametrize(("text", "codes"), [("404", {404}), ("5xx", set(range(500, 600))),
-                                             ("200, 3xx", {200} | set(range(300, 400))), ("500-502", {500, 501, 502})])
+                                             ("200, 3xx", {200} | set(range(300, 400))), ("500-502", {500, 501, 502}),
+                                             ("5xx|404", set(range(500, 600)) | {404})])
 def test_status_filter(text: str, codes: set[int]) -> None:
     assert StatusFilter.parse(text).codes == codes
 
