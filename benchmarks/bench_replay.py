@@ -7,7 +7,10 @@ The echo server is the bottleneck on a small machine, so the client CPU time per
 printed too (bare loop: this process; mbv: the child process, start-up included), which
 depends less on what else the machine is doing.
 
-    python benchmarks/bench_replay.py [--requests 2000] [--concurrency 16] [--rounds 3]
+    python benchmarks/bench_replay.py [--requests 2000] [--concurrency 16] [--rounds 3] [--server echo|fast]
+
+`--server fast` swaps the echo server for a minimal asyncio server (fixed 200 answer, keep-alive)
+that is no longer the bottleneck, so the comparison weighs the two clients.
 """
 
 from __future__ import annotations
@@ -32,6 +35,35 @@ SERVER = (
     "    print(echo.url, flush=True)\n"
     "    sys.stdin.read()\n"
 )
+FAST_SERVER = """
+import asyncio, sys
+BODY = b'{"ok":true}'
+ANSWER = (b"HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nContent-Length: "
+          + str(len(BODY)).encode() + b"\\r\\n\\r\\n" + BODY)
+
+async def handle(reader, writer):
+    try:
+        while True:
+            head = await reader.readuntil(b"\\r\\n\\r\\n")
+            length = 0
+            for line in head.split(b"\\r\\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            if length:
+                await reader.readexactly(length)
+            writer.write(ANSWER)
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    finally:
+        writer.close()
+
+async def main():
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    print("http://127.0.0.1:%d" % server.sockets[0].getsockname()[1], flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+
+asyncio.run(main())
+"""
 
 
 def bare_loop(url: str, total: int, concurrency: int) -> tuple[float, float]:
@@ -82,10 +114,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--server", choices=["echo", "fast"], default="echo")
     args = parser.parse_args()
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    server = subprocess.Popen([sys.executable, "-c", SERVER], cwd=REPO, env=env, stdin=subprocess.PIPE,
+    code = SERVER if args.server == "echo" else FAST_SERVER
+    server = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env, stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None
@@ -107,7 +141,8 @@ def main() -> None:
         server.wait()
     b, s, w = statistics.median(bare), statistics.median(mbv_send), statistics.median(mbv_wall)
     bc, mc = statistics.median(bare_cpu), statistics.median(mbv_cpu)
-    print(f"\n{args.requests} requests, concurrency {args.concurrency}, median of {args.rounds} rounds")
+    print(f"\n{args.requests} requests, concurrency {args.concurrency}, {args.server} server, "
+          f"median of {args.rounds} rounds")
     print(f"bare httpx.AsyncClient loop : {b:7.0f} req/s")
     print(f"mbv replay --repeat          : {s:7.0f} req/s  = {100 * s / b:5.1f}% of bare (target >= 80%)")
     print(f"mbv replay, whole process    : {w:7.0f} req/s  = {100 * w / b:5.1f}% of bare")
