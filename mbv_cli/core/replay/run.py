@@ -61,11 +61,7 @@ def run_replay(requests: list[ReplayRequest], options: ReplayOptions, *,
     result = ReplayResult(redactor=redactor, dry_run=options.dry_run,
                           expect_status=set(options.expect_status.codes) if options.expect_status else None)
     options.rewrite.bearer = resolve_bearer(options.credentials, redactor)
-    if log is not None:
-        raw_log = log
-
-        def log(message: str) -> None:
-            raw_log(redactor.text(message))
+    safe_log = None if log is None else (lambda message: log(redactor.text(message)))
 
     if options.show_secrets:
         result.warnings.append("--show-secrets: credentials, cookies and tokens are printed and saved unredacted")
@@ -87,11 +83,11 @@ def run_replay(requests: list[ReplayRequest], options: ReplayOptions, *,
                 if options.compare:
                     _add(result, dry_run(client, prepare(original, options.rewrite, options.compare), "compare"))
                 continue
-            exchange = send(client, backend, request, options.send, log=log)
+            exchange = send(client, backend, request, options.send, log=safe_log)
             _add(result, exchange)
             if options.compare:
                 other = send(client, backend, prepare(original, options.rewrite, options.compare), options.send,
-                             role="compare", log=log)
+                             role="compare", log=safe_log)
                 _add(result, other)
                 result.comparisons.append(compare_exchanges(exchange, other, headers=options.compare_headers,
                                                             ignore=options.ignore_fields))
