@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_bindings_diff import WORKERS, generate, median_time  # noqa: E402
+from bench_bindings_diff import WORKERS, generate, median_time
 
 GUIDE_PATTERN = r"prepare\(`|Math\.random|BEGIN TRANSACTION|console\.log.*(token|secret)|env\.[A-Z_]+ *[<>=]+ *[0-9]"
 
