@@ -34,6 +34,10 @@ def doctor_command(
     from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
     from mbv_cli.render import emit
 
+    if env is not None and all_envs:
+        from mbv_cli.core.errors import UsageError
+
+        raise UsageError("--env and --all-envs cannot be used together")
     threshold = Severity.parse(fail_on)
     workspace = load_workspace(path, config)
     settings = load_settings(workspace.root)

@@ -291,3 +291,9 @@ def test_github_annotations_stop_at_10_per_type_with_a_notice(run_mbv, tmp_path:
     assert sum(line.startswith("::error ") for line in lines) == 10
     notices = [line for line in lines if line.startswith("::notice")]
     assert len(notices) == 1 and "2 errors not shown" in notices[0]
+
+
+def test_env_and_all_envs_together_is_a_usage_error(run_mbv) -> None:
+    result = run_mbv("doctor", "examples/mustbeviral", "--env", "production", "--all-envs", cwd=REPO)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip() == "mbv: error: --env and --all-envs cannot be used together"
