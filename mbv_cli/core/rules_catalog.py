@@ -41,23 +41,54 @@ class RulesCatalog:
         return {"schema": "mbv.rules/1", "rules": [r.to_dict() for r in self.rules]}
 
 
-def _bindings_codes() -> list[RuleInfo]:
-    try:
-        from mbv_cli.core.bindings_codes import BINDINGS_CODES
-    except ImportError:  # pragma: no cover - a build without the bindings diff
-        return []
+# codes documented by other capabilities (module, attribute): `CodeDoc`s keyed by code
+OTHER_CODE_DOCS = (
+    ("mbv_cli.core.bindings_codes", "BINDINGS_CODES"),
+    ("mbv_cli.core.db.codes", "DB_CODE_DOCS"),
+    ("mbv_cli.core.migrations.codes", "MIGRATION_CODE_DOCS"),
+)
+
+
+def area_of(code: str) -> str:
+    if code.startswith("MBV0"):
+        return "bindings"
+    if code in {"MBV301", "MBV302"}:
+        return "migrations"
+    if code.startswith("MBV3"):
+        return "local databases"
+    return "code" if code.startswith("MBV1") else "configuration"
+
+
+def other_code_docs() -> dict[str, Any]:
+    """`CodeDoc`s of the capabilities that are part of this build (bindings diff, db, migrate)."""
+    import importlib
+
+    found: dict[str, Any] = {}
+    for module_name, attribute in OTHER_CODE_DOCS:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        docs = getattr(module, attribute, None)
+        if isinstance(docs, dict):
+            for code, doc in docs.items():
+                found.setdefault(str(code), doc)
+    return found
+
+
+def _other_codes() -> list[RuleInfo]:
     infos = []
-    for doc in BINDINGS_CODES.values():
-        infos.append(RuleInfo(doc.code, doc.name, doc.severity, "bindings", doc.summary, {
+    for code, doc in other_code_docs().items():
+        infos.append(RuleInfo(code, doc.name, str(doc.severity), area_of(code), doc.summary, {
             "What it does": doc.what, "Why is this bad?": doc.why,
-            "Example": f"```ts\n{doc.example}\n```", "Use instead": f"```ts\n{doc.use_instead}\n```",
+            "Example": f"```\n{doc.example}\n```", "Use instead": f"```\n{doc.use_instead}\n```",
             "Known limits": doc.limits,
         }))
     return infos
 
 
 def all_rule_infos() -> list[RuleInfo]:
-    infos = _bindings_codes()
+    infos = _other_codes()
     infos += [RuleInfo(r.code, r.name, r.severity.value, r.area, r.summary, r.sections()) for r in all_rules()]
     return sorted(infos, key=lambda i: i.code)
 

@@ -68,10 +68,16 @@ class RuleDoc:
 
 
 def code_doc(code: str) -> RuleDoc | None:
-    """The documentation of a doctor rule by code, or None."""
+    """The documentation of a code: a doctor rule's, else another capability's (db, migrate), or None."""
     rule = next((r for r in all_rules() if r.code == code), None)
     if rule is None:
-        return None
+        from mbv_cli.core.rules_catalog import other_code_docs
+
+        doc = other_code_docs().get(code)
+        if doc is None:
+            return None
+        return RuleDoc(code, doc.name, str(doc.severity), doc.summary, doc.what, doc.why, doc.example,
+                       doc.use_instead, doc.limits)
     s = rule.sections()
     return RuleDoc(rule.code, rule.name, rule.severity.value, rule.summary, s.get("What it does", ""),
                    s.get("Why is this bad?", ""), s.get("Example", ""), s.get("Use instead", ""),
