@@ -312,6 +312,10 @@ def run_doctor(
         if not any(settings.enabled(c) for c in _codes_of_area(name)):
             area.ran = False
             continue
+        if name == "local databases" and not _has_local_state(workers):
+            area.ran = False
+            area.note = "no local D1 state in .wrangler/state next to any Worker config"
+            continue
         try:
             found = adapter(workspace, workers)
         except Exception as exc:  # an area that fails must not hide the others
@@ -351,6 +355,12 @@ def run_doctor(
     names = list(dict.fromkeys(g.label for g in groups))
     return DoctorResult(areas=[areas[n] for n in AREAS], report=report, workers=names, files_checked=files,
                         files_parsed=parsed, suppressed=suppressed, settings_file=settings.source)
+
+
+def _has_local_state(workers: Sequence[ResolvedWorker]) -> bool:
+    from mbv_cli.core.wrangler.state import persist_root
+
+    return any((persist_root(w.directory) / "v3" / "d1").is_dir() for w in workers)
 
 
 def _codes_of_area(name: str) -> list[str]:

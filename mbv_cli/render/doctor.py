@@ -24,6 +24,8 @@ def _plural(n: int, word: str) -> str:
 
 
 def _count(area: AreaResult) -> str:
+    if area.status == "skipped" and area.note:
+        return f"skipped ({area.note})"
     if area.status in {"not available", "skipped"}:
         return area.status
     errors = sum(1 for f in area.findings if f.severity.value == "error")

@@ -297,3 +297,45 @@ def test_env_and_all_envs_together_is_a_usage_error(run_mbv) -> None:
     result = run_mbv("doctor", "examples/mustbeviral", "--env", "production", "--all-envs", cwd=REPO)
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.strip() == "mbv: error: --env and --all-envs cannot be used together"
+
+
+def test_local_databases_area(run_mbv, tmp_path: Path) -> None:
+    """Skipped without local state; with a local D1 file that is not a database, the db capability
+    (when part of the build) reports it, else the area says it is not available."""
+    import importlib.util
+
+    from mbv_cli.core.wrangler.state import local_d1_path, persist_root
+
+    source = ("export default {\n  async fetch(req: Request, env: Env): Promise<Response> {\n"
+              "    return Response.json(await env.DB.prepare(\"SELECT 1\").first());\n  },\n};\n")
+    root = _worker(tmp_path, source)
+    _, data = _doctor_json(run_mbv, str(root))
+    area = {a["name"]: a for a in data["areas"]}["local databases"]
+    assert area["status"] == "skipped" and ".wrangler/state" in area["note"]
+    entry = {"binding": "DB", "database_name": "w", "database_id": "0f8c3a52-6f7e-4d1b-9a40-2c1d5e7b8a91"}
+    db_file = local_d1_path(persist_root(root), entry)
+    db_file.parent.mkdir(parents=True)
+    db_file.write_bytes(b"this is not an SQLite database" * 100)
+    before = db_file.read_bytes()
+    code, data = _doctor_json(run_mbv, str(root))
+    area = {a["name"]: a for a in data["areas"]}["local databases"]
+    if importlib.util.find_spec("mbv_cli.core.db") is None:
+        assert area["status"] == "not available" and code == 0
+    else:
+        assert area["status"] == "errors" and code == 1
+        assert any(f["code"] == "MBV303" for f in data["findings"])
+    assert db_file.read_bytes() == before  # inspected, never written
+
+
+def test_process_pool_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mbv_cli.core import doctor_code
+    from mbv_cli.core.doctor import DoctorSettings, run_doctor
+    from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
+
+    workspace = load_workspace(EXAMPLE)
+    workers = resolve_workers(workspace, None, all_envs=True)
+    alone = run_doctor(workspace, workers, settings=DoctorSettings(), processes=1)
+    monkeypatch.setattr(doctor_code, "POOL_MIN_BYTES", 0)
+    pooled = run_doctor(workspace, workers, settings=DoctorSettings(), processes=2)
+    assert pooled.to_dict() == alone.to_dict()
+    assert alone.report.findings
