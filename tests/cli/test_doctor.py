@@ -336,6 +336,8 @@ def test_process_pool_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> 
     workers = resolve_workers(workspace, None, all_envs=True)
     alone = run_doctor(workspace, workers, settings=DoctorSettings(), processes=1)
     monkeypatch.setattr(doctor_code, "POOL_MIN_BYTES", 0)
+    before = doctor_code.PARSE_COUNTER["count"]
     pooled = run_doctor(workspace, workers, settings=DoctorSettings(), processes=2)
+    assert doctor_code.PARSE_COUNTER["count"] == before  # the parsing happened in the pool's processes
     assert pooled.to_dict() == alone.to_dict()
     assert alone.report.findings
