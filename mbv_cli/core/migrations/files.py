@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from mbv_cli.core.binding_list import display_path
 from mbv_cli.core.errors import InputError, UsageError
 
 _JS_SPACE = " \t\n\r\v\f\u00a0\ufeff\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -99,18 +100,19 @@ def _decode_position(data: bytes, offset: int) -> tuple[int, int]:
 def read_migration(directory: Path, name: str) -> MigrationFile:
     """Read one file as UTF-8; a file that is not UTF-8 is an input error naming line and column."""
     path = directory / name
+    shown = display_path(path)
     try:
         data = path.read_bytes()
     except IsADirectoryError:
-        raise InputError(f"{name} is a directory, not a migration file", file=path,
+        raise InputError(f"{name} is a directory, not a migration file", file=shown,
                          hint="rename it so it does not end in .sql") from None
     except OSError as exc:
-        raise InputError(f"cannot read {name}: {exc.strerror}", file=path) from None
+        raise InputError(f"cannot read {name}: {exc.strerror}", file=shown) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _decode_position(data, exc.start)
-        raise InputError(f"{name} is not UTF-8 (byte 0x{data[exc.start]:02x})", file=path, line=line,
+        raise InputError(f"{name} is not UTF-8 (byte 0x{data[exc.start]:02x})", file=shown, line=line,
                          column=column, hint="save the file as UTF-8; wrangler would send U+FFFD in its place") from None
     return MigrationFile(name, path, text, hashlib.sha256(data).hexdigest())
 

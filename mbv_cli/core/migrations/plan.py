@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mbv_cli.core.binding_list import display_path
 from mbv_cli.core.errors import InputError, TargetError
 from mbv_cli.core.migrations.files import (
     MigrationFile,
@@ -89,7 +90,7 @@ def load_pending(directory: MigrationDirectory, names: list[str], *, allow_empty
     for migration in files:
         if migration.is_empty and not allow_empty:
             raise InputError(
-                f"{migration.name} holds no SQL (only whitespace or comments)", file=migration.path,
+                f"{migration.name} holds no SQL (only whitespace or comments)", file=display_path(migration.path),
                 hint="write its statements or delete it; wrangler would record it as applied, and edits made "
                      "later would never run (--allow-empty applies it anyway)")
     return files
