@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import signal
@@ -19,7 +18,7 @@ import pytest
 
 from mbv_cli.core.migrations.ledger import insert_suffix
 from mbv_cli.core.wrangler.state import local_d1_path
-from tests.conftest import REPO, CliResult
+from tests.conftest import CliResult
 from tests.support.cf_api import serve_fake_cloudflare
 from tests.support.peers import peer_env, require_peer
 
@@ -475,5 +474,3 @@ def test_no_traceback_on_unknown_database(tmp_path: Path, run_mbv: RunMbv) -> No
     result = run_mbv("migrate", "status", "NOPE", cwd=worker)
     assert result.exit_code == 2 and "Traceback" not in result.stderr and "DB (appdb)" in result.stderr
 
-
-_ = (os, REPO)
