@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import signal
@@ -474,3 +475,46 @@ def test_no_traceback_on_unknown_database(tmp_path: Path, run_mbv: RunMbv) -> No
     result = run_mbv("migrate", "status", "NOPE", cwd=worker)
     assert result.exit_code == 2 and "Traceback" not in result.stderr and "DB (appdb)" in result.stderr
 
+
+
+def _run_with_tty_stderr(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str, str]:
+    import pty
+
+    master, slave = pty.openpty()
+    env = {k: v for k, v in env.items() if k not in ("CI", "NO_COLOR", "MBV_FORCE_WIDTH")}
+    proc = subprocess.Popen([sys.executable, "-m", "mbv_cli", *args], cwd=cwd, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    out, _ = proc.communicate(timeout=60)
+    os.close(master)
+    return proc.returncode, out, b"".join(chunks).decode(errors="replace")
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
+    files = {f"{i:04d}_t.sql": f"CREATE TABLE t{i}(x);\n" for i in range(1, 7)}
+    worker = make_worker(tmp_path / "w", files)
+    code, out, err = _run_with_tty_stderr(["migrate", "apply", "DB"], worker, subprocess_env)
+    assert code == 0 and "applied 6 migration(s)" in out
+    assert "━" in err and "applying" not in err  # the bar, not the plain lines
+    worker2 = make_worker(tmp_path / "w2", files)
+    code, out, err = _run_with_tty_stderr(["migrate", "apply", "DB", "--format", "json"], worker2, subprocess_env)
+    assert code == 0 and json.loads(out)["ok"] and "━" not in err
+    worker3 = make_worker(tmp_path / "w3", dict(list(files.items())[:2]))
+    code, out, err = _run_with_tty_stderr(["migrate", "apply", "DB"], worker3, subprocess_env)
+    assert code == 0 and "━" not in err  # a few migrations: no bar
+
+
+def test_persist_to_is_honoured(tmp_path: Path, run_mbv: RunMbv) -> None:
+    worker = make_worker(tmp_path / "w", {"0001_users.sql": M1})
+    assert run_mbv("migrate", "apply", "DB", "--persist-to", "alt", cwd=worker).exit_code == 0
+    path = local_d1_path(worker / "alt", {"binding": "DB", "database_id": DB_ID})
+    assert [n for _, n in ledger(path)] == ["0001_users.sql"] and not db_path(worker).exists()
