@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from mbv_cli.core.errors import InputError
+from mbv_cli.core.errors import InputError, LockTimeoutError
 from mbv_cli.core.migrations.executor import begin_immediate, pieces_of, run_migration
 from mbv_cli.core.migrations.files import MigrationFile
 from mbv_cli.core.migrations.ledger import (
@@ -99,7 +99,13 @@ def apply_files(conn: sqlite3.Connection, files: list[MigrationFile], table: str
         if progress:
             progress(index, len(files), migration.name, None)
         if locked:
-            begin_immediate(conn, lock_timeout, where)
+            try:
+                begin_immediate(conn, lock_timeout, where)
+            except LockTimeoutError as exc:
+                done = [o.name for o in outcomes if o.status == "applied"]
+                if done:
+                    exc.message += f" (applied before the wait: {', '.join(done)}; {migration.name} is next)"
+                raise
         else:
             conn.execute("BEGIN")
         already = conn.execute(f"SELECT 1 FROM {table} WHERE name = ?", (migration.name,)).fetchone()

@@ -80,8 +80,8 @@ class RemoteDatabase:
             if progress:
                 progress(index, len(files), migration.name, None)
             started = time.perf_counter()
-            applied = {row.name for row in self.read_ledger(table)}
-            if migration.name in applied:
+            # re-read just before sending: narrows the window another run could slip into
+            if self.rows(f"SELECT name FROM {table} WHERE name = ?", [migration.name]):
                 outcome = MigrationOutcome(migration.name, "skipped", file=display(migration),
                                            hint="applied meanwhile by another run")
             else:

@@ -104,7 +104,10 @@ def schema_from_master_rows(rows: list[tuple[str, str, str, str | None]], ledger
         for _kind, name, _table, sql in sorted(rows, key=lambda r: order.get(r[0], 9)):
             if not sql or name.lower().startswith("sqlite_"):
                 continue
-            conn.execute(sql)
+            try:
+                conn.execute(sql)
+            except sqlite3.Error:
+                continue  # e.g. an FTS5 shadow table, already made by its virtual table
         return read_schema(conn, ledger)
     finally:
         conn.close()

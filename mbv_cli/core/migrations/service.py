@@ -244,7 +244,8 @@ def _dry_run_copy(target: MigrationTarget, rows: list[LedgerRow]) -> sqlite3.Con
         order = {"table": 0, "index": 1, "view": 2, "trigger": 3}
         for _kind, name, _tbl, sql in sorted(target.remote().master_rows(), key=lambda r: order.get(r[0], 9)):
             if sql and not name.lower().startswith(("sqlite_", "_cf_")):
-                conn.execute(sql)
+                with suppress(sqlite3.Error):  # FTS5 shadow tables come with their virtual table
+                    conn.execute(sql)
     conn.execute(create_table_sql(target.table))
     if target.is_remote:
         for row in rows:
