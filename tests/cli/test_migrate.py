@@ -518,3 +518,19 @@ def test_persist_to_is_honoured(tmp_path: Path, run_mbv: RunMbv) -> None:
     assert run_mbv("migrate", "apply", "DB", "--persist-to", "alt", cwd=worker).exit_code == 0
     path = local_d1_path(worker / "alt", {"binding": "DB", "database_id": DB_ID})
     assert [n for _, n in ledger(path)] == ["0001_users.sql"] and not db_path(worker).exists()
+
+
+def test_status_and_verify_never_create_or_write_the_database(tmp_path: Path, run_mbv: RunMbv) -> None:
+    worker = make_worker(tmp_path / "w", {"0001_users.sql": M1})
+    for command in ("status", "verify"):
+        assert run_mbv("migrate", command, "DB", cwd=worker).exit_code == 0
+    assert not db_path(worker).exists()
+    assert run_mbv("migrate", "apply", "DB", cwd=worker).exit_code == 0
+    db_path(worker).chmod(0o444)
+    try:
+        before = db_path(worker).read_bytes()
+        for command in ("status", "verify"):
+            assert run_mbv("migrate", command, "DB", cwd=worker).exit_code == 0
+        assert db_path(worker).read_bytes() == before
+    finally:
+        db_path(worker).chmod(0o644)
