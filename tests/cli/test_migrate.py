@@ -59,10 +59,24 @@ def user_schema(path: Path) -> list[tuple[str, str, str]]:
 
 
 def wrangler(worker: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real wrangler; a run that hangs (workerd under a loaded machine) is killed with its
+    children and tried once more: each migration is atomic, so a retry resumes where it stopped."""
     binary = require_peer("wrangler")
     env = peer_env(home)
     env["WRANGLER_LOG"] = "log"  # `migrations list` prints its verdict at log level
-    return subprocess.run([str(binary), *args], cwd=worker, env=env, capture_output=True, text=True, timeout=120)
+    for attempt in range(2):
+        proc = subprocess.Popen([str(binary), *args], cwd=worker, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=90)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            if attempt == 0:
+                continue
+            raise
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    raise AssertionError("unreachable")
 
 
 def mbv_process(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
