@@ -139,6 +139,7 @@ FAILING_SETS = {
     "missing-semicolon": {"0002_nosemi.sql": "CREATE TABLE half(x);\nCREATE TABLE last(y)"},
     "transaction": {"0002_txn.sql": "SAVEPOINT a;\nCREATE TABLE half(x);\nRELEASE a;\n"},
     "pragma": {"0002_pragma.sql": "CREATE TABLE half(x);\nPRAGMA journal_mode = DELETE;\n"},
+    "function": {"0002_function.sql": "CREATE TABLE half(x);\nINSERT INTO half VALUES (sqlite_version());\n"},
 }
 
 

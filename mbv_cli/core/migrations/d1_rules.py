@@ -3,7 +3,7 @@
 Facts from workerd `src/workerd/util/sqlite.c++` (the authorizer every D1 database runs behind) and
 checked with wrangler 4.86 `d1 migrations apply --local`: BEGIN/COMMIT/SAVEPOINT statements are
 refused ("use the state.storage.transaction() ... APIs"), PRAGMAs outside a short allow-list are
-"not authorized: SQLITE_AUTH", ATTACH/DETACH and TEMP objects are refused, and names starting with
+"not authorized: SQLITE_AUTH", functions outside workerd's list are refused, ATTACH/DETACH and TEMP objects are refused, and names starting with
 `_cf_` are reserved. Remote D1 gets the migration's whole text, with no BEGIN TRANSACTION/COMMIT
 trimming, so that pair works locally and fails remotely (workerd#5411).
 """
@@ -27,6 +27,25 @@ BOOLEAN_PRAGMAS = frozenset({
 NAME_PRAGMAS = frozenset({"foreign_key_list", "index_info", "index_list", "index_xinfo", "table_info", "table_xinfo"})
 OTHER_PRAGMAS = frozenset({"table_list", "data_version", "foreign_key_check", "quick_check", "optimize"})
 ALLOWED_PRAGMAS = BOOLEAN_PRAGMAS | NAME_PRAGMAS | OTHER_PRAGMAS
+# The SQL functions D1 lets a statement call (workerd ALLOWED_SQLITE_FUNCTIONS); others are
+# "not authorized to use function" (checked with wrangler 4.86: sqlite_version() is refused).
+ALLOWED_FUNCTIONS = frozenset([
+    "abs", "changes", "char", "coalesce", "concat", "concat_ws", "format", "glob", "hex", "ifnull", "iif",
+    "instr", "last_insert_rowid", "length", "like", "likelihood", "likely", "load_extension", "lower",
+    "ltrim", "max_scalar", "min_scalar", "nullif", "octet_length", "printf", "quote", "random",
+    "randomblob", "replace", "round", "rtrim", "sign", "soundex", "substr", "substring", "total_changes",
+    "trim", "typeof", "unhex", "unicode", "unlikely", "upper", "zeroblob", "date", "time", "datetime",
+    "julianday", "unixepoch", "strftime", "timediff", "current_date", "current_time", "current_timestamp",
+    "avg", "count", "group_concat", "max", "min", "string_agg", "sum", "total", "row_number", "rank",
+    "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value", "last_value",
+    "nth_value", "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "ceil", "cos", "cosh",
+    "degrees", "exp", "floor", "ln", "log", "log2", "mod", "pi", "pow", "radians", "sin", "sinh", "sqrt",
+    "tan", "tanh", "trunc", "json", "json_array", "json_array_length", "json_extract", "->", "->>",
+    "json_insert", "json_object", "json_patch", "json_remove", "json_replace", "json_set", "json_type",
+    "json_valid", "json_quote", "json_group_array", "json_group_object", "json_each", "json_tree", "match",
+    "highlight", "bm25", "snippet", "sqlite_rename_column", "sqlite_rename_table", "sqlite_rename_test",
+    "sqlite_drop_column", "sqlite_rename_quotefix"
+])
 _BOOLEAN_WORDS = ("true", "false", "yes", "no", "on", "off", "1", "0")
 
 
@@ -81,7 +100,11 @@ class D1Authorizer:
         if action in (sqlite3.SQLITE_CREATE_INDEX, sqlite3.SQLITE_DROP_INDEX, sqlite3.SQLITE_CREATE_TRIGGER,
                       sqlite3.SQLITE_DROP_TRIGGER):
             names: tuple[str | None, ...] = (arg1, arg2)
-        elif action == sqlite3.SQLITE_ANALYZE or action == sqlite3.SQLITE_FUNCTION:
+        elif action == sqlite3.SQLITE_FUNCTION:
+            if (arg2 or "").lower() in ALLOWED_FUNCTIONS:
+                return None
+            return f"not authorized to use function: {arg2}"
+        elif action == sqlite3.SQLITE_ANALYZE:
             return None
         else:
             names = (arg1,)

@@ -62,7 +62,9 @@ def test_schema_from_master_rows_matches_the_database() -> None:
     ("BEGIN", True), ("SAVEPOINT s", True), ("PRAGMA journal_mode = DELETE", True), ("PRAGMA foreign_keys = OFF", False),
     ("PRAGMA defer_foreign_keys = on", False), ("PRAGMA table_info(t)", False), ("CREATE TEMP TABLE x(a)", True),
     ("CREATE TABLE _cf_x(a)", True), ("CREATE VIRTUAL TABLE f USING fts5(body)", False),
-    ("PRAGMA user_version = 3", True), ("CREATE TABLE ok(a)", False),
+    ("PRAGMA user_version = 3", True), ("CREATE TABLE ok(a)", False), ("SELECT sqlite_version()", True),
+    ("SELECT printf('%d', unixepoch()), json_extract('{}', '$.a'), max(1, 2)", False),
+    ("ALTER TABLE t RENAME COLUMN a TO b", False),
 ])
 def test_authorizer_refuses_what_d1_refuses(sql: str, refused: bool) -> None:
     conn = sqlite3.connect(":memory:", isolation_level=None)
