@@ -106,7 +106,7 @@ def apply_command(
     """Apply pending migrations, each atomically with its ledger row, as wrangler does; exit 1 on failure."""
     from mbv_cli.core.migrations import apply
     from mbv_cli.render import emit
-    from mbv_cli.render.migrate import apply_progress, print_warnings
+    from mbv_cli.render.migrate import apply_progress, print_warnings, report_failure
 
     target = _target(database, path, config, env, local, remote, persist_to, db_file, directory)
     try:
@@ -117,6 +117,8 @@ def apply_command(
         target.close()
     emit(result, fmt, text="mbv_cli.render.migrate:render_apply")
     if result.failed is not None:
+        if fmt != "text":
+            report_failure(result)  # the text renderer already said it
         raise typer.Exit(1)
 
 

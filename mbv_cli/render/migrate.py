@@ -91,6 +91,12 @@ def render_apply(result: ApplyResult, **_: Any) -> None:
             console.note(note)
 
 
+def report_failure(result: ApplyResult) -> None:
+    """The one stderr line about the failed migration (file:line:col: error)."""
+    if result.failed is not None:
+        _failure(result.failed, result.dry_run)
+
+
 def _failure(o: MigrationOutcome, dry_run: bool) -> None:
     where = o.file or o.name
     if o.line:

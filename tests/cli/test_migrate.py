@@ -305,6 +305,7 @@ def test_remote_failure_and_warnings(tmp_path: Path, run_mbv: RunMbv) -> None:
         assert result.exit_code == 1
         doc = json.loads(result.stdout)
         assert [m["status"] for m in doc["migrations"]] == ["failed", "not_run", "not_run"]
+        assert (doc["migrations"][0]["line"], doc["migrations"][0]["name"]) == (1, "0001_users.sql")
         assert ledger(fake.d1_file(DB_ID)) == []
 
 
@@ -549,3 +550,16 @@ def test_status_and_verify_never_create_or_write_the_database(tmp_path: Path, ru
         assert db_path(worker).read_bytes() == before
     finally:
         db_path(worker).chmod(0o644)
+
+
+def test_remote_syntax_error_is_located_in_the_file(tmp_path: Path, run_mbv: RunMbv) -> None:
+    worker = remote_worker(tmp_path, {"0001_users.sql": M1,
+                                      "0002_bad.sql": "CREATE TABLE a(x);\n-- note\nCREAT TABLE b(y);\n"})
+    with serve_fake_cloudflare(tmp_path / "cf") as fake:
+        result = run_mbv("migrate", "apply", "DB", "--remote", "--format", "json", env=fake.env(), cwd=worker)
+        assert result.exit_code == 1
+        failed = json.loads(result.stdout)["migrations"][1]
+        assert (failed["status"], failed["line"]) == ("failed", 3) and "syntax error" in failed["error"]
+        assert 'migrations/0002_bad.sql:3:1: D1 query failed: near "CREAT"' in result.stderr
+        assert [n for _, n in ledger(fake.d1_file(DB_ID))] == ["0001_users.sql"]
+        assert "a" not in {t for _, t, _ in user_schema(fake.d1_file(DB_ID))}

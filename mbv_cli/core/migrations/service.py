@@ -13,7 +13,7 @@ from typing import Any
 
 from mbv_cli.core.binding_list import display_path
 from mbv_cli.core.d1_target import DEFAULT_MIGRATIONS_TABLE, D1Target, resolve_d1_target
-from mbv_cli.core.errors import InputError, UsageError
+from mbv_cli.core.errors import InputError, MbvError, UsageError
 from mbv_cli.core.findings import Finding, Severity
 from mbv_cli.core.migrations import checksums, local
 from mbv_cli.core.migrations.backup import BACKUP_DIR, backup_database
@@ -221,6 +221,7 @@ def apply(target: MigrationTarget, *, to: str | None = None, dry_run: bool = Fal
         remote = target.remote()
         remote.ensure_ledger(target.table)
         result.outcomes = remote.apply_files(files, target.table, display=_display, progress=progress)
+        _locate_remote_failure(target, result, files)
         return result
     assert target.d1.path is not None
     if backup and target.d1.path.exists():
@@ -233,6 +234,30 @@ def apply(target: MigrationTarget, *, to: str | None = None, dry_run: bool = Fal
     finally:
         conn.close()
     return result
+
+
+def _locate_remote_failure(target: MigrationTarget, result: ApplyResult, files: list[MigrationFile]) -> None:
+    """D1's error names no line: replay the failed file on a copy of the remote schema to find it."""
+    failed = result.failed
+    if failed is None or failed.line is not None:
+        return
+    migration = next(m for m in files if m.name == failed.name)
+    try:
+        conn = _dry_run_copy(target, target.remote().read_ledger(target.table))
+    except MbvError:
+        return
+    try:
+        replay = local.apply_files(conn, [migration], target.table, lock_timeout=0, where="memory",
+                                   display=_display, locked=False)
+    finally:
+        conn.close()
+    if replay and replay[0].status == "failed":
+        failed.line, failed.column, failed.statement = replay[0].line, replay[0].column, replay[0].statement
+        return
+    suspects = remote_warnings(migration.name, migration.text)
+    if suspects:  # it runs locally: the likely culprit is what only D1 refuses
+        failed.line = suspects[0].line
+        failed.hint = f"{suspects[0].message}; {failed.hint}"
 
 
 def _dry_run_copy(target: MigrationTarget, rows: list[LedgerRow]) -> sqlite3.Connection:
