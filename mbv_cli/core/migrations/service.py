@@ -192,6 +192,8 @@ def apply(target: MigrationTarget, *, to: str | None = None, dry_run: bool = Fal
           lock_timeout: float = 30.0, allow_empty: bool = False, progress: Progress | None = None,
           on_warnings: Callable[[list[str]], None] | None = None) -> ApplyResult:
     """Apply the pending migrations (up to `to`); `on_warnings` hears the warnings before anything runs."""
+    if lock_timeout < 0:
+        raise UsageError(f"--lock-timeout {lock_timeout:g} is negative", hint="give seconds, 0 or more")
     directory = open_directory(target.directory)
     rows = _ledger(target)
     applied = {row.name for row in rows}
