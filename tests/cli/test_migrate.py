@@ -113,6 +113,8 @@ def test_wrangler_applies_first_then_mbv_continues(tmp_path: Path, run_mbv: RunM
 
     listed = wrangler(worker, "d1", "migrations", "list", "DB", "--local", home=tmp_path / "home")
     assert listed.returncode == 0 and "No migrations to apply" in listed.stdout, listed.stdout
+    verify = run_mbv("migrate", "verify", "DB", "--format", "json", cwd=worker)
+    assert verify.exit_code == 0 and json.loads(verify.stdout)["findings"] == [], verify.stdout
 
 
 @pytest.mark.wrangler
