@@ -42,8 +42,9 @@ def render_status(result: StatusResult, **_: Any) -> None:
     out = console.stdout()
     for warning in result.warnings:
         console.warning(warning)
-    out.print(f"[bold]{escape(result.database)}[/] [dim]{escape(_where(result.target))}[/] "
-              f"[dim](ledger {escape(result.table)}, files in {escape(result.directory)})[/]")
+    out.print(f"[bold]{escape(result.database)}[/] [dim]ledger {escape(result.table)}, files in "
+              f"{escape(result.directory)}[/]", soft_wrap=True)
+    out.print(f"[dim]{escape(_where(result.target))}[/]", soft_wrap=True)
     if not result.migrations:
         out.print("  no migrations")
         return
