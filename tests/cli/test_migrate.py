@@ -565,3 +565,28 @@ def test_remote_syntax_error_is_located_in_the_file(tmp_path: Path, run_mbv: Run
         assert 'migrations/0002_bad.sql:3:1: D1 query failed: near "CREAT"' in result.stderr
         assert [n for _, n in ledger(fake.d1_file(DB_ID))] == ["0001_users.sql"]
         assert "a" not in {t for _, t, _ in user_schema(fake.d1_file(DB_ID))}
+
+
+def test_baseline_asks_on_a_terminal(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
+    import pty
+    import select
+
+    worker = make_worker(tmp_path / "w", {"0001_users.sql": M1, "0002_email.sql": M2})
+    for answer, expected in (("n", []), ("y", ["0001_users.sql"])):
+        master, slave = pty.openpty()
+        env = {k: v for k, v in subprocess_env.items() if k != "CI"}
+        proc = subprocess.Popen([sys.executable, "-m", "mbv_cli", "migrate", "baseline", "DB", "--to", "0001"],
+                                cwd=worker, env=env, text=True, stdin=slave, stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        seen = b""
+        deadline = time.monotonic() + 30
+        while b"Continue?" not in seen and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.5)[0]:
+                seen += os.read(master, 4096)
+        assert b"0001_users.sql" in seen
+        os.write(master, f"{answer}\n".encode())
+        proc.communicate(timeout=30)
+        os.close(master)
+        assert proc.returncode == (0 if answer == "y" else 130)
+        names = [n for _, n in ledger(db_path(worker))] if db_path(worker).exists() else []
+        assert names == expected
