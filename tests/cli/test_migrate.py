@@ -590,3 +590,24 @@ def test_baseline_asks_on_a_terminal(tmp_path: Path, subprocess_env: dict[str, s
         assert proc.returncode == (0 if answer == "y" else 130)
         names = [n for _, n in ledger(db_path(worker))] if db_path(worker).exists() else []
         assert names == expected
+
+
+def test_two_concurrent_remote_applies_apply_each_migration_once(tmp_path: Path,
+                                                                 subprocess_env: dict[str, str]) -> None:
+    files = {"0001_log.sql": "CREATE TABLE log(name TEXT);\n"}
+    for i in range(2, 21):
+        files[f"{i:04d}_step.sql"] = f"CREATE TABLE t{i}(x);\nINSERT INTO log VALUES ('{i:04d}');\n"
+    worker = remote_worker(tmp_path, files)
+    with serve_fake_cloudflare(tmp_path / "cf") as fake:
+        env = {**subprocess_env, **fake.env()}
+        procs = [mbv_process(["migrate", "apply", "DB", "--remote", "--format", "json"], worker, env)
+                 for _ in range(2)]
+        results = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0, 0], results
+        with sqlite3.connect(fake.d1_file(DB_ID)) as conn:
+            logged = [r[0] for r in conn.execute("SELECT name FROM log ORDER BY name")]
+            names = [r[0] for r in conn.execute("SELECT name FROM d1_migrations")]
+        assert logged == [f"{i:04d}" for i in range(2, 21)]
+        assert sorted(names) == sorted(files)
+        statuses = [m["status"] for out, _ in results for m in json.loads(out)["migrations"]]
+        assert statuses.count("applied") == len(files)

@@ -90,7 +90,10 @@ class RemoteDatabase:
                     outcome = MigrationOutcome(migration.name, "applied", (time.perf_counter() - started) * 1000,
                                                file=display(migration))
                 except RemoteError as exc:
-                    if f"UNIQUE constraint failed: {table}.name" in exc.message:
+                    # a concurrent run may have applied it between our check and our batch: its
+                    # statements then fail (table exists) or its ledger row does (UNIQUE)
+                    if (f"UNIQUE constraint failed: {table}.name" in exc.message
+                            or self.rows(f"SELECT name FROM {table} WHERE name = ?", [migration.name])):
                         outcome = MigrationOutcome(migration.name, "skipped", file=display(migration),
                                                    hint="applied meanwhile by another run")
                     else:
