@@ -58,7 +58,7 @@ def _compare_numbers(a: str, b: str) -> int:
 def list_migration_names(directory: Path) -> list[str]:
     """Names as `wrangler d1 migrations list` shows them: `*.sql` at the top level, code-unit order."""
     if not directory.is_dir():
-        raise InputError(f"no migrations directory at {directory}",
+        raise InputError(f"no migrations directory at {display_path(directory)}",
                          hint="create it (mbv migrate create DATABASE NAME does) or set migrations_dir in the config")
     names = [entry.name for entry in os.scandir(directory) if entry.name.endswith(".sql")]
     return sorted(names, key=_utf16_key)
