@@ -232,8 +232,39 @@ def _optional(module: str, function: str) -> Callable[..., Any] | None:
 
 
 def _migrations_area(workspace: Workspace, workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
-    check = _optional("mbv_cli.core.migrations", "doctor_findings")
-    return None if check is None else list(check(workers))
+    """Pending migrations (MBV301) and drift (MBV302) of every local D1 file that exists, via `mbv migrate`."""
+    verify = _optional("mbv_cli.core.migrations.service", "verify")
+    target_class = _optional("mbv_cli.core.migrations.service", "MigrationTarget")
+    if verify is None or target_class is None:
+        return None
+    from mbv_cli.core.d1_target import DEFAULT_MIGRATIONS_TABLE, D1Target
+    from mbv_cli.core.errors import MbvError
+    from mbv_cli.core.wrangler.state import local_d1_path, persist_root
+
+    findings: list[Finding] = []
+    seen: set[Path] = set()
+    for worker in workers:
+        for binding in worker.bindings:
+            if binding.kind != "d1_database":
+                continue
+            path = local_d1_path(persist_root(worker.directory), binding.entry).resolve()
+            directory = worker.directory / str(binding.entry.get("migrations_dir") or "migrations")
+            if path in seen or not path.is_file() or not directory.is_dir():
+                continue
+            seen.add(path)
+            table = str(binding.entry.get("migrations_table") or DEFAULT_MIGRATIONS_TABLE)
+            d1 = D1Target(mode="local", label=binding.name, path=path, binding=binding.name,
+                          database_name=binding.entry.get("database_name"),
+                          database_id=binding.entry.get("database_id"), worker=worker,
+                          migrations_dir=directory, migrations_table=table, entry=binding.entry)
+            try:
+                findings.extend(verify(target_class(d1, directory, table)).findings)
+            except MbvError as exc:  # an unreadable database is the local databases area's finding
+                findings.append(Finding(code="MBV302", severity=Severity.WARNING,
+                                        message=f"migrations of {binding.name} could not be checked: {exc.message}",
+                                        hint=exc.hint, worker=worker.name, env=worker.env, binding=binding.name,
+                                        file=str(path)))
+    return findings
 
 
 def _databases_area(workspace: Workspace, workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
@@ -312,7 +343,7 @@ def run_doctor(
         if not any(settings.enabled(c) for c in _codes_of_area(name)):
             area.ran = False
             continue
-        if name == "local databases" and not _has_local_state(workers):
+        if name in {"local databases", "migrations"} and not _has_local_state(workers):
             area.ran = False
             area.note = "no local D1 state in .wrangler/state next to any Worker config"
             continue

@@ -341,3 +341,34 @@ def test_process_pool_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> 
     assert doctor_code.PARSE_COUNTER["count"] == before  # the parsing happened in the pool's processes
     assert pooled.to_dict() == alone.to_dict()
     assert alone.report.findings
+
+
+@pytest.mark.wrangler
+def test_migrations_and_local_databases_after_a_real_wrangler_apply(run_mbv, tmp_path: Path) -> None:
+    """auth-worker migrated locally by the real wrangler: clean; a new migration file is pending (MBV301);
+    a table created outside the migrations is drift (MBV302)."""
+    import sqlite3
+
+    from tests.cli.test_migrate import wrangler
+    from tests.support.peers import require_peer
+
+    require_peer("wrangler")
+    worker = tmp_path / "auth-worker"
+    shutil.copytree(EXAMPLE / "workers" / "auth-worker", worker)
+    applied = wrangler(worker, "d1", "migrations", "apply", "AUTH_DB", "--local", home=tmp_path / "home")
+    assert applied.returncode == 0, applied.stderr
+    code, data = _doctor_json(run_mbv, str(worker), "--select", "MBV3", "--fail-on", "warning")
+    areas = {a["name"]: a for a in data["areas"]}
+    assert code == 0 and data["findings"] == [], data["findings"]
+    assert areas["migrations"]["status"] == "ok"
+    (worker / "migrations" / "0004_add_avatar.sql").write_text("ALTER TABLE users ADD COLUMN avatar TEXT;\n")
+    code, data = _doctor_json(run_mbv, str(worker), "--select", "MBV3", "--fail-on", "warning")
+    assert code == 1 and [(f["code"], f["binding"]) for f in data["findings"]] == [("MBV301", "AUTH_DB")]
+    assert "0004_add_avatar.sql" in data["findings"][0]["message"]
+    db_file = next(p for p in (worker / ".wrangler" / "state" / "v3" / "d1").rglob("*.sqlite")
+                   if p.name != "metadata.sqlite")
+    with sqlite3.connect(db_file) as conn:
+        conn.execute("CREATE TABLE scratch (id INTEGER)")
+    code, data = _doctor_json(run_mbv, str(worker), "--select", "MBV3")
+    assert code == 1 and {f["code"] for f in data["findings"]} == {"MBV301", "MBV302"}
+    assert any("scratch" in f["message"] for f in data["findings"] if f["code"] == "MBV302")
