@@ -67,12 +67,13 @@ def _kv_entry(request: RevocationRequest) -> tuple[Any, Mapping[str, Any]]:
 
 
 def lookup_local(request: RevocationRequest, key: str, now: float | None = None) -> RevocationLookup:
+    from mbv_cli.core.binding_list import display_path
     from mbv_cli.core.wrangler.state import local_kv_blob_dir, local_kv_index_path, persist_root
 
     worker, entry = _kv_entry(request)
     root = persist_root(worker.directory, request.persist_to)
     index = local_kv_index_path(root, entry)
-    where = f"local state {index}"
+    where = f"local state {display_path(index)}"
     if not index.is_file():
         return RevocationLookup(key, False, where, note=f"no local KV state for {request.binding} yet "
                                                         "(nothing was written with --local)")

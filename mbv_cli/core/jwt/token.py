@@ -77,7 +77,7 @@ def clean_token(raw: str | bytes) -> CleanToken:
             notes.append(f"surrounding {text[0]} quotes")
             text = text[1:-1].strip()
             changed = True
-        match = re.match(r"(?i)(authorization\s*:\s*)?bearer\s+", text)
+        match = re.match(r"(?i)(authorization\s*:\s*)?bearer(\s+|$)", text)
         if match:
             notes.append(f"a leading {match.group(0).strip()!r}")
             text = text[match.end():]
