@@ -18,7 +18,8 @@ app = typer.Typer(help="Decode, verify (rotation, JWKS, revocation) and mint JWT
                   no_args_is_help=True, add_completion=False, rich_markup_mode=None,
                   pretty_exceptions_show_locals=False)
 
-TokenArg = typer.Argument(None, help="The token, or '-' to read it from stdin.", show_default=False)
+TokenArg = typer.Argument(None, help="The token, or '-' to read it from stdin.", show_default=False,
+                          metavar="TOKEN|-")
 FromEnvOpt = typer.Option(None, "--from-env", help="Read the token from this environment variable.",
                           show_default=False, metavar="VAR")
 
@@ -84,17 +85,17 @@ def verify_command(
                                             help="JWT_SECRET and JWT_SECRET_PREVIOUS from that Worker's .dev.vars."),
     public_key: list[Path] = typer.Option([], "--public-key", metavar="PEM_FILE", help="A PEM public key or certificate."),
     jwks: list[str] = typer.Option([], "--jwks", metavar="FILE|URL", help="A JWK set (or one JWK); keys matched by kid."),
-    alg: list[str] = typer.Option([], "--alg", help="Allow only these algorithms (repeat or comma-separate)."),
-    aud: list[str] = typer.Option([], "--aud", help="Expected audience (repeat: any one must match)."),
-    iss: Optional[str] = typer.Option(None, "--iss", help="Expected issuer."),
+    alg: list[str] = typer.Option([], "--alg", metavar="ALG", help="Allow only these algorithms (repeat or comma-separate)."),
+    aud: list[str] = typer.Option([], "--aud", metavar="AUD", help="Expected audience (repeat: any one must match)."),
+    iss: Optional[str] = typer.Option(None, "--iss", metavar="ISS", help="Expected issuer."),
     require: Optional[str] = typer.Option(None, "--require", metavar="CLAIM,...", help="Claims that must be present."),
-    leeway: str = typer.Option("0", "--leeway", help="Clock skew allowed for exp/nbf/iat (seconds, or 30s, 2m)."),
+    leeway: str = typer.Option("0", "--leeway", metavar="SECONDS", help="Clock skew allowed for exp/nbf/iat (seconds, or 30s, 2m)."),
     revoked_kv: Optional[str] = typer.Option(None, "--revoked-kv", metavar="BINDING",
                                              help="Look the jti up in this KV namespace binding."),
     worker: Optional[Path] = typer.Option(None, "--worker", metavar="DIR", help="The Worker whose config names BINDING."),
-    env: Optional[str] = typer.Option(None, "--env", "-e", help="Wrangler environment (for --revoked-kv, --dev-vars)."),
+    env: Optional[str] = typer.Option(None, "--env", "-e", metavar="ENV", help="Wrangler environment (for --revoked-kv, --dev-vars)."),
     remote: bool = typer.Option(False, "--remote", help="Read the KV namespace through Cloudflare's API."),
-    revocation_key: str = typer.Option("blacklist:{jti}", "--revocation-key", help="KV key template."),
+    revocation_key: str = typer.Option("blacklist:{jti}", "--revocation-key", metavar="TEMPLATE", help="KV key template."),
     persist_to: Optional[Path] = typer.Option(None, "--persist-to", metavar="DIR",
                                               help="Local state directory, as given to wrangler."),
     fmt: str = format_option(["text", "json"]),
@@ -149,11 +150,11 @@ def verify_command(
 def mint_command(
     secret_env: Optional[str] = typer.Option(None, "--secret-env", metavar="VAR", help="Sign with the secret in this env var."),
     secret_file: Optional[Path] = typer.Option(None, "--secret-file", metavar="PATH", help="Sign with the secret in this file."),
-    alg: str = typer.Option("HS256", "--alg", help="HS256, HS384 or HS512."),
-    sub: Optional[str] = typer.Option(None, "--sub", help="The sub claim."),
-    ttl: str = typer.Option("15m", "--ttl", help="Lifetime: exp = iat + TTL (900, 15m, 1h30m)."),
+    alg: str = typer.Option("HS256", "--alg", metavar="ALG", help="HS256, HS384 or HS512."),
+    sub: Optional[str] = typer.Option(None, "--sub", metavar="SUB", help="The sub claim."),
+    ttl: str = typer.Option("15m", "--ttl", metavar="DURATION", help="Lifetime: exp = iat + TTL (900, 15m, 1h30m)."),
     claim: list[str] = typer.Option([], "--claim", metavar="NAME=VALUE", help="Another claim; VALUE may be JSON."),
-    kid: Optional[str] = typer.Option(None, "--kid", help="The kid header."),
+    kid: Optional[str] = typer.Option(None, "--kid", metavar="KID", help="The kid header."),
     allow_weak_key: bool = typer.Option(False, "--allow-weak-key", help="Sign even with a secret shorter than the hash."),
     fmt: str = format_option(["text", "json"]),
 ) -> None:
