@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -20,16 +21,24 @@ import time
 from pathlib import Path
 
 
-def measure(cmd: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(cmd: list[str], runs: int, env: dict[str, str]) -> tuple[float, float, float]:
+    """Median and minimum wall ms, and median CPU ms (user+sys: less sensitive to a busy machine)."""
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
-    samples = []
+    samples, cpu = [], []
     for _ in range(runs):
+        cpu_before = _children_cpu()
         start = time.perf_counter()
         proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False)
         samples.append(time.perf_counter() - start)
+        cpu.append(_children_cpu() - cpu_before)
         if proc.returncode not in (0, 1):
             raise SystemExit(f"{' '.join(cmd[:4])}... failed: {proc.stderr.decode()[-500:]}")
-    return statistics.median(samples) * 1000, min(samples) * 1000
+    return statistics.median(samples) * 1000, min(samples) * 1000, statistics.median(cpu) * 1000
 
 
 def main() -> None:
@@ -67,13 +76,15 @@ def main() -> None:
         ("mbv jwt verify TOKEN --public-key (RS256)", [*base, "jwt", "verify", rs_token, "--public-key", str(pem)],
          250.0),
     ]
-    print(f"{args.runs} runs each, median (min) wall ms; {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
+    load = os.getloadavg()[0]
+    print(f"{args.runs} runs each; {os.cpu_count()} CPUs, load {load:.1f}; python {sys.version.split()[0]}")
+    print(f"{'command':48s} {'wall median':>11s} {'(min)':>8s} {'ratio':>6s} {'CPU ms':>7s}")
     baseline = None
     for name, cmd, target in cases:
-        median, low = measure(cmd, args.runs, env)
+        median, low, cpu = measure(cmd, args.runs, env)
         baseline = baseline or median
         verdict = "" if target is None else (" OK" if median < target else f" OVER the {target:.0f} ms target")
-        print(f"{name:48s} {median:7.1f} ({low:6.1f})  x{median / baseline:4.1f}{verdict}")
+        print(f"{name:48s} {median:11.1f} ({low:6.1f}) x{median / baseline:5.1f} {cpu:7.1f}{verdict}")
     shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import CliResult
 from tests.core.jwt import vectors as v
@@ -345,3 +347,40 @@ def test_no_secret_value_in_any_output(run_mbv: Run, tmp_path: Path) -> None:
             assert secret not in result.stdout and secret not in result.stderr, (args, secret)
         assert "Traceback" not in result.stderr
     assert codes == {0, 1, 2}
+
+
+# property: the CLI only ever answers in documented ways ------------------------------------------
+
+_segment = st.text(alphabet="ABCDEFGHIJabcdefghij0123456789-_=+/", max_size=24)
+
+
+@settings(max_examples=120, deadline=None,
+                                   suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.one_of(
+        st.text(min_size=1).filter(lambda s: not s.startswith("-")),
+        st.lists(_segment, min_size=1, max_size=6).map(".".join)
+        .filter(lambda s: not s.startswith("-")),
+        st.builds(lambda a, b, c: f"{a}.{b}.{c}",
+                  st.sampled_from(["eyJhbGciOiJIUzI1NiJ9", "eyJhbGciOiJub25lIn0", "eyJhbGciOiJSUzI1NiJ9",
+                                   "eyJhbGciOiJIUzI1NiIsImNyaXQiOlsiYjY0Il19", "e30"]),
+                  st.sampled_from(["e30", "eyJleHAiOjF9", "eyJleHAiOiJ4In0", "eyJuYmYiOjFlMTB9", "eyJhdWQiOjV9"]),
+                  _segment.filter(lambda s: "=" not in s and "+" not in s and "/" not in s)),
+    ),
+    st.sampled_from(["decode", "verify"]),
+)
+def test_cli_random_tokens_documented_outcomes(run_mbv: Run, raw: str, command: str) -> None:
+    result = run_mbv("jwt", command, "-f", "json", "-", stdin=raw, env={"JWT_SECRET": CURRENT})
+    assert result.exit_code in (0, 1, 2)
+    if result.exit_code == 2:
+        assert result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("mbv: error: ")
+    else:
+        doc = json.loads(result.stdout)
+        assert doc["schema"] == f"mbv.jwt.{command}/1"
+        if command == "verify":
+            assert doc["valid"] is (result.exit_code == 0)
+            assert doc["reason"] is None or doc["reason"] in (
+                "malformed", "alg_not_allowed", "bad_signature", "no_key", "expired", "not_yet_valid",
+                "issued_in_future", "audience_mismatch", "issuer_mismatch", "missing_claim", "revoked")
+    assert CURRENT not in result.stdout + result.stderr
