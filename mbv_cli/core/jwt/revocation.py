@@ -55,7 +55,8 @@ def _kv_entry(request: RevocationRequest) -> tuple[Any, Mapping[str, Any]]:
     workers = resolve_workers(workspace, request.env)
     if len(workers) != 1:
         names = ", ".join(w.name for w in workers)
-        raise UsageError(f"--worker names {len(workers)} Workers ({names})", hint="pass one Worker's directory")
+        raise UsageError(f"found {len(workers)} Workers below {workspace.root} ({names})",
+                         hint="pass the Worker that owns the KV binding with --worker DIR")
     worker = workers[0]
     binding = worker.get(request.binding)
     if binding is None or binding.kind != "kv_namespace":
