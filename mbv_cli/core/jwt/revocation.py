@@ -49,22 +49,27 @@ def revocation_key(template: str, jti: str) -> str:
 
 
 def _kv_entry(request: RevocationRequest) -> tuple[Any, Mapping[str, Any]]:
+    """The Worker (of --worker, or the one below the current directory that has the binding) and
+    its `kv_namespaces` entry for the binding, in the selected env."""
     from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
 
     workspace = load_workspace(request.worker_dir, None)
     workers = resolve_workers(workspace, request.env)
-    if len(workers) != 1:
-        names = ", ".join(w.name for w in workers)
-        raise UsageError(f"found {len(workers)} Workers below {workspace.root} ({names})",
-                         hint="pass the Worker that owns the KV binding with --worker DIR")
-    worker = workers[0]
-    binding = worker.get(request.binding)
-    if binding is None or binding.kind != "kv_namespace":
-        kv = [b.name for b in worker.bindings if b.kind == "kv_namespace"]
-        where = f"env {worker.env}" if worker.env else "the top level"
-        raise TargetError(f"no KV namespace binding {request.binding!r} in {where} of {worker.name}",
-                          file=worker.config.path, hint=f"KV bindings there: {', '.join(kv) or 'none'}")
-    return worker, binding.entry
+    owners = [(w, b) for w in workers for b in w.bindings
+              if b.kind == "kv_namespace" and b.name == request.binding]
+    if len(owners) == 1:
+        return owners[0][0], owners[0][1].entry
+    if owners:
+        names = ", ".join(w.name for w, _ in owners)
+        raise UsageError(f"KV binding {request.binding} exists in {len(owners)} Workers ({names})",
+                         hint="pass the one to use with --worker DIR")
+    kv = sorted({b.name for w in workers for b in w.bindings if b.kind == "kv_namespace"})
+    env = workers[0].env if workers else None
+    where = f"env {env}" if env else "the top level"
+    target = workers[0].name if len(workers) == 1 else f"the Workers below {workspace.root}"
+    raise TargetError(f"no KV namespace binding {request.binding!r} in {where} of {target}",
+                      file=workers[0].config.path if len(workers) == 1 else None,
+                      hint=f"KV bindings there: {', '.join(kv) or 'none'}")
 
 
 def lookup_local(request: RevocationRequest, key: str, now: float | None = None) -> RevocationLookup:
