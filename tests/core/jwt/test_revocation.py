@@ -138,3 +138,16 @@ def test_remote_needs_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             monkeypatch.delenv(name)
     with pytest.raises(UsageError):
         lookup(RevocationRequest("REVOKED", make_worker(tmp_path), remote=True), "x")
+
+
+def test_monorepo_picks_the_worker_that_has_the_binding(tmp_path: Path) -> None:
+    make_worker(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "wrangler.toml").write_text('name = "other"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n')
+    found = lookup(RevocationRequest("REVOKED", tmp_path), "x")
+    assert not found.found and "auth" in found.where
+    (other / "wrangler.toml").write_text(WRANGLER_TOML.replace('"auth"', '"other"'))
+    with pytest.raises(UsageError) as err:
+        lookup(RevocationRequest("REVOKED", tmp_path), "x")
+    assert "2 Workers" in err.value.one_line()
