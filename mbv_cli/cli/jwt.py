@@ -1,7 +1,7 @@
 """`mbv jwt`: decode, verify (rotation, JWKS, revocation) and mint tokens.
 
 Secret values never come from argv: only variable names, file paths and directories do.
-Heavy imports (httpx, cryptography, PyJWT, rich) stay inside the commands that need them.
+Heavy imports (httpx, cryptography, rich) stay inside the commands that need them.
 """
 
 from __future__ import annotations

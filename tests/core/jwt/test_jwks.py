@@ -140,3 +140,41 @@ def test_server_errors_are_one_line(jwks_server: JwksServer) -> None:
 def test_unreachable_url() -> None:
     with pytest.raises(RemoteError):
         load_jwks("http://127.0.0.1:9/jwks.json", JwksCache())
+
+
+def _private_for(alg: str) -> Any:
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    if alg.startswith(("RS", "PS")):
+        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    if alg == "EdDSA":
+        return ed25519.Ed25519PrivateKey.generate()
+    return ec.generate_private_key({"ES256": ec.SECP256R1(), "ES384": ec.SECP384R1(), "ES512": ec.SECP521R1()}[alg])
+
+
+@pytest.mark.parametrize("alg", ["RS384", "PS256", "PS512", "ES256", "ES384", "ES512", "EdDSA"])
+def test_algorithm_matrix_against_pyjwt(alg: str) -> None:
+    """Tokens signed by PyJWT (an independent implementation) verify through JWKs; a tampered one does not."""
+    from mbv_cli.core.jwt.jwks import key_from_jwk
+
+    private = _private_for(alg)
+    algo = pyjwt.algorithms.get_default_algorithms()[alg]
+    jwk = json.loads(algo.to_jwk(private.public_key()))
+    key = key_from_jwk(jwk, f"{alg} key")
+    assert key is not None and alg in key.algorithms()
+    token = pyjwt.encode({"sub": "u", "exp": NOW + 60}, private, algorithm=alg)
+    assert verify_token(parse_token(token), [key], VerifyOptions(), now=NOW).valid
+    head, _payload, sig = token.split(".")
+    other = pyjwt.utils.base64url_encode(b'{"sub":"admin","exp":9999999999}').decode()
+    forged = f"{head}.{other}.{sig}"
+    assert verify_token(parse_token(forged), [key], VerifyOptions(), now=NOW).reason == "bad_signature"
+
+
+def test_point_not_on_curve_is_refused() -> None:
+    from mbv_cli.core.jwt.jwks import key_from_jwk
+    from tests.core.jwt.vectors import A3_JWK
+
+    bad = dict(A3_JWK, y=A3_JWK["x"])
+    with pytest.raises(InputError) as err:
+        key_from_jwk(bad, "bad EC")
+    assert "not a valid EC JWK" in err.value.one_line()
