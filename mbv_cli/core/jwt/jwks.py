@@ -11,7 +11,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from mbv_cli.core.errors import InputError, RemoteError
 from mbv_cli.core.jwt.keys import VerificationKey, key_from_public, secret_key
@@ -25,6 +24,8 @@ def is_url(source: str) -> bool:
 def display_source(source: str) -> str:
     if not is_url(source):
         return Path(source).name
+    from urllib.parse import urlsplit, urlunsplit
+
     parts = urlsplit(source)
     return urlunsplit((parts.scheme, parts.hostname or "", parts.path, "", ""))  # no userinfo, no query
 

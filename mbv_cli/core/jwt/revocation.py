@@ -9,13 +9,11 @@ treats it. Remote: Cloudflare's KV "read value" endpoint through `CloudflareClie
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from mbv_cli.core.errors import InputError, TargetError, UsageError
 
@@ -73,6 +71,9 @@ def _kv_entry(request: RevocationRequest) -> tuple[Any, Mapping[str, Any]]:
 
 
 def lookup_local(request: RevocationRequest, key: str, now: float | None = None) -> RevocationLookup:
+    import sqlite3
+    from urllib.parse import quote
+
     from mbv_cli.core.binding_list import display_path
     from mbv_cli.core.wrangler.state import local_kv_blob_dir, local_kv_index_path, persist_root
 
