@@ -68,7 +68,8 @@ def clean_token(raw: str | bytes) -> CleanToken:
             ) from None
     notes: list[str] = []
     text = raw.strip()
-    if len(text) != len(raw):
+    line_end = raw[:-2] if raw.endswith("\r\n") else raw[:-1] if raw.endswith("\n") else raw
+    if text != line_end:  # one line break at the end is how stdin and files end: not worth a note
         notes.append("surrounding whitespace")
     changed = True
     while changed:

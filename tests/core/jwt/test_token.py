@@ -129,3 +129,9 @@ def test_decode_times_and_flags() -> None:
     assert result.to_dict()["times"] == {"exp": "2011-03-22T18:43:00Z"}
     assert result.times[0].phrase == "expired 1h ago"
     assert result.signature_length == 32
+
+
+def test_one_trailing_line_break_is_not_worth_a_note() -> None:
+    assert clean_token(GOOD + "\n").stripped == ()
+    assert clean_token(GOOD + "\r\n").stripped == ()
+    assert clean_token(GOOD + "\n\n").stripped == ("surrounding whitespace",)
