@@ -18,7 +18,10 @@ def numeric_date(value: object) -> float | None:
     """The claim as seconds since the epoch, or None when it is not a finite JSON number."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond a double's range
+        return None
     return number if math.isfinite(number) else None
 
 

@@ -110,13 +110,31 @@ def b64url_encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+class _NotFiniteError(Exception):
+    pass
+
+
+def _reject_constant(_: str) -> float:
+    raise _NotFiniteError
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if number in (float("inf"), float("-inf")):
+        raise _NotFiniteError
+    return number
+
+
 def _json_object(data: bytes, name: str) -> dict[str, Any]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise MalformedTokenError(f"the {name} is not UTF-8 text") from None
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    except _NotFiniteError:
+        raise MalformedTokenError(f"the {name} holds a number JSON cannot represent (NaN, Infinity or overflow)") \
+            from None
     except ValueError as exc:
         pos = getattr(exc, "pos", None)
         where = f" (at character {pos})" if isinstance(pos, int) else ""

@@ -45,6 +45,8 @@ def test_tolerant_input(raw: str, note: str) -> None:
         ("WzFd.e30.c2ln", "header is JSON but not an object (it is list)"),
         ("e30.e30.c2ln", "no \"alg\""),
         ("eyJhbGciOiJIUzI1NiJ9.bm9wZQ.c2ln", "payload (claims set) is not JSON"),
+        ("eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjFlNDAwfQ.c2ln", "cannot represent"),
+        ("eyJhbGciOiJIUzI1NiJ9.eyJleHAiOk5hTn0.c2ln", "cannot represent"),
         ("", "empty"),
         ("Bearer ", "empty"),
     ],
@@ -121,6 +123,15 @@ def test_durations() -> None:
     for bad in ("", "m", "1.5h", "-5", "5 minutes"):
         with pytest.raises(UsageError):
             parse_duration(bad, "--ttl")
+
+
+def test_huge_integer_time_is_not_a_date() -> None:
+    from mbv_cli.core.jwt.token import b64url_encode
+
+    token = "eyJhbGciOiJIUzI1NiJ9." + b64url_encode(b'{"exp": 1' + b"0" * 400 + b"}") + ".c2ln"
+    result = decode_token(token, now=0)
+    assert result.to_dict()["times"] == {"exp": None} and not result.expired
+    assert result.warnings
 
 
 def test_decode_times_and_flags() -> None:
