@@ -105,8 +105,7 @@ def verify_command(
     Exit 0 when valid, 1 when a check fails, 2 for a usage error or a malformed token.
     """
     from mbv_cli.core.errors import UsageError
-    from mbv_cli.core.jwt import keys as keysrc
-    from mbv_cli.core.jwt.jwks import JwksCache, load_jwks
+    from mbv_cli.core.jwt.jwks import collect_keys
     from mbv_cli.core.jwt.revocation import RevocationRequest, lookup
     from mbv_cli.core.jwt.times import parse_duration
     from mbv_cli.core.jwt.token import parse_token
@@ -115,19 +114,8 @@ def verify_command(
 
     parsed = parse_token(_read_token(token, from_env))
     _notes(parsed.stripped)
-    keys = [keysrc.secret_from_env(v) for v in secret_env]
-    keys += [keysrc.secret_from_file(p) for p in secret_file]
-    if dev_vars is not None:
-        keys += keysrc.secrets_from_dev_vars(dev_vars, env)
-    keys += [keysrc.public_key_from_pem(p) for p in public_key]
-    cache = JwksCache()
-    for source in jwks:
-        keys += load_jwks(source, cache)
-    if not (secret_env or secret_file or dev_vars or public_key or jwks):
-        keys = keysrc.default_env_secrets()
-        if not keys:
-            raise UsageError("no key to verify with: JWT_SECRET and JWT_SECRET_PREVIOUS are not set",
-                             hint="use --secret-env VAR, --secret-file, --dev-vars, --public-key or --jwks")
+    keys = collect_keys(secret_env=secret_env, secret_file=secret_file, dev_vars=dev_vars, env=env,
+                        public_key=public_key, jwks=jwks)
     if (remote or worker or revocation_key != "blacklist:{jti}") and not revoked_kv:
         raise UsageError("--remote, --worker and --revocation-key need --revoked-kv BINDING")
     revocation = None

@@ -1,4 +1,5 @@
-"""JWK sets (RFC 7517) from a file or an http(s) URL, fetched once per URL per run.
+"""JWK sets (RFC 7517) from a file or an http(s) URL, fetched once per URL per run; and the
+collection of every key a `verify` run was given, in rotation order.
 
 A file may hold a set (`{"keys": [...]}`) or a single JWK. Keys marked `"use": "enc"` are
 skipped. Each key's label carries its `kid`, so a report says which key of the set matched.
@@ -8,11 +9,13 @@ URLs are shown without their query string (it may carry a token).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mbv_cli.core.errors import InputError, RemoteError
+from mbv_cli.core.errors import InputError, RemoteError, UsageError
+from mbv_cli.core.jwt import keys as keysrc
 from mbv_cli.core.jwt.keys import VerificationKey, key_from_public, secret_key
 from mbv_cli.core.jwt.token import MalformedTokenError, b64url_decode
 
@@ -154,4 +157,27 @@ def load_jwks(source: str, cache: JwksCache) -> list[VerificationKey]:
         key = key_from_jwk(entry, label)
         if key is not None:
             keys.append(key)
+    return keys
+
+
+def collect_keys(*, secret_env: Sequence[str] = (), secret_file: Sequence[str | Path] = (),
+                 dev_vars: str | Path | None = None, env: str | None = None,
+                 public_key: Sequence[str | Path] = (), jwks: Sequence[str] = (),
+                 cache: JwksCache | None = None) -> list[VerificationKey]:
+    """Every key given, in rotation order: --secret-env (in order), --secret-file, --dev-vars,
+    --public-key, --jwks; with none of them, JWT_SECRET then JWT_SECRET_PREVIOUS from the env."""
+    keys = [keysrc.secret_from_env(v) for v in secret_env]
+    keys += [keysrc.secret_from_file(p) for p in secret_file]
+    if dev_vars is not None:
+        keys += keysrc.secrets_from_dev_vars(dev_vars, env)
+    keys += [keysrc.public_key_from_pem(p) for p in public_key]
+    cache = JwksCache() if cache is None else cache
+    for source in jwks:
+        keys += load_jwks(source, cache)
+    if secret_env or secret_file or dev_vars is not None or public_key or jwks:
+        return keys
+    keys = keysrc.default_env_secrets()
+    if not keys:
+        raise UsageError("no key to verify with: JWT_SECRET and JWT_SECRET_PREVIOUS are not set",
+                         hint="use --secret-env VAR, --secret-file, --dev-vars, --public-key or --jwks")
     return keys
