@@ -546,7 +546,12 @@ def source_notes(directory: Path, sources: Iterable[SourceFile | SkippedFile]) -
 
 def _nested_worker_dirs(configs: list[WranglerConfig]) -> dict[Path, list[Path]]:
     dirs = [c.directory.resolve() for c in configs]
-    return {d: [o for o in dirs if o != d and d in o.parents] for d in dirs}
+    nested: dict[Path, list[Path]] = {d: [] for d in dirs}
+    for other in dirs:
+        for parent in other.parents:
+            if parent in nested:
+                nested[parent].append(other)
+    return nested
 
 
 def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None) -> FindingsReport:

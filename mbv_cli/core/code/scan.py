@@ -168,7 +168,11 @@ def scan_paths(paths: list[Path], *, jobs: int | None = None) -> list[FileFacts 
 def _scan_in_pool(paths: list[Path], jobs: int) -> list[FileFacts | SkippedFile]:
     import multiprocessing
 
-    size = max(8, len(paths) // (jobs * 8))
+    from mbv_cli.core.code.parsing import _parser
+
+    for dialect in ("typescript", "tsx"):  # build once here; forked workers inherit them
+        _combined_query(_parser(dialect).language)
+    size = max(8, len(paths) // (jobs * 4))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
