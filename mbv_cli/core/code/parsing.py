@@ -103,13 +103,21 @@ def parse_source(path: Path, data: bytes, text: str | None = None) -> SourceFile
     return SourceFile(path, text, data, tree, tree.root_node.has_error)
 
 
+def read_error(path: Path, exc: OSError) -> SkippedFile:
+    if isinstance(exc, FileNotFoundError) and path.is_symlink():
+        return SkippedFile(path, "broken symlink, not analysed")
+    if exc.errno == 40:  # ELOOP: a symlink pointing at itself
+        return SkippedFile(path, "symlink loop, not analysed")
+    return SkippedFile(path, f"cannot be read: {exc.strerror or exc}")
+
+
 def parse_file(path: Path) -> SourceFile | SkippedFile:
     try:
         if path.stat().st_size > MAX_SOURCE_BYTES:
             return SkippedFile(path, f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, not analysed")
         data = path.read_bytes()
     except OSError as exc:
-        return SkippedFile(path, f"cannot be read: {exc.strerror or exc}")
+        return read_error(path, exc)
     return parse_source(path, data)
 
 
@@ -135,13 +143,10 @@ def iter_source_paths(root: Path, exclude: Collection[Path] = ()) -> Iterator[Pa
             if d not in SKIPPED_DIRS and not d.startswith(".")
             and (not excluded or (Path(dirpath) / d).resolve() not in excluded)
         )
+        base = Path(dirpath)
         for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if path.suffix in SOURCE_SUFFIXES:
-                if not path.exists():
-                    yield SkippedFile(path, "broken symlink, not analysed")
-                    continue
-                yield path
+            if os.path.splitext(name)[1] in SOURCE_SUFFIXES:
+                yield base / name  # a broken symlink is noted when it is read
 
 
 def walk(node: Node) -> Iterator[Node]:

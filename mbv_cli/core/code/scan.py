@@ -32,6 +32,7 @@ from mbv_cli.core.code.parsing import (
     SkippedFile,
     SourceFile,
     decode_source,
+    read_error,
     iter_source_paths,
     parse_source,
 )
@@ -125,7 +126,7 @@ def scan_path(path: Path) -> FileFacts | SkippedFile:
             return SkippedFile(path, f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, not analysed")
         data = path.read_bytes()
     except OSError as exc:
-        return SkippedFile(path, f"cannot be read: {exc.strerror or exc}")
+        return read_error(path, exc)
     text = decode_source(path, data)
     if isinstance(text, SkippedFile):
         return text

@@ -87,3 +87,14 @@ def test_scanner_survives_env_like_text(text: str) -> None:
     parsed = parse_source(Path("x.ts"), ("export default { async fetch(r, env) {" + text + "} }").encode())
     assert isinstance(parsed, SourceFile)
     scan_source(parsed)
+
+
+def test_broken_and_self_symlinks_are_noted(tmp_path: Path) -> None:
+    (tmp_path / "index.ts").write_text(GOOD)
+    os.symlink(tmp_path / "missing.ts", tmp_path / "dangling.ts")
+    os.symlink(tmp_path / "self.ts", tmp_path / "self.ts")
+    code = scan_directory(tmp_path, jobs=1)
+    reasons = {s.path.name: s.reason for s in code.skipped}
+    assert reasons == {"dangling.ts": "broken symlink, not analysed", "self.ts": reasons["self.ts"]}
+    assert "symlink" in reasons["self.ts"]
+    assert [names(f) for f in code.files] == [["GOOD"]]
