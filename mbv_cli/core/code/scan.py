@@ -32,9 +32,9 @@ from mbv_cli.core.code.parsing import (
     SkippedFile,
     SourceFile,
     decode_source,
-    read_error,
     iter_source_paths,
     parse_source,
+    read_error,
 )
 from mbv_cli.core.code.usages import DynamicAccess, Usage, extract_usages, run_query
 
