@@ -46,6 +46,8 @@ class SourceFile:
     def position(self, node: Node) -> tuple[int, int]:
         """1-based line and column (in characters) of a node's start."""
         row, col_bytes = node.start_point
+        if col_bytes > 4096:  # a minified line: count bytes rather than decode megabytes per node
+            return row + 1, col_bytes + 1
         line_start = node.start_byte - col_bytes
         column = len(self.data[line_start : node.start_byte].decode("utf-8", errors="replace")) + 1
         return row + 1, column

@@ -98,3 +98,14 @@ def test_broken_and_self_symlinks_are_noted(tmp_path: Path) -> None:
     assert reasons == {"dangling.ts": "broken symlink, not analysed", "self.ts": reasons["self.ts"]}
     assert "symlink" in reasons["self.ts"]
     assert [names(f) for f in code.files] == [["GOOD"]]
+
+
+def test_minified_bundle_under_the_limit_is_analysed_quickly(tmp_path: Path) -> None:
+    import time
+
+    body = "".join(f"env.B{i % 50}.get(1);" for i in range(60_000))  # one ~1.2 MB line
+    (tmp_path / "bundle.js").write_text("export default{async fetch(r,env){" + body + "}};")
+    start = time.perf_counter()
+    facts = scan_path(tmp_path / "bundle.js")
+    assert isinstance(facts, FileFacts) and len(facts.usages) == 60_000
+    assert time.perf_counter() - start < 30
