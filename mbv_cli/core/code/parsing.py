@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 SOURCE_SUFFIXES = frozenset({".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".jsx"})
 SKIPPED_DIRS = frozenset({"node_modules", ".wrangler", ".git", "dist", "build"})
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
+_CONFIG_NAMES = frozenset({"wrangler.json", "wrangler.jsonc", "wrangler.toml"})
 
 # Counts parses per process so tests can check that each file is parsed once.
 PARSE_COUNTER: dict[str, int] = {"count": 0}
@@ -124,11 +125,11 @@ def parse_file(path: Path) -> SourceFile | SkippedFile:
 
 
 def iter_source_paths(root: Path, exclude: Collection[Path] = ()) -> Iterator[Path | SkippedFile]:
-    """Source files below a Worker directory, skipping dependency/build folders and `exclude`
-    (other Workers nested inside this one); symlink loops and broken links are noted."""
+    """Source files below a Worker directory, skipping dependency/build folders, directories that
+    hold their own wrangler config (other Workers) and `exclude`; symlink loops are noted."""
     excluded = {p.resolve() for p in exclude}
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    for dirpath, dirnames, filenames in os.walk(str(root), followlinks=True):
         try:
             st = os.stat(dirpath)
         except OSError:
@@ -140,6 +141,9 @@ def iter_source_paths(root: Path, exclude: Collection[Path] = ()) -> Iterator[Pa
             yield SkippedFile(Path(dirpath), "symlink loop, not followed")
             continue
         seen.add(ident)
+        if dirpath != str(root) and not _CONFIG_NAMES.isdisjoint(filenames):
+            dirnames[:] = []  # another Worker (its own wrangler config) nested inside this one
+            continue
         dirnames[:] = sorted(
             d for d in dirnames
             if d not in SKIPPED_DIRS and not d.startswith(".")

@@ -109,3 +109,13 @@ def test_minified_bundle_under_the_limit_is_analysed_quickly(tmp_path: Path) -> 
     facts = scan_path(tmp_path / "bundle.js")
     assert isinstance(facts, FileFacts) and len(facts.usages) == 60_000
     assert time.perf_counter() - start < 30
+
+
+def test_a_directory_with_its_own_config_is_another_worker(tmp_path: Path) -> None:
+    (tmp_path / "wrangler.toml").write_text('name = "root"\n')
+    (tmp_path / "index.ts").write_text(GOOD)
+    (tmp_path / "workers" / "api" / "src").mkdir(parents=True)
+    (tmp_path / "workers" / "api" / "wrangler.jsonc").write_text("{}")
+    (tmp_path / "workers" / "api" / "src" / "index.ts").write_text(GOOD)
+    assert list(iter_source_paths(tmp_path)) == [tmp_path / "index.ts"]
+    assert list(iter_source_paths(tmp_path / "workers" / "api")) == [tmp_path / "workers" / "api" / "src" / "index.ts"]
