@@ -33,6 +33,8 @@ class FakeCloudflare:
     refused_pragmas: set[str] = field(default_factory=lambda: {"integrity_check", "journal_mode", "wal_checkpoint"})
     requests: list[dict[str, Any]] = field(default_factory=list)
     base_url: str = ""
+    # D1 runs one query batch at a time per database (a single Durable Object); so does the fake
+    d1_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def d1_file(self, database_id: str) -> Path:
         (self.root / "d1").mkdir(parents=True, exist_ok=True)
@@ -130,7 +132,11 @@ def _handler(fake: FakeCloudflare) -> type[BaseHTTPRequestHandler]:
             if pragma and pragma.group(1).lower() in fake.refused_pragmas:
                 self._error(400, 7500, f"not authorized: SQLITE_AUTH (PRAGMA {pragma.group(1)})")
                 return
-            db = sqlite3.connect(fake.d1_file(unquote(m.group(2))), isolation_level=None)
+            with fake.d1_lock:
+                self._run_d1(unquote(m.group(2)), sql, params)
+
+        def _run_d1(self, database_id: str, sql: str, params: list[Any]) -> None:
+            db = sqlite3.connect(fake.d1_file(database_id), isolation_level=None)
             results = []
             try:
                 db.execute("BEGIN")

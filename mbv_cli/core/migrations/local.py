@@ -1,0 +1,157 @@
+"""Local targets: wrangler's Miniflare file for a binding, or any SQLite file.
+
+Inspection opens the file read-only (`mode=ro`) and never creates it. `apply` opens it for writing,
+creates the ledger exactly as wrangler does, and runs each migration in its own `BEGIN IMMEDIATE`
+transaction (executor.py). A new file is put in WAL mode, as Miniflare's are.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from mbv_cli.core.errors import InputError, LockTimeoutError
+from mbv_cli.core.migrations.executor import begin_immediate, pieces_of, run_migration
+from mbv_cli.core.migrations.files import MigrationFile
+from mbv_cli.core.migrations.ledger import (
+    LedgerRow,
+    check_ledger_columns,
+    create_table_sql,
+    insert_suffix,
+)
+from mbv_cli.core.migrations.results import MigrationOutcome
+from mbv_cli.core.migrations.schema import Schema, read_schema
+
+Progress = Callable[[int, int, str, MigrationOutcome | None], None]  # index, total, name, outcome
+
+
+def open_readonly(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection, or None when the file does not exist yet (nothing applied)."""
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"cannot read {path.name} as SQLite: {exc}", file=path,
+                         hint="is it a D1/SQLite database file?") from None
+    return conn
+
+
+def ledger_exists(conn: sqlite3.Connection, table: str) -> bool:
+    row = conn.execute("SELECT type FROM sqlite_master WHERE name = ? COLLATE NOCASE", (table,)).fetchone()
+    if row is None:
+        return False
+    if row[0] != "table":
+        raise InputError(f"ledger {table} is a {row[0]}, not a table",
+                         hint="point migrations_table at a free name")
+    return True
+
+
+def read_ledger(conn: sqlite3.Connection, table: str, *, where: str) -> list[LedgerRow]:
+    if not ledger_exists(conn, table):
+        return []
+    columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+    check_ledger_columns(table, columns, where=where)
+    rows = conn.execute(f"SELECT id, name, applied_at FROM {table} ORDER BY id").fetchall()
+    return [LedgerRow(int(r[0]), str(r[1]), r[2]) for r in rows]
+
+
+def database_schema(conn: sqlite3.Connection | None, table: str) -> Schema:
+    return Schema() if conn is None else read_schema(conn, table)
+
+
+def open_for_apply(path: Path, lock_timeout: float = 0) -> sqlite3.Connection:
+    fresh = not path.exists()
+    if fresh:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=max(lock_timeout, 0))
+        conn.execute("PRAGMA foreign_keys = ON")  # D1 and Miniflare enforce foreign keys
+        if fresh:
+            conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"cannot open {path.name} as SQLite: {exc}", file=path) from None
+    return conn
+
+
+def ensure_ledger(conn: sqlite3.Connection, table: str, *, lock_timeout: float, where: str) -> None:
+    if ledger_exists(conn, table):
+        read_ledger(conn, table, where=where)  # checks its columns
+        return
+    begin_immediate(conn, lock_timeout, where)
+    try:
+        conn.execute(create_table_sql(table))
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def apply_files(conn: sqlite3.Connection, files: list[MigrationFile], table: str, *, lock_timeout: float,
+                where: str, display: Callable[[MigrationFile], str], locked: bool = True,
+                progress: Progress | None = None) -> list[MigrationOutcome]:
+    """Apply `files` in order, each atomically with its ledger row; stop at the first failure."""
+    outcomes: list[MigrationOutcome] = []
+    plans = [(m, pieces_of(m, table)) for m in files]
+    for index, (migration, pieces) in enumerate(plans):
+        if progress:
+            progress(index, len(files), migration.name, None)
+        if locked:
+            try:
+                begin_immediate(conn, lock_timeout, where)
+            except LockTimeoutError as exc:
+                done = [o.name for o in outcomes if o.status == "applied"]
+                if done:
+                    exc.message += f" (applied before the wait: {', '.join(done)}; {migration.name} is next)"
+                raise
+        else:
+            conn.execute("BEGIN")
+        already = conn.execute(f"SELECT 1 FROM {table} WHERE name = ?", (migration.name,)).fetchone()
+        if already:
+            conn.execute("ROLLBACK")
+            outcome = MigrationOutcome(migration.name, "skipped", file=display(migration),
+                                       hint="applied meanwhile by another run")
+        else:
+            outcome = run_migration(conn, migration, table, pieces, display=display(migration))
+            if outcome.status == "applied":
+                conn.execute("COMMIT")
+        outcomes.append(outcome)
+        if progress:
+            progress(index, len(files), migration.name, outcome)
+        if outcome.status == "failed":
+            outcomes.extend(MigrationOutcome(m.name, "not_run", file=display(m)) for m, _ in plans[index + 1:])
+            break
+    return outcomes
+
+
+def memory_copy(path: Path | None) -> sqlite3.Connection:
+    """An in-memory copy of the database (empty when the file does not exist) for --dry-run."""
+    mem = sqlite3.connect(":memory:", isolation_level=None)
+    mem.execute("PRAGMA foreign_keys = ON")
+    source = open_readonly(path) if path is not None else None
+    if source is not None:
+        try:
+            source.backup(mem)
+        finally:
+            source.close()
+    return mem
+
+
+def record_applied(conn: sqlite3.Connection, table: str, names: list[str], *, lock_timeout: float,
+                   where: str) -> list[str]:
+    """baseline: add ledger rows for `names` (skipping recorded ones) in one transaction."""
+    begin_immediate(conn, lock_timeout, where)
+    recorded: list[str] = []
+    try:
+        for name in names:
+            if conn.execute(f"SELECT 1 FROM {table} WHERE name = ?", (name,)).fetchone():
+                continue
+            conn.execute(insert_suffix(table, name).strip())
+            recorded.append(name)
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        conn.execute("ROLLBACK")
+        raise
+    return recorded
