@@ -66,6 +66,12 @@ class _ConfigContext:
     top: ResolvedWorker
     all_names: set[str] = field(default_factory=set)
     once_done: bool = False
+    _env_names: dict[str, set[str]] = field(default_factory=dict)
+
+    def names_in(self, env: str) -> set[str]:
+        if env not in self._env_names:
+            self._env_names[env] = resolve_environment(self.config, env).binding_names
+        return self._env_names[env]
 
 
 def _where(path: Path) -> str:
@@ -183,8 +189,7 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             if usage.name in hand_written:
                 hint += " (the hand-written Env declares it, see MBV004)"
         else:
-            others = sorted(e for e in ctx.config.env_names
-                            if e != worker.env and usage.name in resolve_environment(ctx.config, e).binding_names)
+            others = sorted(e for e in ctx.config.env_names if e != worker.env and usage.name in ctx.names_in(e))
             if others:
                 hint = f"env.{others[0]} declares it; declare it under {_env_label(worker.env)} too"
         findings.append(Finding(
@@ -557,7 +562,12 @@ def source_notes(directory: Path, sources: Iterable[SourceFile | SkippedFile]) -
 
 def _nested_worker_dirs(configs: list[WranglerConfig]) -> dict[Path, list[Path]]:
     dirs = [c.directory.resolve() for c in configs]
-    return {d: [o for o in dirs if o != d and d in o.parents] for d in dirs}
+    nested: dict[Path, list[Path]] = {d: [] for d in dirs}
+    for other in dirs:
+        for parent in other.parents:
+            if parent in nested:
+                nested[parent].append(other)
+    return nested
 
 
 def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None) -> FindingsReport:

@@ -280,3 +280,15 @@ def test_mbv008_dynamic_access_is_info_and_never_guessed(tmp_path: Path) -> None
     # a literal key is an ordinary usage, not a dynamic one
     (tmp_path / "src" / "index.ts").write_text(CODE.replace("env.USERS", 'env["USERS"]'))
     assert diff(tmp_path) == []
+
+
+def test_mbv001_hints_for_other_envs_and_required_secrets(tmp_path: Path) -> None:
+    config = CONFIG + '\n[secrets]\nrequired = ["API_KEY"]\n\n[env.staging]\n[[env.staging.kv_namespaces]]\n' \
+        'binding = "USERS"\nid = "a1b2c3d4e5f60718293a4b5c6d7e8f90"\n[env.staging.vars]\nGREETING = "x"\n' \
+        'ONLY_STAGING = "1"\n[env.staging.secrets]\nrequired = ["API_KEY"]\n'
+    code = CODE.replace("return new", "env.API_KEY; env.ONLY_STAGING;\n    return new")
+    findings = diff(make_worker(tmp_path, config, code))
+    got = {(f.env, f.binding): f for f in findings if f.code == "MBV001"}
+    assert set(got) == {(None, "ONLY_STAGING"), ("production", "ONLY_STAGING"), ("production", "API_KEY")}
+    assert "env.staging declares it" in (got[(None, "ONLY_STAGING")].hint or "")
+    assert got[("production", "API_KEY")].snippet == '[env.production.secrets]\nrequired = ["API_KEY"]'

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 SOURCE_SUFFIXES = frozenset({".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".jsx"})
 SKIPPED_DIRS = frozenset({"node_modules", ".wrangler", ".git", "dist", "build"})
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
+_CONFIG_NAMES = frozenset({"wrangler.json", "wrangler.jsonc", "wrangler.toml"})
 
 # Counts parses per process so tests can check that each file is parsed once.
 PARSE_COUNTER: dict[str, int] = {"count": 0}
@@ -46,6 +47,8 @@ class SourceFile:
     def position(self, node: Node) -> tuple[int, int]:
         """1-based line and column (in characters) of a node's start."""
         row, col_bytes = node.start_point
+        if col_bytes > 4096:  # a minified line: count bytes rather than decode megabytes per node
+            return row + 1, col_bytes + 1
         line_start = node.start_byte - col_bytes
         column = len(self.data[line_start : node.start_byte].decode("utf-8", errors="replace")) + 1
         return row + 1, column
@@ -103,22 +106,30 @@ def parse_source(path: Path, data: bytes, text: str | None = None) -> SourceFile
     return SourceFile(path, text, data, tree, tree.root_node.has_error)
 
 
+def read_error(path: Path, exc: OSError) -> SkippedFile:
+    if isinstance(exc, FileNotFoundError) and path.is_symlink():
+        return SkippedFile(path, "broken symlink, not analysed")
+    if exc.errno == 40:  # ELOOP: a symlink pointing at itself
+        return SkippedFile(path, "symlink loop, not analysed")
+    return SkippedFile(path, f"cannot be read: {exc.strerror or exc}")
+
+
 def parse_file(path: Path) -> SourceFile | SkippedFile:
     try:
         if path.stat().st_size > MAX_SOURCE_BYTES:
             return SkippedFile(path, f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, not analysed")
         data = path.read_bytes()
     except OSError as exc:
-        return SkippedFile(path, f"cannot be read: {exc.strerror or exc}")
+        return read_error(path, exc)
     return parse_source(path, data)
 
 
 def iter_source_paths(root: Path, exclude: Collection[Path] = ()) -> Iterator[Path | SkippedFile]:
-    """Source files below a Worker directory, skipping dependency/build folders and `exclude`
-    (other Workers nested inside this one); symlink loops and broken links are noted."""
+    """Source files below a Worker directory, skipping dependency/build folders, directories that
+    hold their own wrangler config (other Workers) and `exclude`; symlink loops are noted."""
     excluded = {p.resolve() for p in exclude}
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    for dirpath, dirnames, filenames in os.walk(str(root), followlinks=True):
         try:
             st = os.stat(dirpath)
         except OSError:
@@ -130,18 +141,18 @@ def iter_source_paths(root: Path, exclude: Collection[Path] = ()) -> Iterator[Pa
             yield SkippedFile(Path(dirpath), "symlink loop, not followed")
             continue
         seen.add(ident)
+        if dirpath != str(root) and not _CONFIG_NAMES.isdisjoint(filenames):
+            dirnames[:] = []  # another Worker (its own wrangler config) nested inside this one
+            continue
         dirnames[:] = sorted(
             d for d in dirnames
             if d not in SKIPPED_DIRS and not d.startswith(".")
             and (not excluded or (Path(dirpath) / d).resolve() not in excluded)
         )
+        base = Path(dirpath)
         for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if path.suffix in SOURCE_SUFFIXES:
-                if not path.exists():
-                    yield SkippedFile(path, "broken symlink, not analysed")
-                    continue
-                yield path
+            if os.path.splitext(name)[1] in SOURCE_SUFFIXES:
+                yield base / name  # a broken symlink is noted when it is read
 
 
 def walk(node: Node) -> Iterator[Node]:

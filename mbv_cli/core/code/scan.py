@@ -34,6 +34,7 @@ from mbv_cli.core.code.parsing import (
     decode_source,
     iter_source_paths,
     parse_source,
+    read_error,
 )
 from mbv_cli.core.code.usages import DynamicAccess, Usage, extract_usages, run_query
 
@@ -125,7 +126,7 @@ def scan_path(path: Path) -> FileFacts | SkippedFile:
             return SkippedFile(path, f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, not analysed")
         data = path.read_bytes()
     except OSError as exc:
-        return SkippedFile(path, f"cannot be read: {exc.strerror or exc}")
+        return read_error(path, exc)
     text = decode_source(path, data)
     if isinstance(text, SkippedFile):
         return text
@@ -168,7 +169,11 @@ def scan_paths(paths: list[Path], *, jobs: int | None = None) -> list[FileFacts 
 def _scan_in_pool(paths: list[Path], jobs: int) -> list[FileFacts | SkippedFile]:
     import multiprocessing
 
-    size = max(8, len(paths) // (jobs * 8))
+    from mbv_cli.core.code.parsing import _parser
+
+    for dialect in ("typescript", "tsx"):  # build once here; forked workers inherit them
+        _combined_query(_parser(dialect).language)
+    size = max(8, len(paths) // (jobs * 4))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)

@@ -237,11 +237,12 @@ class _CurlBuilder:
         name, colon, rest = value.partition(":")
         if not colon:
             if value.endswith(";"):  # curl: `-H 'X-Empty;'` sends an empty header
-                self.headers.append((value[:-1].strip(), ""))
+                self.headers.append((value[:-1].strip(" \t"), ""))
                 return
             raise self.error(f"header {value!r} has no colon", token, hint="write -H 'Name: value'")
-        name = name.strip()
-        rest = rest.strip()
+        # curl trims blanks (space, tab) only; a Unicode space such as NBSP or NEL is part of the value
+        name = name.strip(" \t")
+        rest = rest.strip(" \t")
         if not rest:  # curl: `-H 'Accept:'` removes the header curl would add
             self.headers = [(k, v) for k, v in self.headers if k.lower() != name.lower()]
             return

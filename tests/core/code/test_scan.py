@@ -87,3 +87,35 @@ def test_scanner_survives_env_like_text(text: str) -> None:
     parsed = parse_source(Path("x.ts"), ("export default { async fetch(r, env) {" + text + "} }").encode())
     assert isinstance(parsed, SourceFile)
     scan_source(parsed)
+
+
+def test_broken_and_self_symlinks_are_noted(tmp_path: Path) -> None:
+    (tmp_path / "index.ts").write_text(GOOD)
+    os.symlink(tmp_path / "missing.ts", tmp_path / "dangling.ts")
+    os.symlink(tmp_path / "self.ts", tmp_path / "self.ts")
+    code = scan_directory(tmp_path, jobs=1)
+    reasons = {s.path.name: s.reason for s in code.skipped}
+    assert reasons == {"dangling.ts": "broken symlink, not analysed", "self.ts": reasons["self.ts"]}
+    assert "symlink" in reasons["self.ts"]
+    assert [names(f) for f in code.files] == [["GOOD"]]
+
+
+def test_minified_bundle_under_the_limit_is_analysed_quickly(tmp_path: Path) -> None:
+    import time
+
+    body = "".join(f"env.B{i % 50}.get(1);" for i in range(60_000))  # one ~1.2 MB line
+    (tmp_path / "bundle.js").write_text("export default{async fetch(r,env){" + body + "}};")
+    start = time.perf_counter()
+    facts = scan_path(tmp_path / "bundle.js")
+    assert isinstance(facts, FileFacts) and len(facts.usages) == 60_000
+    assert time.perf_counter() - start < 30
+
+
+def test_a_directory_with_its_own_config_is_another_worker(tmp_path: Path) -> None:
+    (tmp_path / "wrangler.toml").write_text('name = "root"\n')
+    (tmp_path / "index.ts").write_text(GOOD)
+    (tmp_path / "workers" / "api" / "src").mkdir(parents=True)
+    (tmp_path / "workers" / "api" / "wrangler.jsonc").write_text("{}")
+    (tmp_path / "workers" / "api" / "src" / "index.ts").write_text(GOOD)
+    assert list(iter_source_paths(tmp_path)) == [tmp_path / "index.ts"]
+    assert list(iter_source_paths(tmp_path / "workers" / "api")) == [tmp_path / "workers" / "api" / "src" / "index.ts"]

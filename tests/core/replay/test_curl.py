@@ -5,7 +5,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mbv_cli.core.errors import InputError
@@ -75,10 +75,12 @@ _safe_text = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF, blackl
                      min_size=1, max_size=30)
 
 
+@example(value="\x85", body="a")  # found by hypothesis: NEL is whitespace to Python, not to curl
+@example(value="\xa0x\xa0", body="a")
 @settings(max_examples=60, deadline=None)
 @given(value=_safe_text, body=_safe_text)
 def test_shell_quoting_round_trips(value: str, body: str) -> None:
     command = f"curl http://h/ -H {shlex.quote('X-V: ' + value)} --data-raw {shlex.quote(body)}"
     request = parse_curl_command(command)
-    assert request.headers[0] == ("X-V", value.strip())
+    assert request.headers[0] == ("X-V", value.strip(" \t"))
     assert request.body == body.encode("utf-8")
