@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
-from mbv_cli.core.db.health import HealthResult
-from mbv_cli.core.db.locate import LocateResult
-from mbv_cli.core.db.locks import LockHolder, LocksResult
 from mbv_cli.render import console
+
+if TYPE_CHECKING:
+    from mbv_cli.core.db.health import HealthResult
+    from mbv_cli.core.db.locate import LocateResult
+    from mbv_cli.core.db.locks import LockHolder, LocksResult
 
 _STATUS = {"ok": "[green]ok[/]     ", "warn": "[yellow]warn[/]   ", "fail": "[bold red]fail[/]   ",
            "skipped": "[dim]skipped[/]"}

@@ -7,9 +7,4 @@ probing), `health` (checks and findings), `schema_lint`, `ledger` (pending migra
 
 from __future__ import annotations
 
-from mbv_cli.core.db.health import Check, HealthResult, check_health
-from mbv_cli.core.db.locate import LocateResult, locate
-from mbv_cli.core.db.locks import LockHolder, LocksResult, probe_locks, watch_locks
-
-__all__ = ["Check", "HealthResult", "LocateResult", "LockHolder", "LocksResult", "check_health", "locate",
-           "probe_locks", "watch_locks"]
+# Nothing is imported here: `mbv db locks` must start fast, so import from the modules themselves.

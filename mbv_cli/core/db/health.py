@@ -130,7 +130,8 @@ class _Run:
                              hint="run `mbv db locks` to see who holds it; mbv does not wait")
                 self.result.checks.append(Check(name, "fail", f"locked: {exc}"))
                 return
-            self._corrupt(name, exc)
+            self.result.checks.append(Check(name, "skipped", f"cannot run here: {exc}"))
+            self.result.notes.append(f"{name}: SQLite refused the check ({exc})")
             return
         except sqlite3.DatabaseError as exc:
             self._corrupt(name, exc)
@@ -221,8 +222,15 @@ def _foreign_keys(run: _Run) -> tuple[str, list[Finding]]:
             counts[key] = counts.get(key, 0) + 1
         groups = [(t, p, n) for (t, p), n in counts.items()]
     else:
-        groups = [(str(r["t"]), str(r["parent"]), int(r["n"])) for r in run.rows(
-            'SELECT "table" AS t, parent, count(*) AS n FROM pragma_foreign_key_check GROUP BY 1, 2 ORDER BY 1, 2')]
+        try:
+            groups = [(str(r["t"]), str(r["parent"]), int(r["n"])) for r in run.rows(
+                'SELECT "table" AS t, parent, count(*) AS n FROM pragma_foreign_key_check GROUP BY 1, 2 ORDER BY 1, 2')]
+        except sqlite3.OperationalError as exc:
+            if "foreign key mismatch" not in str(exc):
+                raise
+            found.append(run.finding("MBV306", f"foreign keys cannot be checked: {exc}",
+                                     hint="a foreign key must reference the parent's PRIMARY KEY or UNIQUE columns"))
+            return f"cannot check: {exc}", found
     for table, parent, n in groups:
         found.append(run.finding("MBV306", f"{n} row(s) of {table} reference missing rows of {parent}",
                                  hint=f"PRAGMA foreign_key_check({table}) lists their rowids"))

@@ -14,7 +14,7 @@ import stat
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.request import pathname2url
+from urllib.parse import quote
 
 from mbv_cli.core.errors import InputError
 
@@ -139,7 +139,7 @@ def open_read_only(facts: FileFacts, *, busy_timeout_ms: int = DEFAULT_BUSY_TIME
     since a read-only connection would otherwise create them (nobody has it open: no `-shm`)."""
     immutable = bool(facts.header and facts.header.wal and not (facts.wal_size is not None and facts.shm_exists))
     query = "mode=ro&immutable=1" if immutable else "mode=ro"
-    uri = f"file:{pathname2url(str(facts.path.resolve()))}?{query}"
+    uri = f"file:{quote(str(facts.path.resolve()), safe='/')}?{query}"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000, check_same_thread=False,
                                isolation_level=None)

@@ -1,7 +1,7 @@
 """A child process that holds an SQLite lock until told to stop, and checks its own work meanwhile.
 
 Usage: python lock_holder.py DB MODE, MODE one of read, immediate, exclusive (rollback journal),
-wal-read, wal-write. Prints `READY <pid>` once the lock is held, then keeps reading (read modes) or
+wal-read, wal-write, wal-big (20 MiB left in the WAL, no transaction). Prints `READY <pid>` once the lock is held, then keeps reading (read modes) or
 writing (write modes) inside its transaction until a line arrives on stdin; then commits and prints
 `DONE <ops> <errors>`. Any SQLite error in its own work is counted, so a probe that disturbed it
 makes the test fail.
@@ -23,6 +23,14 @@ def main() -> int:
     db.execute("CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT)")
     writes = mode in ("immediate", "exclusive", "wal-write")
     begin = {"immediate": "BEGIN IMMEDIATE", "exclusive": "BEGIN EXCLUSIVE"}.get(mode, "BEGIN")
+    if mode == "wal-big":  # a WAL that checkpoints never shrink: 20 MiB written, the connection kept open
+        db.execute("PRAGMA wal_autocheckpoint = 0")
+        db.execute("CREATE TABLE IF NOT EXISTS big(b BLOB)")
+        db.execute("BEGIN")
+        for _ in range(320):
+            db.execute("INSERT INTO big VALUES (randomblob(65536))")
+        db.execute("COMMIT")
+        begin = "SELECT 1"
     db.execute(begin)
     db.execute("INSERT INTO t(v) VALUES ('first')") if writes else db.execute("SELECT count(*) FROM t").fetchone()
     sys.stdout.write(f"READY {os.getpid()}\n")
@@ -45,7 +53,8 @@ def main() -> int:
         except sqlite3.Error:
             errors += 1
     try:
-        db.execute("COMMIT")
+        if db.in_transaction:
+            db.execute("COMMIT")
     except sqlite3.Error:
         errors += 1
     sys.stdout.write(f"DONE {ops} {errors}\n")
