@@ -73,7 +73,8 @@ def test_locate_missing_says_how_to_create(worker: Path, run_mbv) -> None:
 
 def test_health_missing_local_file_creates_nothing(worker: Path, run_mbv) -> None:
     out = run_mbv("db", "health", "DB", str(worker))
-    assert out.exit_code == 2 and "no such file" in out.stderr
+    assert out.exit_code == 2 and "no local database for DB yet" in out.stderr
+    assert "wrangler d1 migrations apply main-db --local" in out.stderr
     assert not (worker / ".wrangler").exists()
 
 

@@ -21,6 +21,7 @@ DB_CODES: dict[str, tuple[str, Severity, str]] = {
     "MBV309": ("freelist-share", Severity.WARNING, "a large share of the file is free pages: VACUUM reclaims it"),
     "MBV310": ("ledger-row-without-file", Severity.WARNING, "an applied migration whose file is gone"),
     "MBV311": ("database-locked", Severity.ERROR, "the database could not be read: another process locks it"),
+    "MBV312": ("hot-journal", Severity.ERROR, "a crashed writer's -journal must be rolled back before reading"),
 }
 
 

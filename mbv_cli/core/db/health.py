@@ -130,6 +130,14 @@ class _Run:
                              hint="run `mbv db locks` to see who holds it; mbv does not wait")
                 self.result.checks.append(Check(name, "fail", f"locked: {exc}"))
                 return
+            if "readonly" in str(exc).replace(" ", "") or "read-only" in str(exc):
+                # SQLITE_READONLY_ROLLBACK: a hot journal must be rolled back, which a reader may not do
+                self.stopped = "skipped: an unfinished transaction must be rolled back first"
+                self.finding("MBV312", "a crashed writer left a hot -journal: SQLite must roll it back "
+                             "before anyone can read the database", hint="open it once read-write (e.g. "
+                             "`sqlite3 FILE 'PRAGMA quick_check'`, or start the app): that rolls it back")
+                self.result.checks.append(Check(name, "fail", f"hot journal: {exc}"))
+                return
             self.result.checks.append(Check(name, "skipped", f"cannot run here: {exc}"))
             self.result.notes.append(f"{name}: SQLite refused the check ({exc})")
             return
@@ -329,6 +337,12 @@ def check_health(target: D1Target, *, full: bool = False, stats: bool = False,
     if remote_source is not None:
         return _run_checks(_Run(target, remote_source), None, full, stats, None)
     assert target.path is not None
+    if target.mode == "local" and not target.path.exists():
+        from mbv_cli.core.db.locate import create_command
+        from mbv_cli.core.errors import InputError
+
+        raise InputError(f"{target.path}: no local database for {target.label} yet",
+                         hint=f"{create_command(target)} creates it; mbv never creates a database")
     facts = inspect_file(target.path)
     run = _Run(target, None)
     run.check("locks", lambda: _locks(run))  # before SQLite opens the file: see locks.py

@@ -138,6 +138,25 @@ def test_locked_writer_reported_not_waited_on(tmp_path: Path, run_mbv, hold_lock
     assert errors == 0
 
 
+def test_hot_journal_reported_not_rolled_back(tmp_path: Path, run_mbv) -> None:
+    live = make_db(tmp_path / "live.sqlite", "CREATE TABLE t(x);")
+    conn = sqlite3.connect(live)
+    conn.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(1000)])
+    conn.commit()
+    conn.execute("PRAGMA cache_size = 1")  # spill the transaction to the file before commit
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(20000)])
+    crashed = tmp_path / "crashed.sqlite"
+    shutil.copy(live, crashed)  # what a crash mid-transaction leaves behind
+    shutil.copy(tmp_path / "live.sqlite-journal", tmp_path / "crashed.sqlite-journal")
+    conn.rollback()
+    conn.close()
+    before = snapshot(tmp_path)
+    code, data = health(run_mbv, str(crashed))
+    assert code == 1 and codes(data) == ["MBV312"]
+    assert snapshot(tmp_path) == before  # the journal is still there: mbv did not roll it back
+
+
 def _corrupt_copy(tmp_path: Path) -> Path:
     db = make_db(tmp_path / "c.sqlite", "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); CREATE INDEX tv ON t(v);")
     with sqlite3.connect(db) as conn:

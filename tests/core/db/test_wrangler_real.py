@@ -57,8 +57,13 @@ def test_locate_names_the_file_wrangler_wrote(worker: Path, tmp_path: Path, run_
     data = json.loads(out.stdout)
     assert out.exit_code == 0 and data["exists"] is True
     assert Path(data["path"]).resolve() == written.pop().resolve()
+    files = sorted(Path(data["path"]).parent.iterdir())
+    before_bytes = {p.name: p.read_bytes() for p in files if not p.name.endswith("-shm")}
     health = run_mbv("db", "health", binding, *extra, "--format", "json", cwd=worker)
     found = json.loads(health.stdout)
+    after = sorted(Path(data["path"]).parent.iterdir())
+    assert after == files  # nothing created or removed (wrangler leaves -wal/-shm; mbv keeps them)
+    assert {p.name: p.read_bytes() for p in after if not p.name.endswith("-shm")} == before_bytes
     assert health.exit_code == 0
     assert {c["name"]: c["detail"] for c in found["checks"]}["migrations"].startswith("2 applied, 0 pending")
 
