@@ -30,6 +30,10 @@ def run(args: list[str], prog_name: str = "mbv") -> int:
     from mbv_cli.render import console
 
     debug = os.environ.get("MBV_DEBUG") == "1"
+    if "_MBV_COMPLETE" in os.environ:  # a shell asking for completions (see `mbv completions`)
+        from typer.completion import completion_init  # type: ignore[attr-defined]
+
+        completion_init()
     command = build_command()
     try:
         result = command.main(args=args, prog_name=prog_name, standalone_mode=False)

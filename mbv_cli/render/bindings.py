@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich import box
@@ -16,22 +17,23 @@ def render_list_text(result: BindingsListResult, **_: Any) -> None:
     out = console.stdout()
     err = console.stderr()
     for warning in result.warnings:
-        where = display_path(__import__("pathlib").Path(warning.file))
+        where = display_path(Path(warning.file))
         if warning.line:
             where += f":{warning.line}"
         err.print(f"[yellow]warning[/]: {escape(where)}: {escape(warning.message)}")
     for worker in result.workers:
         env = worker.env or "top level"
         title = f"[bold]{escape(worker.name)}[/] ({escape(env)}) [dim]{escape(display_path(worker.config.path))}[/]"
+        out.print(title)
         if not worker.bindings:
-            out.print(title)
             out.print("  no bindings\n")
             continue
-        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
-        table.add_column("Binding", style="bold")
-        table.add_column("Kind")
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 2))
+        table.add_column("Binding", style="bold", no_wrap=True)
+        table.add_column("Kind", no_wrap=True)
         table.add_column("Type", overflow="fold")
         table.add_column("Declared in", style="dim")
         for b in worker.bindings:
             table.add_row(escape(b.name), b.kind, escape(b.type), escape(b.declared_in))
         out.print(table)
+        out.print()

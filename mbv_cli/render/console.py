@@ -15,23 +15,29 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-def _width() -> int | None:
+def _width(stream: object) -> int | None:
+    """MBV_FORCE_WIDTH, else the terminal's; output that is not a terminal gets 120 columns, not 80."""
     value = os.environ.get("MBV_FORCE_WIDTH")
-    return int(value) if value and value.isdigit() else None
+    if value and value.isdigit():
+        return int(value)
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()) and not os.environ.get("COLUMNS"):
+        return 120
+    return None
 
 
 @functools.lru_cache(maxsize=1)
 def stdout() -> Console:
     from rich.console import Console
 
-    return Console(file=sys.stdout, width=_width(), highlight=False, soft_wrap=False)
+    return Console(file=sys.stdout, width=_width(sys.stdout), highlight=False, soft_wrap=False)
 
 
 @functools.lru_cache(maxsize=1)
 def stderr() -> Console:
     from rich.console import Console
 
-    return Console(file=sys.stderr, width=_width(), highlight=False, soft_wrap=True)
+    return Console(file=sys.stderr, width=_width(sys.stderr), highlight=False, soft_wrap=True)
 
 
 def reset() -> None:

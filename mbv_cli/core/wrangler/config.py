@@ -75,6 +75,15 @@ class WranglerConfig:
         column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
         return line, column
 
+    def locate_key(self, key: str) -> int | None:
+        """Line of a top-level key (`key =`, `[key]`, `[[key]]` in TOML; `"key":` in JSON)."""
+        if self.format == "toml":
+            pattern = re.compile(r"^\s*(?:\[\[?\s*" + re.escape(key) + r"\s*[.\]]|" + re.escape(key) + r"\s*=)", re.M)
+        else:
+            pattern = re.compile(r"\"" + re.escape(key) + r"\"\s*:")
+        match = pattern.search(self.text)
+        return self.text.count("\n", 0, match.start()) + 1 if match else None
+
     def _env_offset(self, env: str) -> int:
         if self.format == "toml":
             found = re.search(
@@ -206,9 +215,8 @@ def _unknown_key_warnings(cfg: WranglerConfig) -> list[ConfigWarning]:
     warnings = []
     for key in cfg.raw:
         if key not in TOP_LEVEL_KEYS:
-            where = cfg.locate(key)
             warnings.append(ConfigWarning(f'Unexpected fields found in top-level field: "{key}"',
-                                          str(cfg.path), where[0] if where else None))
+                                          str(cfg.path), cfg.locate_key(key)))
     for env in cfg.env_names:
         for key in cfg.env_section(env):
             if key not in ENVIRONMENT_KEYS:

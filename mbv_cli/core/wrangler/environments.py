@@ -72,20 +72,56 @@ def selected_env(env: str | None, environ: Mapping[str, str] | None = None) -> s
     return value or None
 
 
+def js_number(value: float) -> str:
+    """ECMAScript Number::toString for a finite double (what JSON.stringify prints)."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return "null"
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    mantissa, _, exp_text = repr(abs(value)).partition("e")
+    whole, _, frac = mantissa.partition(".")
+    digits = (whole + frac).lstrip("0")
+    # position of the decimal point relative to the first significant digit
+    point = len(whole) + (int(exp_text) if exp_text else 0)
+    point -= len(whole + frac) - len((whole + frac).lstrip("0"))
+    digits = digits.rstrip("0") or "0"
+    k, n = len(digits), point
+    if k <= n <= 21:
+        return sign + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return sign + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return sign + "0." + "0" * (-n) + digits
+    e = n - 1
+    exponent = f"e{'+' if e >= 0 else '-'}{abs(e)}"
+    return sign + (digits if k == 1 else digits[0] + "." + digits[1:]) + exponent
+
+
 def js_json_literal(value: Any) -> str:
     """`JSON.stringify(value)`: the literal type `wrangler types --strict-vars` emits for a var."""
-    def normalise(v: Any) -> Any:
-        if isinstance(v, float) and v.is_integer() and abs(v) < 1e21:
-            return int(v)
-        if isinstance(v, dict):
-            return {k: normalise(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [normalise(x) for x in v]
-        return v
-
     if not isinstance(value, str | int | float | bool | dict | list):
         return "unknown"
-    return json.dumps(normalise(value), separators=(",", ":"), ensure_ascii=False)
+    return _js_stringify(value)
+
+
+def _js_stringify(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value) if abs(value) < 2**53 else js_number(float(value))
+    if isinstance(value, float):
+        return js_number(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ",".join(_js_stringify(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{_js_stringify(v)}"
+                              for k, v in value.items()) + "}"
+    return "null"
 
 
 def _exports_class(worker_dir: Path, main: Any, class_name: str) -> bool:
@@ -177,11 +213,10 @@ def _inheritance_warnings(cfg: WranglerConfig, env: str) -> list[ConfigWarning]:
     warnings = []
     for key in cfg.raw:
         if key in NON_INHERITABLE_KEYS and key not in section:
-            where = cfg.locate(key)
             warnings.append(ConfigWarning(
                 f'"{key}" exists at the top level, but not on "env.{env}"; it is not inherited by '
                 f"environments, so env.{env} does not get it",
-                str(cfg.path), where[0] if where else None,
+                str(cfg.path), cfg.locate_key(key),
             ))
     return warnings
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mbv_cli.core.errors import ConfigError, UsageError
-from mbv_cli.core.wrangler.config import WranglerConfig, load_config
+from mbv_cli.core.wrangler.config import ConfigWarning, WranglerConfig, load_config
 from mbv_cli.core.wrangler.discovery import config_in, find_config, find_worker_configs
 from mbv_cli.core.wrangler.environments import ResolvedWorker, resolve_environment, selected_env
 
@@ -66,8 +66,12 @@ def resolve_workers(
             resolved.append(resolve_environment(cfg, None, environ))
             resolved.extend(resolve_environment(cfg, e, environ) for e in cfg.env_names)
         elif chosen is not None and len(workspace.configs) > 1 and chosen not in cfg.env_names:
+            # In a monorepo not every Worker has every env: show its top level and say so.
             missing.append(str(cfg.path))
-            resolved.append(resolve_environment(cfg, chosen if not cfg.env_names else None, environ))
+            worker = resolve_environment(cfg, None, environ)
+            worker.warnings.append(ConfigWarning(
+                f"no environment {chosen!r} in this config; showing its top level", str(cfg.path)))
+            resolved.append(worker)
         else:
             resolved.append(resolve_environment(cfg, chosen, environ))
     if chosen is not None and missing and len(missing) == len(workspace.configs):
