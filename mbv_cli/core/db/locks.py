@@ -23,11 +23,11 @@ import struct
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from mbv_cli.core.db.proc_locks import KernelLock, process_command, read_proc_locks
+from mbv_cli.core.db.proc_locks import KernelLock, ofd_owners, process_command, read_proc_locks
 from mbv_cli.core.db.sqlite_file import HEADER_SIZE, MAGIC, parse_header, sidecar
 
 PENDING_BYTE = 0x40000000
@@ -198,11 +198,16 @@ class _Namer:
 
 def _from_kernel(locks: list[KernelLock], files: dict[str, os.stat_result], wal_mode: bool,
                  result: LocksResult, name: _Namer) -> None:
-    by_inode = {(st.st_ino): label for label, st in files.items()}
+    by_inode = {(os.major(st.st_dev), os.minor(st.st_dev), st.st_ino): label for label, st in files.items()}
+    ofd_keys = {(lk.device, lk.inode) for lk in locks if lk.kind == "OFDLCK" and (*lk.device, lk.inode) in by_inode}
+    owners = ofd_owners(ofd_keys) if ofd_keys else {}
+    if owners:
+        locks = [replace(lk, pid=owners.get((lk.device, lk.inode, lk.start, lk.end, lk.write), lk.pid))
+                 if lk.kind == "OFDLCK" else lk for lk in locks]
     strongest: dict[tuple[int | None, bool], tuple[str, bool]] = {}
     seen: set[tuple[Any, ...]] = set()
     for lock in locks:
-        label = by_inode.get(lock.inode)
+        label = by_inode.get((*lock.device, lock.inode))
         if label is None:
             continue
         ofd = lock.kind == "OFDLCK"
@@ -341,9 +346,11 @@ def probe_locks(path: Path, *, use_proc: bool = True) -> LocksResult:
     me = os.getpid()
     if any(h.pid == me for h in result.holders):
         result.notes.append("mbv itself holds one of these locks")
-    if any(h.ofd for h in result.holders + result.waiters):
-        result.notes.append("an OFD lock is held: the kernel does not say which process owns it "
-                            "(look at /proc/<pid>/fdinfo for 'lock:' lines)")
+    if any(h.ofd and h.pid is None for h in result.holders + result.waiters):
+        result.notes.append("an OFD lock is held and no readable /proc/<pid>/fdinfo names its owner "
+                            "(another user's process, or it is shared by several processes)")
+    elif any(h.ofd for h in result.holders + result.waiters):
+        result.notes.append("an OFD lock is held: its owner was found through /proc/<pid>/fdinfo")
     if any(h.pid is not None and h.command is None for h in result.holders):
         result.notes.append("some holders cannot be named (another user's process or another PID namespace)")
     return result

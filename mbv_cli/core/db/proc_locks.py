@@ -3,13 +3,17 @@
 Format (proc(5), fs/locks.c `lock_get_status`): `N: POSIX|FLOCK|OFDLCK ADVISORY|MANDATORY
 READ|WRITE PID MAJ:MIN:INODE START END`, device numbers in hex, END `EOF` for "to the end";
 a line `N: -> ...` is a process blocked waiting for the lock on the line above. OFD locks
-belong to an open file description, not a process, and show PID -1.
+belong to an open file description, not a process, and show PID -1; `/proc/<pid>/fdinfo/<fd>`
+lists the same lock on a `lock:` line of each descriptor that holds it, which names the process.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROC_LOCKS = Path("/proc/locks")
 MAX_COMMAND = 300
@@ -77,3 +81,35 @@ def process_command(pid: int) -> str | None:
             return None
     text = " ".join(parts)
     return text if len(text) <= MAX_COMMAND else text[: MAX_COMMAND - 1] + "…"
+
+
+def ofd_owners(inodes: set[tuple[tuple[int, int], int]], *, budget_s: float = 0.2) -> dict[tuple[Any, ...], int]:
+    """PIDs whose descriptors hold OFD locks on the given (device, inode) files, found in fdinfo.
+
+    Keyed by (device, inode, start, end, write). Gives up quietly after `budget_s` seconds.
+    """
+    owners: dict[tuple[Any, ...], int] = {}
+    deadline = time.monotonic() + budget_s
+    try:
+        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return owners
+    for pid in pids:
+        if time.monotonic() > deadline:
+            break
+        try:
+            fds = os.listdir(f"/proc/{pid}/fdinfo")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                text = Path(f"/proc/{pid}/fdinfo/{fd}").read_text(errors="replace")
+            except OSError:
+                continue
+            if "OFDLCK" not in text:
+                continue
+            lines = [line.split(":", 1)[1] for line in text.splitlines() if line.startswith("lock:")]
+            for lock in parse_proc_locks("\n".join(lines)):
+                if lock.kind == "OFDLCK" and (lock.device, lock.inode) in inodes:
+                    owners[(lock.device, lock.inode, lock.start, lock.end, lock.write)] = pid
+    return owners
