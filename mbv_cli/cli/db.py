@@ -115,8 +115,9 @@ def locks_command(
     """Which SQLite locks are held on the database and its -wal/-shm/-journal, and by whom (exit 1: a
     writer would block)."""
     from mbv_cli.core.d1_target import resolve_d1_target
+    from mbv_cli.core.db.locate import require_local_file
     from mbv_cli.core.db.locks import probe_locks, watch_locks
-    from mbv_cli.core.errors import InputError, UsageError
+    from mbv_cli.core.errors import UsageError
     from mbv_cli.render import emit
 
     _check_format(fmt, ["text", "json"])
@@ -124,20 +125,18 @@ def locks_command(
         raise UsageError("--duration needs --watch")
     d1 = resolve_d1_target(target, path=path, config=config, env=env, persist_to=persist_to)
     assert d1.path is not None
-    if d1.path.is_dir():
-        raise InputError(f"{d1.path}: is a directory, not an SQLite file")
-    if not d1.path.exists() and not watch:
-        raise InputError(f"{d1.path}: no such file", hint="check the path; mbv never creates a database")
+    if not watch or d1.path.is_dir():
+        require_local_file(d1)
     if not watch:
         result = probe_locks(d1.path)
-        emit(result, fmt, text="mbv_cli.render.db:render_locks_text")
+        emit(result, fmt, text="mbv_cli.render.db_locks:render_locks_text")
         if result.writer_would_block:
             raise typer.Exit(1)
         return
     last = None
     for state in watch_locks(d1.path, interval_s=interval / 1000, duration_s=duration):
         line_renderer = "render_locks_json_line" if fmt == "json" else "render_locks_change"
-        emit(state, "text", text=f"mbv_cli.render.db:{line_renderer}")
+        emit(state, "text", text=f"mbv_cli.render.db_locks:{line_renderer}")
         last = state
     if last is not None and last.writer_would_block:
         raise typer.Exit(1)

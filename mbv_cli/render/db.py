@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import time
 from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
@@ -14,7 +12,6 @@ from mbv_cli.render import console
 if TYPE_CHECKING:
     from mbv_cli.core.db.health import HealthResult
     from mbv_cli.core.db.locate import LocateResult
-    from mbv_cli.core.db.locks import LockHolder, LocksResult
 
 _STATUS = {"ok": "[green]ok[/]     ", "warn": "[yellow]warn[/]   ", "fail": "[bold red]fail[/]   ",
            "skipped": "[dim]skipped[/]"}
@@ -79,48 +76,3 @@ def render_health_text(result: HealthResult, **_: Any) -> None:
         console.stderr().print(f"[dim]note[/]: {escape(note)}")
     summary = result.to_report().summary()
     _line(out, f"{summary['error']} errors, {summary['warning']} warnings, {summary['info']} info")
-
-
-def _holder_line(h: LockHolder) -> str:
-    who = (f"PID {h.pid} {escape(h.command or '(command unknown)')}" if h.pid is not None
-           else "OFD lock, process not named by the kernel" if h.ofd else "unnamed process")
-    slot = f" {h.slot}" if h.slot is not None else ""
-    wait = " [yellow](waiting)[/]" if h.waiting else ""
-    return f"  {h.lock + slot:<12} {h.file:<8} {who}{wait}"
-
-
-def render_locks_text(result: LocksResult, **_: Any) -> None:
-    out = console.stdout()
-    _line(out, f"[bold]{escape(str(result.path))}[/] [dim]({result.journal_mode})[/]")
-    if not result.exists:
-        _line(out, "  the file does not exist")
-        return
-    if result.holders:
-        for h in result.holders:
-            _line(out, _holder_line(h))
-    else:
-        _line(out, "  no transaction holds a lock")
-    for h in result.waiters:
-        _line(out, _holder_line(h))
-    pids = sorted({(h.pid, h.command) for h in result.connections}, key=lambda p: p[0] or 0)
-    if pids:
-        names = ", ".join(f"PID {p} {escape(c or '?')}" if p is not None else "OFD" for p, c in pids)
-        _line(out, f"  [dim]open by: {names}[/]")
-    if result.writer_would_block:
-        _line(out, f"[bold red]a writer would block[/]: {escape(result.reason or '')}")
-    else:
-        _line(out, "[green]a writer would not block[/]")
-    for note in result.notes:
-        console.stderr().print(f"[dim]note[/]: {escape(note)}")
-
-
-def render_locks_change(result: LocksResult, **_: Any) -> None:
-    console.stdout().print(f"[dim]{time.strftime('%H:%M:%S')}[/]")
-    render_locks_text(result)
-
-
-def render_locks_json_line(result: LocksResult, **_: Any) -> None:
-    data = result.to_dict()
-    data["time"] = time.time()
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-    sys.stdout.flush()

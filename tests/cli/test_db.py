@@ -75,6 +75,8 @@ def test_health_missing_local_file_creates_nothing(worker: Path, run_mbv) -> Non
     out = run_mbv("db", "health", "DB", str(worker))
     assert out.exit_code == 2 and "no local database for DB yet" in out.stderr
     assert "wrangler d1 migrations apply main-db --local" in out.stderr
+    locks = run_mbv("db", "locks", "DB", str(worker))
+    assert locks.exit_code == 2 and "no local database for DB yet" in locks.stderr
     assert not (worker / ".wrangler").exists()
 
 

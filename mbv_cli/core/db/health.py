@@ -337,12 +337,10 @@ def check_health(target: D1Target, *, full: bool = False, stats: bool = False,
     if remote_source is not None:
         return _run_checks(_Run(target, remote_source), None, full, stats, None)
     assert target.path is not None
-    if target.mode == "local" and not target.path.exists():
-        from mbv_cli.core.db.locate import create_command
-        from mbv_cli.core.errors import InputError
+    if target.mode == "local":
+        from mbv_cli.core.db.locate import require_local_file
 
-        raise InputError(f"{target.path}: no local database for {target.label} yet",
-                         hint=f"{create_command(target)} creates it; mbv never creates a database")
+        require_local_file(target)
     facts = inspect_file(target.path)
     run = _Run(target, None)
     run.check("locks", lambda: _locks(run))  # before SQLite opens the file: see locks.py

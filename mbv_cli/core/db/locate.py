@@ -64,3 +64,19 @@ def locate(target: D1Target, *, persist_to: str | Path | None = None) -> LocateR
     source, value = _hash_source(target.entry) if target.mode == "local" else (None, None)
     command = create_command(target, persist_to) if target.mode == "local" and not exists else None
     return LocateResult(target, path, exists, size, sidecars, source, value, command)
+
+
+def require_local_file(target: D1Target) -> Path:
+    """The target's file, or an InputError saying what creates it (mbv never creates a database)."""
+    from mbv_cli.core.errors import InputError
+
+    assert target.path is not None
+    if not target.path.exists():
+        if target.mode == "local":
+            raise InputError(f"{target.path}: no local database for {target.label} yet",
+                             hint=f"{create_command(target)} creates it; mbv never creates a database")
+        raise InputError(f"{target.path}: no such file", hint="check the path; mbv never creates a database")
+    if target.path.is_dir():
+        raise InputError(f"{target.path}: is a directory, not an SQLite file",
+                         hint="name the .sqlite file, or a D1 binding from the config")
+    return target.path

@@ -9,14 +9,17 @@ when they are missing (verified with SQLite 3.40), so such a file is opened `imm
 
 from __future__ import annotations
 
-import sqlite3
 import stat
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from mbv_cli.core.errors import InputError
+
+if TYPE_CHECKING:  # `mbv db locks` reads headers only and never loads the sqlite3 module
+    import sqlite3
 
 MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
@@ -137,6 +140,8 @@ class ReadOnlyOpen:
 def open_read_only(facts: FileFacts, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> ReadOnlyOpen:
     """Open with `mode=ro`; a WAL file whose `-wal`/`-shm` are absent is opened `immutable=1`,
     since a read-only connection would otherwise create them (nobody has it open: no `-shm`)."""
+    import sqlite3
+
     immutable = bool(facts.header and facts.header.wal and not (facts.wal_size is not None and facts.shm_exists))
     query = "mode=ro&immutable=1" if immutable else "mode=ro"
     uri = f"file:{quote(str(facts.path.resolve()), safe='/')}?{query}"
