@@ -92,11 +92,12 @@ def main() -> None:
         while handle.read(1 << 24):
             pass
     baseline, health = [], []
-    for _ in range(args.reps):
-        t, _ = timed([sqlite_cli, "-readonly", str(path), "PRAGMA quick_check; PRAGMA foreign_key_check;"])
-        baseline.append(t)
-        t, _ = timed([args.mbv, "db", "health", str(path), "--format", "json"])
-        health.append(t)
+    cli_cmd = [sqlite_cli, "-readonly", str(path), "PRAGMA quick_check; PRAGMA foreign_key_check;"]
+    mbv_cmd = [args.mbv, "db", "health", str(path), "--format", "json"]
+    for rep in range(args.reps):  # alternate who goes first, so neither always inherits the other's cache
+        order = [(cli_cmd, baseline), (mbv_cmd, health)]
+        for cmd, into in order if rep % 2 == 0 else reversed(order):
+            into.append(timed(cmd)[0])
     locks = [timed([args.mbv, "db", "locks", str(path)])[0] for _ in range(10)]
     b, h, lk = statistics.median(baseline), statistics.median(health), statistics.median(locks)
     print(f"sqlite3 CLI quick_check + foreign_key_check: median {b:.2f} s  ({', '.join(f'{x:.2f}' for x in baseline)})")

@@ -79,6 +79,12 @@ def health_command(
     from mbv_cli.render import emit
 
     _check_format(fmt, ["text", "json", "sarif", "github"])
+    if fmt in ("sarif", "github"):
+        from mbv_cli.core.errors import UsageError
+        from mbv_cli.render.emit import formats_for
+
+        if fmt not in formats_for("FindingsReport"):  # fail before the (possibly long) checks run
+            raise UsageError(f"--format {fmt} is not available in this build", hint="use text or json")
     threshold = Severity.parse(fail_on)
     d1 = resolve_d1_target(target, path=path, config=config, env=env, remote=remote, persist_to=persist_to)
     if remote:
