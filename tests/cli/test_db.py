@@ -172,3 +172,21 @@ def test_remote_needs_credentials_and_an_id(worker: Path, run_mbv, monkeypatch: 
     out = run_mbv("db", "health", "NOID", str(worker), "--remote", env={"CLOUDFLARE_API_TOKEN": "t",
                                                                         "CLOUDFLARE_ACCOUNT_ID": "a"})
     assert out.exit_code == 2 and "has no database_id" in out.stderr
+
+
+def test_doctor_area_checks_existing_local_files_only(worker: Path) -> None:
+    from mbv_cli.core.db import doctor_findings
+    from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
+
+    workers = resolve_workers(load_workspace(worker, None), None, False)
+    assert doctor_findings(workers) == []  # no local state yet: nothing to check, nothing created
+    assert not (worker / ".wrangler").exists()
+    path = seed_local(worker, applied=("0001_init.sql",))  # 0002 pending: the migrations area's business
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO posts(author_id, title) VALUES (7, 'orphan')")
+    found = doctor_findings(workers)
+    assert sorted(f.code for f in found) == ["MBV306", "MBV307"]
+    assert all(f.binding == "DB" and f.worker == "mbv-db-fixture" for f in found)
+    path.write_bytes(b"not a database at all")
+    found = doctor_findings(workers)
+    assert [f.code for f in found] == ["MBV303"] and "cannot be read" in found[0].message
