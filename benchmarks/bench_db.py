@@ -13,6 +13,8 @@ and prints medians and the ratio. Acceptance: health <= 1.2x the baseline; locks
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -64,13 +66,17 @@ def generate(path: Path, size_mb: int) -> None:
     db.close()
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall-clock seconds and CPU seconds (user + system) of one run of `cmd`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr.decode()[:300]}")
-    return elapsed, proc.returncode
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def main() -> None:
@@ -91,20 +97,31 @@ def main() -> None:
     with open(path, "rb") as handle:  # warm the page cache so neither side pays the first read
         while handle.read(1 << 24):
             pass
-    baseline, health = [], []
+    baseline: list[tuple[float, float]] = []
+    health: list[tuple[float, float]] = []
     cli_cmd = [sqlite_cli, "-readonly", str(path), "PRAGMA quick_check; PRAGMA foreign_key_check;"]
     mbv_cmd = [args.mbv, "db", "health", str(path), "--format", "json"]
     for rep in range(args.reps):  # alternate who goes first, so neither always inherits the other's cache
         order = [(cli_cmd, baseline), (mbv_cmd, health)]
         for cmd, into in order if rep % 2 == 0 else reversed(order):
-            into.append(timed(cmd)[0])
-    locks = [timed([args.mbv, "db", "locks", str(path)])[0] for _ in range(10)]
-    b, h, lk = statistics.median(baseline), statistics.median(health), statistics.median(locks)
-    print(f"sqlite3 CLI quick_check + foreign_key_check: median {b:.2f} s  ({', '.join(f'{x:.2f}' for x in baseline)})")
-    print(f"mbv db health:                                median {h:.2f} s  ({', '.join(f'{x:.2f}' for x in health)})")
-    print(f"ratio mbv/sqlite3: {h / b:.3f} (target <= 1.2)")
-    print(f"mbv db locks: median {lk * 1000:.0f} ms, max {max(locks) * 1000:.0f} ms (target < 300 ms)")
+            into.append(timed(cmd))
+    locks = [timed([args.mbv, "db", "locks", str(path)]) for _ in range(10)]
 
+    def med(runs: list[tuple[float, float]], i: int) -> float:
+        return statistics.median(r[i] for r in runs)
+
+    def listing(runs: list[tuple[float, float]]) -> str:
+        return ", ".join(f"{w:.2f}" for w, _ in runs)
+
+    print(f"sqlite3 CLI quick_check + foreign_key_check: wall median {med(baseline, 0):.2f} s "
+          f"({listing(baseline)}), CPU median {med(baseline, 1):.2f} s")
+    print(f"mbv db health:                                wall median {med(health, 0):.2f} s "
+          f"({listing(health)}), CPU median {med(health, 1):.2f} s")
+    print(f"ratio mbv/sqlite3: wall {med(health, 0) / med(baseline, 0):.3f}, "
+          f"CPU {med(health, 1) / med(baseline, 1):.3f} (target <= 1.2)")
+    print(f"mbv db locks: wall median {med(locks, 0) * 1000:.0f} ms, max {max(w for w, _ in locks) * 1000:.0f} ms, "
+          f"CPU median {med(locks, 1) * 1000:.0f} ms (target < 300 ms)")
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 if __name__ == "__main__":
     main()
