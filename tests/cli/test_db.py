@@ -190,3 +190,15 @@ def test_doctor_area_checks_existing_local_files_only(worker: Path) -> None:
     path.write_bytes(b"not a database at all")
     found = doctor_findings(workers)
     assert [f.code for f in found] == ["MBV303"] and "cannot be read" in found[0].message
+
+
+def test_locate_in_an_environment(tmp_path: Path, run_mbv) -> None:
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "configs" / "kv-d1-r2-toml"
+    shutil.copytree(fixture, tmp_path / "w")
+    out = run_mbv("db", "locate", "storage-db-staging", str(tmp_path / "w"), "--env", "staging", "--format", "json")
+    data = json.loads(out.stdout)
+    assert out.exit_code == 1 and data["exists"] is False
+    assert data["hashed_value"] == "0c9b8a7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d" and data["target"]["env"] == "staging"
+    assert "--env staging" in data["create_command"]
+    wrong = run_mbv("db", "locate", "storage-db", str(tmp_path / "w"), "--env", "staging")
+    assert wrong.exit_code == 2 and "DB (storage-db-staging)" in wrong.stderr  # not inherited from the top level
