@@ -140,9 +140,12 @@ def locks_command(
             raise typer.Exit(1)
         return
     last = None
-    for state in watch_locks(d1.path, interval_s=interval / 1000, duration_s=duration):
-        line_renderer = "render_locks_json_line" if fmt == "json" else "render_locks_change"
-        emit(state, "text", text=f"mbv_cli.render.db_locks:{line_renderer}")
-        last = state
+    line_renderer = "render_locks_json_line" if fmt == "json" else "render_locks_change"
+    try:
+        for state in watch_locks(d1.path, interval_s=interval / 1000, duration_s=duration):
+            emit(state, "text", text=f"mbv_cli.render.db_locks:{line_renderer}")
+            last = state
+    except KeyboardInterrupt:  # Ctrl-C is how --watch without --duration ends: not an error
+        pass
     if last is not None and last.writer_would_block:
         raise typer.Exit(1)

@@ -166,3 +166,19 @@ def test_ofd_lock_reported_without_pid(tmp_path: Path) -> None:
         assert any("OFD" in n for n in bare.notes)
     finally:
         proc.communicate("stop\n", timeout=10)
+
+
+def test_watch_ends_cleanly_on_ctrl_c(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    db = make_db(tmp_path / "x.db")
+    proc = subprocess.Popen([sys.executable, "-m", "mbv_cli", "db", "locks", str(db), "--watch", "--interval", "50"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env)
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # the time stamp of the first state: the watch is running
+    assert first.strip().count(":") == 2
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0 and err == "" and "a writer would not block" in out
