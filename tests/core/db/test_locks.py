@@ -180,5 +180,6 @@ def test_watch_ends_cleanly_on_ctrl_c(tmp_path: Path, subprocess_env: dict[str, 
     first = proc.stdout.readline()  # the time stamp of the first state: the watch is running
     assert first.strip().count(":") == 2
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=20)
-    assert proc.returncode == 0 and err == "" and "a writer would not block" in out
+    assert proc.wait(timeout=20) == 0
+    assert proc.stderr is not None and proc.stderr.read() == ""
+    assert "a writer would not block" in proc.stdout.read()
