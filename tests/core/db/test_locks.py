@@ -177,9 +177,8 @@ def test_watch_ends_cleanly_on_ctrl_c(tmp_path: Path, subprocess_env: dict[str, 
     proc = subprocess.Popen([sys.executable, "-m", "mbv_cli", "db", "locks", str(db), "--watch", "--interval", "50"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env)
     assert proc.stdout is not None
-    first = proc.stdout.readline()  # the time stamp of the first state: the watch is running
-    assert first.strip().count(":") == 2
-    proc.send_signal(signal.SIGINT)
+    lines = [proc.stdout.readline() for _ in range(4)]  # time stamp, path, holders, verdict
+    assert lines[0].strip().count(":") == 2 and lines[3].strip() == "a writer would not block"
+    proc.send_signal(signal.SIGINT)  # the watch is now sleeping between looks
     assert proc.wait(timeout=20) == 0
     assert proc.stderr is not None and proc.stderr.read() == ""
-    assert "a writer would not block" in proc.stdout.read()
