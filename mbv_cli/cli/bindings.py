@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from mbv_cli.cli.options import AllEnvsOpt, ConfigOpt, EnvOpt, PathArg, format_option
+from mbv_cli.cli.options import AllEnvsOpt, ConfigOpt, EnvOpt, FailOnOpt, PathArg, format_option
 
 app = typer.Typer(help="Wrangler bindings per environment: list them, diff them against the code.",
                   no_args_is_help=True, add_completion=False, rich_markup_mode=None)
@@ -34,3 +34,36 @@ def list_command(
     workspace = load_workspace(path, config)
     result = list_bindings(resolve_workers(workspace, env, all_envs))
     emit(result, fmt)
+
+
+@app.command("diff")
+def diff_command(
+    path: Optional[Path] = PathArg,
+    config: Optional[Path] = ConfigOpt,
+    env: Optional[str] = EnvOpt,
+    all_envs: bool = AllEnvsOpt,
+    fmt: str = format_option(["text", "json", "sarif", "github", "junit"]),
+    fail_on: str = FailOnOpt,
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for parsing (default: CPUs)."),
+) -> None:
+    """Find what the code uses that an environment does not declare, and more (MBV001-MBV008).
+
+    With no --env (and no CLOUDFLARE_ENV) every environment is checked, as with --all-envs.
+    """
+    import os
+
+    from mbv_cli.core.bindings_diff import diff_bindings
+    from mbv_cli.core.errors import UsageError
+    from mbv_cli.core.findings import Severity
+    from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
+    from mbv_cli.render import emit
+
+    threshold = Severity.parse(fail_on)
+    if env is not None and all_envs:
+        raise UsageError("--env and --all-envs cannot be used together")
+    workspace = load_workspace(path, config)
+    every = all_envs or (env is None and not os.environ.get("CLOUDFLARE_ENV"))
+    report = diff_bindings(resolve_workers(workspace, None if every else env, every), jobs=jobs)
+    emit(report, fmt)
+    if report.fails(threshold):
+        raise typer.Exit(1)

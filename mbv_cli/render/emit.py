@@ -20,6 +20,9 @@ RENDERERS: dict[str, dict[str, str]] = {
     "FindingsReport": {
         "text": "mbv_cli.render.findings:render_text",
         "json": "mbv_cli.render.formats.json:render_json",
+        "sarif": "mbv_cli.render.formats.sarif:render_sarif",
+        "github": "mbv_cli.render.formats.github:render_github",
+        "junit": "mbv_cli.render.formats.junit:render_junit",
     },
 }
 

@@ -1,4 +1,8 @@
-"""Text rendering of findings, grouped by Worker and environment."""
+"""Text rendering of findings, grouped by Worker and environment.
+
+Findings that differ only by where they are (one binding used in several places) are shown once,
+with every usage's file:line underneath, so the hint and snippet are not repeated.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,10 @@ def _where(f: Finding) -> str:
     return text
 
 
+def _same(f: Finding) -> tuple[Any, ...]:
+    return (f.code, f.severity, f.message, f.hint, f.binding, f.snippet)
+
+
 def render_text(report: FindingsReport, **_: Any) -> None:
     out = console.stdout()
     for note in report.notes:
@@ -31,14 +39,18 @@ def render_text(report: FindingsReport, **_: Any) -> None:
     findings = report.sorted()
     for (worker, env), group in groupby(findings, key=lambda f: (f.worker, f.env)):
         heading = escape(worker or "project")
-        out.print(f"[bold]{heading}[/] [dim]({escape(env or 'top level')})[/]")
+        out.print(f"[bold]{heading}[/] [dim]({escape('env.' + env if env else 'top level')})[/]")
+        merged: dict[tuple[Any, ...], list[Finding]] = {}
         for f in group:
+            merged.setdefault(_same(f), []).append(f)
+        for items in merged.values():
+            f = items[0]
             style = _STYLE[f.severity.value]
-            where = _where(f)
-            out.print(
-                f"  [{style}]{f.severity.value:<7}[/] [bold]{f.code}[/] {escape(f.message)}"
-                + (f"  [dim]{escape(where)}[/]" if where else "")
-            )
+            out.print(f"  [{style}]{f.severity.value:<7}[/] [bold]{f.code}[/] {escape(f.message)}")
+            places = [w for w in (_where(i) for i in items) if w]
+            label = "used at" if f.code == "MBV001" else "at"
+            for place in places:
+                out.print(f"           [dim]{label}[/] {escape(place)}")
             if f.hint:
                 out.print(f"           [dim]hint:[/] {escape(f.hint)}")
             if f.snippet:

@@ -1,0 +1,130 @@
+"""The stable codes of `mbv bindings diff`, each documented with fixed sections.
+
+Data only, so the doctor's rule registry (`mbv_cli.core.rules`) and the SARIF renderer can import
+it: code -> `CodeDoc(code, name, severity, summary, what, why, example, use_instead, limits)`.
+Codes are never reused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class CodeDoc:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    what: str
+    why: str
+    example: str
+    use_instead: str
+    limits: str
+
+    def markdown(self) -> str:
+        return (
+            f"# {self.code} {self.name}\n\n## What it does\n{self.what}\n\n## Why is this bad?\n{self.why}\n\n"
+            f"## Example\n```\n{self.example}\n```\n\n## Use instead\n```\n{self.use_instead}\n```\n\n"
+            f"## Known limits\n{self.limits}\n"
+        )
+
+
+BINDINGS_CODES: dict[str, CodeDoc] = {
+    d.code: d
+    for d in (
+        CodeDoc(
+            "MBV001", "binding-used-not-declared", "error",
+            "The code uses a binding that this environment does not declare.",
+            "Finds each `env.X` (and `env?.X`, `env[\"X\"]`, `this.env.X`, `c.env.X`, destructuring) whose "
+            "name the environment's resolved config does not declare as a binding, var or secret. When the "
+            "top level declares it, says so and prints the snippet to add under the environment.",
+            "Most binding kinds (KV, D1, R2, queues, services, vars...) are not inherited by `[env.*]`. "
+            "The deployed Worker gets `undefined` and fails at run time with `Cannot read properties of "
+            "undefined`; wrangler only warns.",
+            '[[kv_namespaces]]\nbinding = "USERS"\nid = "..."\n\n[env.production]\n# no kv_namespaces here\n\n'
+            "// src/index.ts\nawait env.USERS.get(key)",
+            '[[env.production.kv_namespaces]]\nbinding = "USERS"\nid = "..."',
+            "Names reached through a computed key (`env[name]`) are reported as MBV008, not guessed. Code "
+            "outside the Worker's directory (a shared package) is not read. A secret set only with "
+            "`wrangler secret put` is unknown to the config: list it in `secrets.required` or `.dev.vars`.",
+        ),
+        CodeDoc(
+            "MBV002", "binding-declared-not-used", "warning",
+            "The environment declares a binding the code never uses.",
+            "Reports each binding, var or secret of the environment that no usage in the Worker's code reads.",
+            "An unused binding is often a typo for the one the code does use, or a leftover resource that "
+            "still costs money and widens what the Worker can touch.",
+            '[[kv_namespaces]]\nbinding = "SESSION"\n\n// code reads env.SESSIONS',
+            '[[kv_namespaces]]\nbinding = "SESSIONS"',
+            "If the code reads the env with computed keys, this is reported as info. Bindings used only by "
+            "code outside the Worker's directory, or passed whole to a library, look unused.",
+        ),
+        CodeDoc(
+            "MBV003", "env-type-mismatch", "error",
+            "The hand-written Env type gives a binding a different type than the config declares.",
+            "Compares each member of a hand-written `interface Env` / `type Env` / Hono `Bindings` with the "
+            "kind the config declares for that name (e.g. `KVNamespace` against a D1 database).",
+            "TypeScript then checks calls against the wrong API: the code compiles and fails at run time.",
+            'interface Env { DB: KVNamespace }\n\n[[d1_databases]]\nbinding = "DB"',
+            "interface Env { DB: D1Database }\n# or better: generate it with `wrangler types`",
+            "Only Cloudflare binding types and `string`/`number`/`boolean` are compared; aliases and "
+            "custom types are not resolved.",
+        ),
+        CodeDoc(
+            "MBV004", "env-member-declared-nowhere", "warning",
+            "A member of the hand-written Env is declared in no config, var or secret source.",
+            "Reports each member of a hand-written Env that no environment of the config declares and no "
+            "`.dev.vars`/`.env` file or `secrets.required` list names.",
+            "It may be a secret set with `wrangler secret put`, which the config does not record, so "
+            "`wrangler types` and reviewers cannot see it; or it is a leftover that is `undefined` at run time.",
+            "interface Env { STRIPE_KEY: string }  // and nothing else names STRIPE_KEY",
+            '[secrets]\nrequired = ["STRIPE_KEY"]   # or STRIPE_KEY=... in .dev.vars',
+            "Secrets set only in the dashboard are invisible to mbv, as to wrangler.",
+        ),
+        CodeDoc(
+            "MBV005", "generated-types-stale", "warning",
+            "`worker-configuration.d.ts` no longer matches the config.",
+            "Reads the Env interfaces `wrangler types` wrote and compares their members and types with "
+            "what the config declares now.",
+            "The types the code compiles against are not the bindings the Worker gets; CI with "
+            "`wrangler types --check` fails.",
+            "# a KV namespace added to wrangler.toml after running `wrangler types`",
+            "npx wrangler types",
+            "Compares names and types, not wrangler's hash, and ignores the runtime types part.",
+        ),
+        CodeDoc(
+            "MBV006", "duplicate-binding-name", "error",
+            "One binding name is used twice in one environment.",
+            "Reports a name declared by two bindings (of the same or different kinds, vars and "
+            "`secrets.required` included) in one environment.",
+            "wrangler refuses to deploy (`X assigned to ... bindings`), or one binding silently hides the other.",
+            '[[kv_namespaces]]\nbinding = "CACHE"\n[[r2_buckets]]\nbinding = "CACHE"',
+            '[[kv_namespaces]]\nbinding = "CACHE"\n[[r2_buckets]]\nbinding = "CACHE_BUCKET"',
+            "A `.dev.vars` secret with a var's name is how local overrides work and is not reported.",
+        ),
+        CodeDoc(
+            "MBV007", "placeholder-resource-id", "warning",
+            "A binding points at a placeholder resource id.",
+            "Reports ids such as `wrong-id`, `your-...`, `<...>`, `xxx`, `actual-...`, `TODO`, a KV "
+            "namespace id that is not 32 hex digits or a D1 `database_id` that is not a UUID.",
+            "The deploy fails, or worse, a copy-pasted id points at another project's resource.",
+            '[[d1_databases]]\nbinding = "DB"\ndatabase_id = "your-database-id"',
+            '[[d1_databases]]\nbinding = "DB"\ndatabase_id = "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f"',
+            "A missing id is fine (wrangler provisions the resource) and is not reported.",
+        ),
+        CodeDoc(
+            "MBV008", "dynamic-env-access", "info",
+            "The code reads the env with a computed key, which cannot be checked.",
+            "Reports `env[name]`, `const { ...rest } = env` and similar reads whose key is computed.",
+            "mbv cannot tell which binding is meant, so MBV001 and MBV002 may miss problems there.",
+            "const kv = env[`KV_${region}`]",
+            'const kv = region === "eu" ? env.KV_EU : env.KV_US',
+            "Informational; it never fails a run unless `--fail-on info`.",
+        ),
+    )
+}
+
+
+def code_doc(code: str) -> CodeDoc | None:
+    return BINDINGS_CODES.get(code)

@@ -1,0 +1,580 @@
+"""`mbv bindings diff`: the Worker's code against what each environment declares -> findings.
+
+Config facts come from `mbv_cli.core.wrangler` (resolved as wrangler 4.86 resolves them); code facts
+from `mbv_cli.core.code.scan`. The codes and their documentation are in `bindings_codes`:
+MBV001 used-not-declared, MBV002 declared-not-used, MBV003 Env type mismatch, MBV004 Env member
+declared nowhere, MBV005 stale worker-configuration.d.ts, MBV006 duplicate name, MBV007 placeholder
+id, MBV008 dynamic access (info).
+
+Two entry points: `diff_bindings(workers)` walks and parses each Worker directory itself;
+`analyse_worker(worker, sources)` takes files already parsed (by `mbv doctor`) and parses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mbv_cli.core.binding_list import display_path
+from mbv_cli.core.code.envdecl import GeneratedTypes, base_type_name
+from mbv_cli.core.code.parsing import SkippedFile, SourceFile
+from mbv_cli.core.code.scan import WorkerCode, code_from_results, code_from_sources, collect_paths, scan_paths
+from mbv_cli.core.findings import Finding, FindingsReport, Severity
+from mbv_cli.core.wrangler.config import WranglerConfig
+from mbv_cli.core.wrangler.devvars import dev_secret_source, parse_dotenv
+from mbv_cli.core.wrangler.environments import Binding, ResolvedWorker, _entries, resolve_environment
+from mbv_cli.core.wrangler.schema import BINDING_KINDS, KINDS_BY_ID, BindingKind
+
+# TypeScript types a hand-written Env may give each binding kind (MBV003).
+_TYPE_ALIASES: dict[str, frozenset[str]] = {
+    "service": frozenset({"Fetcher", "Service"}),
+    "browser": frozenset({"Fetcher", "BrowserRun", "BrowserWorker", "Browser"}),
+    "vectorize": frozenset({"VectorizeIndex", "Vectorize"}),
+    "pipeline": frozenset({"Pipeline"}),
+    "unsafe": frozenset(),
+    "logfwdr": frozenset(),
+    "secret": frozenset({"string"}),
+    "text_blob": frozenset({"string"}),
+}
+_BINDING_TYPES = frozenset(
+    base_type_name(k.ts_type) for k in BINDING_KINDS if k.kind not in ("text_blob", "data_blob", "unsafe")
+) | frozenset(t for v in _TYPE_ALIASES.values() for t in v if t != "string")
+_PRIMITIVES = frozenset({"string", "number", "boolean"})
+
+_PLACEHOLDER = re.compile(
+    r"^(?:wrong[-_ ]?id.*|.*\byour[-_ ].*|your[A-Z].*|<.*>|.*x{3,}.*|actual[-_ ].*|todo|tbd|fixme|"
+    r"placeholder.*|replace[-_ ]?me.*|change[-_ ]?me|\.\.\.|example[-_ ].*|dummy.*|id)$",
+    re.I,
+)
+_HEX32 = re.compile(r"^[0-9a-fA-F]{32}$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_ID_FIELDS = ("id", "preview_id", "database_id", "preview_database_id", "bucket_name", "preview_bucket_name",
+              "index_name", "store_id", "namespace", "service", "queue", "dataset", "pipeline", "certificate_id")
+
+
+@dataclass(slots=True)
+class _ConfigContext:
+    """What every env of one config shares: its code, the top level, the names declared anywhere."""
+
+    config: WranglerConfig
+    code: WorkerCode
+    top: ResolvedWorker
+    all_names: set[str] = field(default_factory=set)
+    once_done: bool = False
+
+
+def _where(path: Path) -> str:
+    return display_path(path)
+
+
+def _env_label(env: str | None) -> str:
+    return "the top level" if env is None else f"env.{env}"
+
+
+# -- snippets ------------------------------------------------------------------------------------
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    return json.dumps(str(value))
+
+
+def _kind_path(kind: BindingKind) -> str:
+    return f"{kind.key}.{kind.sub}" if kind.shape == "nested" else kind.key
+
+
+def add_snippet(cfg: WranglerConfig, env: str, binding: Binding) -> tuple[str, str] | None:
+    """The exact text to add under `env` for a binding the top level declares: (snippet, where)."""
+    section = cfg.env_section(env)
+    toml = cfg.format == "toml"
+    env_key = _toml_key(env)
+    if binding.kind == "var":
+        value = binding.entry.get("value")
+        if toml:
+            line = f"{_toml_key(binding.name)} = {_toml_value(value)}"
+            if "vars" in section:
+                return line, f"add it to the existing [env.{env_key}.vars] table in {cfg.path.name}"
+            return f"[env.{env_key}.vars]\n{line}", f"add it to {cfg.path.name}"
+        line = f"{json.dumps(binding.name)}: {json.dumps(value, ensure_ascii=False)}"
+        if "vars" in section:
+            return line, f'add it inside "env" > "{env}" > "vars" in {cfg.path.name}'
+        return f'"vars": {{ {line} }}', f'add it inside "env" > "{env}" in {cfg.path.name}'
+    if binding.kind == "secret":
+        if binding.declared_in != "secrets.required":
+            return None
+        if toml:
+            if "secrets" in section:
+                return json.dumps(binding.name), f"add it to env.{env_key}.secrets.required in {cfg.path.name}"
+            return f"[env.{env_key}.secrets]\nrequired = [{json.dumps(binding.name)}]", f"add it to {cfg.path.name}"
+        if "secrets" in section:
+            return json.dumps(binding.name), f'add it to "env" > "{env}" > "secrets" > "required" in {cfg.path.name}'
+        return (f'"secrets": {{ "required": [{json.dumps(binding.name)}] }}',
+                f'add it inside "env" > "{env}" in {cfg.path.name}')
+    kind = KINDS_BY_ID.get(binding.kind)
+    if kind is None or kind.top_level_only:
+        return None
+    entry = dict(binding.entry)
+    if toml:
+        lines = [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in entry.items()]
+        if kind.shape == "object":
+            if kind.key in section:
+                return None
+            return f"[env.{env_key}.{kind.key}]\n" + "\n".join(lines), f"add it to {cfg.path.name}"
+        return f"[[env.{env_key}.{_kind_path(kind)}]]\n" + "\n".join(lines), f"add it to {cfg.path.name}"
+    body = json.dumps(entry, ensure_ascii=False)
+    if kind.shape == "object":
+        return f'"{kind.key}": {body}', f'add it inside "env" > "{env}" in {cfg.path.name}'
+    existing = section.get(kind.key)
+    if kind.shape == "nested":
+        if isinstance(existing, dict) and kind.sub in existing:
+            return body, f'add this entry to "env" > "{env}" > "{kind.key}" > "{kind.sub}" in {cfg.path.name}'
+        if isinstance(existing, dict):
+            return f'"{kind.sub}": [{body}]', f'add it inside "env" > "{env}" > "{kind.key}" in {cfg.path.name}'
+        return f'"{kind.key}": {{ "{kind.sub}": [{body}] }}', f'add it inside "env" > "{env}" in {cfg.path.name}'
+    if isinstance(existing, list):
+        return body, f'add this entry to "env" > "{env}" > "{kind.key}" in {cfg.path.name}'
+    return f'"{kind.key}": [{body}]', f'add it inside "env" > "{env}" in {cfg.path.name}'
+
+
+# -- the checks -----------------------------------------------------------------------------------
+
+def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
+    declared = worker.binding_names
+    hand_written = {m.name for _, d in ctx.code.declarations for m in d.members}
+    findings: list[Finding] = []
+    for path, usage in ctx.code.usages:
+        if not usage.strong or usage.name in declared:
+            continue
+        message = f"{usage.name} is used in the code but {_env_label(worker.env)} does not declare it"
+        hint: str | None = None
+        snippet: str | None = None
+        top = ctx.top.get(usage.name) if worker.env is not None else None
+        if top is not None and worker.env is not None:
+            kind = KINDS_BY_ID.get(top.kind)
+            key = kind.key if kind is not None else ("vars" if top.kind == "var" else "secrets")
+            message += (f"; the top level declares it ({top.kind}), but `{key}` is not inherited by "
+                        "environments")
+            made = add_snippet(ctx.config, worker.env, top)
+            if made is not None:
+                snippet, where = made
+                hint = f"{where}, under env.{worker.env} (use that environment's own resource id if it differs)"
+            elif top.kind == "secret":
+                hint = f"create .dev.vars.{worker.env} or set it with `wrangler secret put {usage.name} --env {worker.env}`"
+        elif usage.name not in ctx.all_names:
+            hint = (f"declare {usage.name} in {ctx.config.path.name}; if it is a secret set with "
+                    f"`wrangler secret put`, list it in `secrets.required` or .dev.vars so it is known")
+            if usage.name in hand_written:
+                hint += " (the hand-written Env declares it, see MBV004)"
+        else:
+            others = sorted(e for e in ctx.config.env_names
+                            if e != worker.env and usage.name in resolve_environment(ctx.config, e).binding_names)
+            if others:
+                hint = f"env.{others[0]} declares it; declare it under {_env_label(worker.env)} too"
+        findings.append(Finding(
+            "MBV001", Severity.ERROR, message, hint=hint, worker=worker.name, env=worker.env,
+            binding=usage.name, file=_where(path), line=usage.line, column=usage.column, snippet=snippet,
+        ))
+    return findings
+
+
+def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
+    if not any(f.parsed for f in ctx.code.files):
+        return []
+    used = {u.name for _, u in ctx.code.usages}
+    dynamic = ctx.code.dynamic
+    findings: list[Finding] = []
+    for binding in worker.bindings:
+        if binding.name in used or binding.kind in ("logfwdr",):
+            continue
+        where = ctx.config.locate(binding.name, worker.env) or ctx.config.locate(binding.name)
+        if dynamic:
+            path, access = dynamic[0]
+            severity = Severity.INFO
+            hint = (f"the code reads the env with a computed key at {_where(path)}:{access.line}; "
+                    "check whether that is where it is used")
+        else:
+            severity = Severity.WARNING
+            hint = "remove it if nothing needs it, or check the name against the one the code uses"
+        file = _where(ctx.config.path) if binding.kind not in ("secret",) or binding.declared_in == "secrets.required" \
+            else _where(ctx.config.directory / binding.declared_in.split(",")[0].strip())
+        findings.append(Finding(
+            "MBV002", severity, f"{_env_label(worker.env)} declares {binding.name} ({binding.kind}) but the "
+            "code never uses it", hint=hint, worker=worker.name, env=worker.env, binding=binding.name,
+            file=file, line=where[0] if where and file == _where(ctx.config.path) else None,
+            column=where[1] if where and file == _where(ctx.config.path) else None,
+        ))
+    return findings
+
+
+def _var_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "object"
+
+
+def _literal_category(type_name: str) -> str | None:
+    if type_name.startswith(("\"", "'", "`")):
+        return "string"
+    if re.fullmatch(r"-?\d[\d.e+-]*", type_name):
+        return "number"
+    if type_name in ("true", "false"):
+        return "boolean"
+    return type_name if type_name in _PRIMITIVES else None
+
+
+def _mbv003(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
+    findings: list[Finding] = []
+    for path, decl in ctx.code.declarations:
+        for member in decl.members:
+            binding = worker.get(member.name)
+            if binding is None:
+                continue
+            declared = member.base_type
+            category = _literal_category(declared)
+            if binding.kind == "var":
+                actual = _var_type(binding.entry.get("value"))
+                ok = actual == "object" or (category is None and declared not in _BINDING_TYPES) or category == actual
+            elif binding.kind in ("secret", "text_blob"):
+                ok = category in (None, "string") and declared not in _BINDING_TYPES
+            else:
+                allowed = _TYPE_ALIASES.get(binding.kind) or frozenset({base_type_name(binding.type)})
+                if binding.kind in ("unsafe", "logfwdr"):
+                    continue
+                ok = declared in allowed or (declared not in _BINDING_TYPES and category is None)
+            if ok:
+                continue
+            expected = (_var_type(binding.entry.get("value")) if binding.kind == "var"
+                        else base_type_name(binding.type))
+            findings.append(Finding(
+                "MBV003", Severity.ERROR,
+                f"{decl.name}.{member.name} is typed {member.type} but {_env_label(worker.env)} declares it "
+                f"as {binding.kind} ({expected})",
+                hint=f"type it {expected}, or generate the Env type with `wrangler types`",
+                worker=worker.name, env=worker.env, binding=member.name, file=_where(path),
+                line=member.line, column=member.column,
+            ))
+    return findings
+
+
+def _mbv004(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
+    findings = []
+    for path, decl in ctx.code.declarations:
+        for member in decl.members:
+            if member.name in ctx.all_names:
+                continue
+            findings.append(Finding(
+                "MBV004", Severity.WARNING,
+                f"{decl.name}.{member.name} is declared in the code but in no config, var or secret source",
+                hint=(f"if it is a secret set with `wrangler secret put {member.name}`, list it in "
+                      f"`secrets.required` in {ctx.config.path.name} (or add it to .dev.vars for local "
+                      "development) so wrangler types and mbv know it; otherwise remove it"),
+                worker=worker.name, env=worker.env, binding=member.name, file=_where(path),
+                line=member.line, column=member.column,
+            ))
+    return findings
+
+
+def env_interface_name(env: str) -> str:
+    """wrangler's `toEnvInterfaceName` (type-generation/helpers.ts 384-411)."""
+    pascal = "".join(w[:1].upper() + w[1:].lower() for w in re.split(r"[-_]", env) if w)
+    return pascal if pascal.endswith("Env") else pascal + "Env"
+
+
+def _normalise_type(text: str) -> str:
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    return re.sub(r"\s+", "", text)
+
+
+def _expected_members(cfg: WranglerConfig, env: str | None, secrets_env: str | None,
+                      inherit_assets: bool) -> dict[str, str]:
+    resolved = resolve_environment(cfg, env)
+    members = {}
+    for b in resolved.bindings:
+        if b.kind == "secret":
+            continue
+        if b.kind == "assets" and env is not None and b.declared_in == "top-level" and not inherit_assets:
+            continue
+        members[b.name] = b.type
+    has_config_secrets = any(b.declared_in == "secrets.required" for b in resolved.bindings) or "secrets" in cfg.raw \
+        or any("secrets" in cfg.env_section(e) for e in cfg.env_names)
+    if has_config_secrets:
+        for b in resolved.bindings:
+            if b.kind == "secret":
+                members[b.name] = "string"
+    else:
+        for key in dev_secret_source(cfg.directory, secrets_env).values:
+            members[key] = "string"
+    return members
+
+
+def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
+    interfaces = generated.interfaces
+    expected: dict[str, dict[str, str]] = {}
+    aggregate: set[str] | None = None
+    env_flag = generated.env_flag
+    if env_flag is not None:
+        if env_flag not in cfg.env_names:
+            return [f"it was generated for env {env_flag!r}, which the config no longer defines"]
+        expected[generated.env_interface] = _expected_members(cfg, env_flag, env_flag, inherit_assets=False)
+    elif cfg.env_names:
+        aggregate = set(_expected_members(cfg, None, None, True))
+        for env in cfg.env_names:
+            members = _expected_members(cfg, env, None, inherit_assets=True)
+            expected[env_interface_name(env)] = members
+            aggregate |= set(members)
+    else:
+        expected[generated.env_interface] = _expected_members(cfg, None, None, True)
+    reasons: list[str] = []
+    for name, members in expected.items():
+        found = interfaces.get(name, interfaces.get(f"global:{name}"))
+        if found is None:
+            reasons.append(f"it has no interface {name}")
+            continue
+        missing = sorted(set(members) - set(found))
+        extra = sorted(set(found) - set(members))
+        changed = sorted(k for k in set(members) & set(found)
+                         if _normalise_type(members[k]) != _normalise_type(found[k])
+                         and base_type_name(members[k]) != base_type_name(found[k]))
+        if missing:
+            reasons.append(f"{name} lacks {', '.join(missing)}")
+        if extra:
+            reasons.append(f"{name} has {', '.join(extra)}, which the config no longer declares")
+        if changed:
+            reasons.append(f"{name} types changed for {', '.join(changed)}")
+    if aggregate is not None:
+        found = interfaces.get(generated.env_interface)
+        if found is not None:
+            missing = sorted(aggregate - set(found))
+            extra = sorted(set(found) - aggregate)
+            if missing:
+                reasons.append(f"{generated.env_interface} lacks {', '.join(missing)}")
+            if extra:
+                reasons.append(f"{generated.env_interface} has {', '.join(extra)}, which the config no longer declares")
+    return reasons
+
+
+def _mbv005(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
+    findings = []
+    for path, generated in ctx.code.generated:
+        reasons = _stale_reasons(ctx.config, generated)
+        if reasons:
+            findings.append(Finding(
+                "MBV005", Severity.WARNING,
+                f"{path.name} is stale against {ctx.config.path.name}: " + "; ".join(reasons[:4])
+                + (f"; and {len(reasons) - 4} more" if len(reasons) > 4 else ""),
+                hint=f"run `npx wrangler types` (the file says it was made by `{generated.command}`)",
+                worker=worker.name, env=worker.env, file=_where(path), line=1, column=1,
+            ))
+    return findings
+
+
+def _section_for(cfg: WranglerConfig, env: str | None, kind: BindingKind) -> Mapping[str, Any]:
+    if env is None or kind.top_level_only:
+        return cfg.raw
+    section = cfg.env_section(env)
+    if kind.inheritable and kind.key not in section:
+        return {}  # inherited from the top level: checked there
+    return section
+
+
+def _mbv006(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
+    cfg, env = ctx.config, worker.env
+    names: list[tuple[str, str]] = []
+    for kind in BINDING_KINDS:
+        if env is not None and kind.top_level_only:
+            continue
+        names.extend((name, kind.kind) for name, _ in _entries(kind, _section_for(cfg, env, kind)))
+    section = cfg.raw if env is None else cfg.env_section(env)
+    vars_ = section.get("vars")
+    if isinstance(vars_, dict):
+        names.extend((str(n), "var") for n in vars_)
+    secrets = section.get("secrets")
+    required = secrets.get("required") if isinstance(secrets, dict) else None
+    if isinstance(required, list):
+        names.extend((n, "secret") for n in required if isinstance(n, str))
+    counts = Counter(n for n, _ in names)
+    findings = []
+    for name, count in counts.items():
+        if count < 2:
+            continue
+        kinds = sorted({k for n, k in names if n == name})
+        where = cfg.locate(name, env) or cfg.locate(name)
+        findings.append(Finding(
+            "MBV006", Severity.ERROR,
+            f"{name} is declared {count} times in {_env_label(env)} ({', '.join(kinds)})",
+            hint="give each binding its own name; wrangler refuses duplicate binding names",
+            worker=worker.name, env=env, binding=name, file=_where(cfg.path),
+            line=where[0] if where else None, column=where[1] if where else None,
+        ))
+    return findings
+
+
+def placeholder_reason(kind: str, field_name: str, value: str) -> str | None:
+    """Why a resource id looks like a placeholder, or None."""
+    if _PLACEHOLDER.match(value.strip()):
+        return "looks like a placeholder"
+    if kind == "kv_namespace" and field_name in ("id", "preview_id") and not _HEX32.match(value):
+        return "is not a KV namespace id (32 hex digits)"
+    if kind == "d1_database" and field_name == "database_id" and not _UUID.match(value):
+        return "is not a D1 database id (a UUID)"
+    return None
+
+
+def _mbv007(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
+    cfg, env = ctx.config, worker.env
+    findings = []
+    for kind in BINDING_KINDS:
+        if env is not None and kind.top_level_only:
+            continue
+        for name, entry in _entries(kind, _section_for(cfg, env, kind)):
+            for field_name in _ID_FIELDS:
+                value = entry.get(field_name)
+                if not isinstance(value, str):
+                    continue
+                reason = placeholder_reason(kind.kind, field_name, value)
+                if reason is None:
+                    continue
+                where = cfg.locate(value, env) or cfg.locate(value)
+                findings.append(Finding(
+                    "MBV007", Severity.WARNING,
+                    f"{name} ({kind.kind}) in {_env_label(env)} has {field_name} = {value!r}, which {reason}",
+                    hint=f"put the real {field_name} here (or remove it and let wrangler provision the resource)",
+                    worker=worker.name, env=env, binding=name, file=_where(cfg.path),
+                    line=where[0] if where else None, column=where[1] if where else None,
+                ))
+    return findings
+
+
+def _mbv008(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
+    return [
+        Finding("MBV008", Severity.INFO,
+                f"the env is read with a computed key ({access.expression}); the bindings used there are not checked",
+                hint="use a plain property access (env.NAME) so the binding can be checked",
+                worker=worker.name, env=worker.env, file=_where(path), line=access.line, column=access.column)
+        for path, access in ctx.code.dynamic
+    ]
+
+
+_PER_ENV = (_mbv001, _mbv002, _mbv003, _mbv006, _mbv007)
+_PER_WORKER = (_mbv004, _mbv005, _mbv008)
+
+
+def _declared_anywhere(cfg: WranglerConfig) -> set[str]:
+    names: set[str] = set()
+    for env in [None, *cfg.env_names]:
+        names |= resolve_environment(cfg, env).binding_names
+    for file in sorted(cfg.directory.glob(".dev.vars*")) + sorted(cfg.directory.glob(".env*")):
+        try:
+            names |= set(parse_dotenv(file.read_text(encoding="utf-8", errors="replace")))
+        except OSError:
+            continue
+    return names
+
+
+def _code_notes(code: WorkerCode) -> list[str]:
+    notes = [f"{_where(s.path)}: {s.reason}" for s in code.skipped]
+    for facts in code.files:
+        if facts.syntax_error is not None:
+            line, column = facts.syntax_error
+            notes.append(f"{_where(facts.path)}:{line}:{column}: syntax error; analysed as far as it parses")
+    return notes
+
+
+def _context(worker: ResolvedWorker, code: WorkerCode) -> _ConfigContext:
+    cfg = worker.config
+    top = worker if worker.env is None else resolve_environment(cfg, None)
+    return _ConfigContext(cfg, code, top, _declared_anywhere(cfg))
+
+
+def _diff(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
+    findings = [f for check in _PER_ENV for f in check(ctx, worker)]
+    if not ctx.once_done:
+        ctx.once_done = True
+        findings.extend(f for check in _PER_WORKER for f in check(ctx, worker))
+    return findings
+
+
+def analyse_worker(worker: ResolvedWorker, sources: Iterable[SourceFile | SkippedFile]) -> list[Finding]:
+    """Findings for one Worker and environment from files already parsed (nothing is parsed again).
+
+    `sources` are the Worker's own files (e.g. from `parsing.iter_source_paths` + `parse_file`).
+    For several environments of one config, use `analyse_environments` (per-Worker findings once).
+    """
+    return analyse_environments([worker], sources)
+
+
+def analyse_environments(workers: list[ResolvedWorker], sources: Iterable[SourceFile | SkippedFile]) -> list[Finding]:
+    """Findings for several environments of ONE config from files already parsed, the code read once.
+
+    MBV004/MBV005/MBV008 (about the Worker, not an environment) come once, under the first env.
+    Notes about unreadable or broken files are returned by `source_notes`.
+    """
+    if not workers:
+        return []
+    if len({w.config.path.resolve() for w in workers}) != 1:
+        raise ValueError("analyse_environments takes environments of one config")
+    code = code_from_sources(workers[0].directory, sources)
+    ctx = _context(workers[0], code)
+    return [f for w in workers for f in _diff(ctx, w)]
+
+
+def source_notes(directory: Path, sources: Iterable[SourceFile | SkippedFile]) -> list[str]:
+    """One note per file that was skipped or has syntax errors (as `diff_bindings` reports them)."""
+    return _code_notes(code_from_sources(directory, sources))
+
+
+def _nested_worker_dirs(configs: list[WranglerConfig]) -> dict[Path, list[Path]]:
+    dirs = [c.directory.resolve() for c in configs]
+    return {d: [o for o in dirs if o != d and d in o.parents] for d in dirs}
+
+
+def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None) -> FindingsReport:
+    """Scan each Worker's code once (all Workers' files in one pool) and diff it against every env given."""
+    report = FindingsReport(title="mbv bindings diff")
+    configs: dict[Path, WranglerConfig] = {}
+    for w in workers:
+        configs.setdefault(w.config.path.resolve(), w.config)
+    nested = _nested_worker_dirs(list(configs.values()))
+    listed: dict[Path, tuple[list[Path], list[SkippedFile]]] = {
+        key: collect_paths(cfg.directory, nested.get(cfg.directory.resolve(), []))
+        for key, cfg in configs.items()
+    }
+    results = scan_paths([p for paths, _ in listed.values() for p in paths], jobs=jobs)
+    codes: dict[Path, WorkerCode] = {}
+    offset = 0
+    for key, (paths, skipped) in listed.items():
+        codes[key] = code_from_results(configs[key].directory, results[offset : offset + len(paths)], skipped)
+        offset += len(paths)
+    contexts: dict[Path, _ConfigContext] = {}
+    for worker in workers:
+        key = worker.config.path.resolve()
+        ctx = contexts.get(key)
+        if ctx is None:
+            code = codes[key]
+            ctx = contexts[key] = _context(worker, code)
+            report.notes.extend(_code_notes(code))
+            if not code.files and not code.skipped:
+                report.notes.append(f"{_where(worker.directory)}: no source files found; only the config was checked")
+        report.extend(_diff(ctx, worker))
+    return report

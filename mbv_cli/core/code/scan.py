@@ -1,0 +1,215 @@
+"""The binding facts of a Worker's source files: usages, env declarations, generated types.
+
+`scan_source` draws the facts from an already-parsed `SourceFile` (so `mbv doctor` can parse each
+file once and share it); `scan_directory` walks a Worker directory, reads and parses each file and
+draws the facts, in a process pool when there is enough to do. Files that cannot be analysed are
+`SkippedFile`s with a reason; a file with syntax errors is analysed as far as it goes and noted.
+A file that mentions neither `env`, `Env`, `Bindings` nor a handler name cannot hold a binding
+usage or an env declaration, so it is not parsed at all (a byte search, far cheaper than parsing).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Collection, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mbv_cli.core.code import envdecl as envdecl_module
+from mbv_cli.core.code import usages as usages_module
+from mbv_cli.core.code.envdecl import (
+    EnvDeclaration,
+    GeneratedTypes,
+    extract_env_declarations,
+    read_generated_types,
+)
+from mbv_cli.core.code.parsing import (
+    MAX_SOURCE_BYTES,
+    SkippedFile,
+    SourceFile,
+    decode_source,
+    iter_source_paths,
+    parse_source,
+)
+from mbv_cli.core.code.usages import DynamicAccess, Usage, extract_usages, run_query
+
+if TYPE_CHECKING:
+    from tree_sitter import Query
+
+_HANDLER_NAME = re.compile(rb"(?:fetch|queue|scheduled|email|tail|trace)\s*[:(]")
+
+
+def may_mention_env(data: bytes) -> bool:
+    """False only when the file cannot hold a usage or env declaration (byte searches, no parsing)."""
+    return b"env" in data or b"Env" in data or b"Bindings" in data or _HANDLER_NAME.search(data) is not None
+# Below this much source, a process pool costs more than it saves.
+POOL_MIN_BYTES = 1_500_000
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """What one source file says about the env. Picklable: it crosses process boundaries."""
+
+    path: Path
+    usages: tuple[Usage, ...] = ()
+    dynamic: tuple[DynamicAccess, ...] = ()
+    declarations: tuple[EnvDeclaration, ...] = ()
+    generated: GeneratedTypes | None = None
+    syntax_error: tuple[int, int] | None = None
+    parsed: bool = True
+
+
+@dataclass(slots=True)
+class WorkerCode:
+    """The facts of every source file of one Worker directory, and the files that were skipped."""
+
+    directory: Path
+    files: list[FileFacts] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+    @property
+    def usages(self) -> list[tuple[Path, Usage]]:
+        return [(f.path, u) for f in self.files for u in f.usages]
+
+    @property
+    def dynamic(self) -> list[tuple[Path, DynamicAccess]]:
+        return [(f.path, d) for f in self.files for d in f.dynamic]
+
+    @property
+    def declarations(self) -> list[tuple[Path, EnvDeclaration]]:
+        return [(f.path, d) for f in self.files if f.generated is None for d in f.declarations]
+
+    @property
+    def generated(self) -> list[tuple[Path, GeneratedTypes]]:
+        return [(f.path, f.generated) for f in self.files if f.generated is not None]
+
+
+def _first_error(source: SourceFile) -> tuple[int, int]:
+    from tree_sitter import Query, QueryCursor
+
+    query = Query(source.tree.language, "(ERROR) @e (MISSING) @m")
+    nodes = [n for ns in QueryCursor(query).captures(source.root).values() for n in ns]
+    if not nodes:
+        return 1, 1
+    first = min(nodes, key=lambda n: n.start_byte)
+    return source.position(first)
+
+
+@functools.lru_cache(maxsize=2)
+def _combined_query(language: Any) -> Query:
+    from tree_sitter import Query
+
+    return Query(language, usages_module.PATTERNS + envdecl_module.PATTERNS)
+
+
+def scan_source(source: SourceFile) -> FileFacts:
+    """The facts of one parsed file (one query walks the tree for usages and declarations)."""
+    generated = read_generated_types(source) if source.is_generated_types else None
+    if generated is not None:
+        return FileFacts(source.path, generated=generated)
+    matches = run_query(source, _combined_query(source.tree.language))
+    declarations, type_names = extract_env_declarations(source, matches)
+    usages, dynamic = extract_usages(source, extra_env_types=type_names, matches=matches)
+    error = _first_error(source) if source.has_errors else None
+    return FileFacts(source.path, tuple(usages), tuple(dynamic), tuple(declarations), None, error)
+
+
+def scan_path(path: Path) -> FileFacts | SkippedFile:
+    """Read, pre-filter, parse and scan one file; never raises for a bad file."""
+    try:
+        if path.stat().st_size > MAX_SOURCE_BYTES:
+            return SkippedFile(path, f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, not analysed")
+        data = path.read_bytes()
+    except OSError as exc:
+        return SkippedFile(path, f"cannot be read: {exc.strerror or exc}")
+    text = decode_source(path, data)
+    if isinstance(text, SkippedFile):
+        return text
+    if not may_mention_env(data):
+        return FileFacts(path, parsed=False)
+    try:
+        parsed = parse_source(path, data, text)
+        if isinstance(parsed, SkippedFile):
+            return parsed
+        return scan_source(parsed)
+    except RecursionError:
+        return SkippedFile(path, "nested too deeply to analyse")
+
+
+def _scan_chunk(paths: list[Path]) -> list[FileFacts | SkippedFile]:
+    return [scan_path(p) for p in paths]
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def scan_paths(paths: list[Path], *, jobs: int | None = None) -> list[FileFacts | SkippedFile]:
+    """Scan files, in `jobs` processes when the total size makes that worth it; order is kept."""
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    if jobs > 1 and len(paths) > 1:
+        total = 0
+        for p in paths:
+            try:
+                total += p.stat().st_size
+            except OSError:
+                continue
+            if total >= POOL_MIN_BYTES:
+                break
+        if total >= POOL_MIN_BYTES:
+            return _scan_in_pool(paths, jobs)
+    return _scan_chunk(paths)
+
+
+def _scan_in_pool(paths: list[Path], jobs: int) -> list[FileFacts | SkippedFile]:
+    import multiprocessing
+
+    size = max(8, len(paths) // (jobs * 8))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            return [item for chunk in pool.map(_scan_chunk, chunks) for item in chunk]
+    except (OSError, RuntimeError):  # no processes allowed here: do the work in this one
+        return _scan_chunk(paths)
+
+
+def collect_paths(directory: Path, exclude: Collection[Path] = ()) -> tuple[list[Path], list[SkippedFile]]:
+    paths: list[Path] = []
+    skipped: list[SkippedFile] = []
+    for item in iter_source_paths(directory, exclude):
+        if isinstance(item, SkippedFile):
+            skipped.append(item)
+        else:
+            paths.append(item)
+    return paths, skipped
+
+
+def code_from_results(directory: Path, results: Iterable[FileFacts | SkippedFile],
+                      skipped: Iterable[SkippedFile] = ()) -> WorkerCode:
+    code = WorkerCode(directory, skipped=list(skipped))
+    for item in results:
+        if isinstance(item, SkippedFile):
+            code.skipped.append(item)
+        else:
+            code.files.append(item)
+    return code
+
+
+def scan_directory(directory: Path, *, exclude: Collection[Path] = (), jobs: int | None = None) -> WorkerCode:
+    """Walk, parse and scan every source file of a Worker directory."""
+    paths, skipped = collect_paths(directory, exclude)
+    return code_from_results(directory, scan_paths(paths, jobs=jobs), skipped)
+
+
+def code_from_sources(directory: Path, sources: Iterable[SourceFile | SkippedFile]) -> WorkerCode:
+    """The facts of files parsed elsewhere (e.g. by `mbv doctor`), without parsing them again."""
+    results: list[FileFacts | SkippedFile] = []
+    for source in sources:
+        results.append(source if isinstance(source, SkippedFile) else scan_source(source))
+    return code_from_results(directory, results)

@@ -1,0 +1,60 @@
+"""GitHub Actions workflow commands: one `::error|warning|notice` annotation per finding.
+
+GitHub shows at most 10 annotations of each type per step and drops the rest silently
+(actions/toolkit docs/problem-matchers.md), so after 10 of a type mbv prints one notice saying how
+many were not shown, and a plain summary line.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from mbv_cli.core.findings import FindingsReport
+
+MAX_PER_TYPE = 10
+_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(report: FindingsReport, **_: Any) -> None:
+    lines: list[str] = []
+    shown = {"error": 0, "warning": 0, "notice": 0}
+    hidden = {"error": 0, "warning": 0, "notice": 0}
+    for f in report.sorted():
+        command = _COMMAND[f.severity.value]
+        if shown[command] >= MAX_PER_TYPE:
+            hidden[command] += 1
+            continue
+        shown[command] += 1
+        props = []
+        if f.file:
+            props.append(f"file={escape_property(f.file)}")
+            if f.line:
+                props.append(f"line={f.line}")
+                if f.column:
+                    props.append(f"col={f.column}")
+        props.append(f"title={escape_property(f.code)}")
+        message = f.message
+        where = f.worker + (f" (env.{f.env})" if f.env else "") if f.worker else ""
+        if where:
+            message = f"[{where}] {message}"
+        if f.hint:
+            message += f"\nhint: {f.hint}"
+        if f.snippet:
+            message += "\n" + f.snippet
+        lines.append(f"::{command} {','.join(props)}::{escape_data(message)}")
+    dropped = {k: v for k, v in hidden.items() if v}
+    if dropped:
+        parts = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in dropped.items())
+        lines.append(f"::notice title=mbv::{escape_data(f'{parts} not shown as annotations (GitHub shows {MAX_PER_TYPE} per type per step); run with --format text or sarif to see all')}")
+    summary = report.summary()
+    lines.append(f"mbv: {summary['error']} errors, {summary['warning']} warnings, {summary['info']} info")
+    sys.stdout.write("\n".join(lines) + "\n")

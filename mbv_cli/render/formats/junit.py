@@ -1,0 +1,51 @@
+"""JUnit XML, as hurl writes it: `<testsuites><testsuite>` per Worker and environment, one
+`<testcase>` per finding code and binding, `<failure>` for errors and warnings; info findings
+become passing test cases with `<system-out>`. No findings: one passing test case."""
+
+from __future__ import annotations
+
+import sys
+from itertools import groupby
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from mbv_cli.core.findings import FindingsReport
+
+
+def render_junit(report: FindingsReport, **_: Any) -> None:
+    findings = report.sorted()
+    root = ET.Element("testsuites", name=report.title)
+    total = failures = 0
+    for (worker, env), group in groupby(findings, key=lambda f: (f.worker, f.env)):
+        items = list(group)
+        suite = ET.SubElement(root, "testsuite", name=f"{worker or 'project'} ({'env.' + env if env else 'top level'})")
+        suite_failures = 0
+        for f in items:
+            where = f.file + (f":{f.line}" if f.line else "") if f.file else ""
+            case = ET.SubElement(suite, "testcase", classname=f"{worker or 'project'}.{env or 'top-level'}",
+                                 name=f"{f.code} {f.binding or ''} {where}".replace("  ", " ").strip())
+            if f.file:
+                case.set("file", f.file)
+            if f.line:
+                case.set("line", str(f.line))
+            body = "\n".join(x for x in (f.message, f"hint: {f.hint}" if f.hint else "", f.snippet or "") if x)
+            if f.severity.value == "info":
+                ET.SubElement(case, "system-out").text = body
+            else:
+                failure = ET.SubElement(case, "failure", type=f.code, message=f.message)
+                failure.text = body
+                suite_failures += 1
+        suite.set("tests", str(len(items)))
+        suite.set("failures", str(suite_failures))
+        suite.set("errors", "0")
+        total += len(items)
+        failures += suite_failures
+    if not findings:
+        suite = ET.SubElement(root, "testsuite", name=report.title, tests="1", failures="0", errors="0")
+        ET.SubElement(suite, "testcase", classname="mbv", name="no problems found")
+        total = 1
+    root.set("tests", str(total))
+    root.set("failures", str(failures))
+    root.set("errors", "0")
+    ET.indent(root)
+    sys.stdout.write('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")

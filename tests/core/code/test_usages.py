@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mbv_cli.core.code.envdecl import extract_env_declarations, read_generated_types
+from mbv_cli.core.code.parsing import SourceFile, parse_source
+from mbv_cli.core.code.usages import extract_usages
+
+
+def parse(text: str, name: str = "index.ts") -> SourceFile:
+    source = parse_source(Path(name), text.encode())
+    assert isinstance(source, SourceFile)
+    return source
+
+
+def used(text: str, name: str = "index.ts", strong_only: bool = True) -> list[str]:
+    usages, _ = extract_usages(parse(text, name))
+    return [u.name for u in usages if u.strong or not strong_only]
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("export default { async fetch(req, env) { return env.DB.prepare('x'); } };", ["DB"]),
+        ("export default { async fetch(req, env) { env?.KV; } };", ["KV"]),
+        ("export default { async fetch(req, env) { env['KV_2']; env[`T`]; } };", ["KV_2", "T"]),
+        ("export default { fetch: async (r, e) => e.X };", ["X"]),
+        ("export default { async scheduled(c, env) { env.CRON; }, async queue(b, env) { env.Q; } };",
+         ["CRON", "Q"]),
+        ("const worker = { async fetch(r, env) { env.A; } }; export default worker;", ["A"]),
+        ("export default { async fetch(r, env) { env.A; } } satisfies ExportedHandler<Env>;", ["A"]),
+        ("function f(env: Env) { return env.USERS; }", ["USERS"]),
+        ("const f = (e: Cloudflare.Env) => e.USERS;", ["USERS"]),
+        ("function f({ DB, KEY: k }: Env) {}", ["DB", "KEY"]),
+        ("export default { async fetch(r, env) { const { A, B: b, C = 1 } = env; } };", ["A", "B", "C"]),
+        ('import { env } from "cloudflare:workers"; env.MEDIA.get("x");', ["MEDIA"]),
+        ('import { env as w } from "cloudflare:workers"; w.MEDIA;', ["MEDIA"]),
+        ("class D extends DurableObject<Env> { f() { this.env.RL; const { S } = this.env; } }", ["RL", "S"]),
+        ("class D extends WorkerEntrypoint { f() { return this.env.X; } }", ["X"]),
+        ('import { Hono } from "hono"; const app = new Hono(); app.get("/", (c) => c.env.BUCKET);', ["BUCKET"]),
+        ("function h(c: Context<{ Bindings: Env }>) { return c.env.AI; }", ["AI"]),
+        ('import { Hono } from "hono"; app.post("/", async (c) => { const { DB } = c.env; });', ["DB"]),
+    ],
+)
+def test_recognised_usages(code: str, expected: list[str]) -> None:
+    assert used(code) == expected
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "// env.COMMENTED\n/* env.BLOCK */ const x = 1;",
+        'const s = "env.IN_STRING"; const t = `env.TEMPLATE`;',
+        "const x = process.env.NODE_ENV;",
+        "const m = import.meta.env.MODE;",
+        "const env = loadConfig(); env.NOT_A_BINDING;",
+        "function f(env: Record<string, string>) { return env.NOT_A_BINDING; }",
+        "function f(env: NodeJS.ProcessEnv) { return env.PATH; }",
+        "const client = { fetch(url, opts) { return opts.headers; } };",
+        "export default { async fetch(req, env) { [1].map((env) => env.SHADOWED); } };",
+        "class Widget extends HTMLElement { f() { return this.env.NOT_WORKER; } }",
+        "function h(c: Request) { return c.env.X; }",
+        'import { env } from "cloudflare:test"; env.TEST_ONLY;',
+    ],
+)
+def test_not_bindings(code: str) -> None:
+    assert used(code) == []
+
+
+def test_untyped_env_parameter_is_a_weak_usage() -> None:
+    text = "export function handle(request, env) { return env.USERS.get('x'); }"
+    assert used(text, "a.js") == []
+    usages, _ = extract_usages(parse(text, "a.js"))
+    assert [(u.name, u.strong) for u in usages] == [("USERS", False)]
+
+
+def test_positions_and_dynamic_keys() -> None:
+    source = parse("export default {\n  async fetch(r, env) {\n    env.KV.get('a');\n    env[key];\n"
+                   "    const { ...rest } = env;\n  },\n};\n")
+    usages, dynamic = extract_usages(source)
+    assert [(u.name, u.line, u.column) for u in usages] == [("KV", 3, 9)]
+    assert [(d.expression, d.line) for d in dynamic] == [("env[key]", 4), ("...rest", 5)]
+
+
+def test_hand_written_env_and_hono_bindings() -> None:
+    source = parse(
+        "export interface Env {\n  DB: D1Database;\n  KEY?: string | undefined;\n}\n"
+        "type Bindings = { BUCKET: R2Bucket };\n"
+        "type AppEnv = { Bindings: Bindings; Variables: { user: string } };\n"
+        "const app = new Hono<{ Bindings: { INLINE: KVNamespace } }>();\n"
+        "interface Props { notEnv: string }\n"
+    )
+    decls, _ = extract_env_declarations(source)
+    got = [(d.name, [(m.name, m.base_type, m.optional) for m in d.members]) for d in decls]
+    assert got == [
+        ("Env", [("DB", "D1Database", False), ("KEY", "string", True)]),
+        ("Bindings", [("BUCKET", "R2Bucket", False)]),
+        ("Bindings", [("INLINE", "KVNamespace", False)]),
+    ]
+
+
+def test_generated_types_file_is_recognised() -> None:
+    text = (
+        "/* eslint-disable */\n"
+        "// Generated by Wrangler by running `wrangler types --include-runtime=false` (hash: abc123)\n"
+        "declare namespace Cloudflare {\n\tinterface ProductionEnv {\n\t\tDB: D1Database;\n\t}\n"
+        "\tinterface Env {\n\t\tDB: D1Database;\n\t\tX?: \"1\" | \"2\";\n\t}\n}\n"
+        "interface Env extends Cloudflare.Env {}\n"
+    )
+    source = parse(text, "worker-configuration.d.ts")
+    assert source.is_generated_types
+    generated = read_generated_types(source)
+    assert generated is not None
+    assert generated.command == "wrangler types --include-runtime=false"
+    assert generated.interfaces["ProductionEnv"] == {"DB": "D1Database"}
+    assert generated.interfaces["Env"] == {"DB": "D1Database", "X": '"1" | "2"'}
+    assert not parse(text.replace("Generated by Wrangler", "Written by me"), "worker-configuration.d.ts").is_generated_types
