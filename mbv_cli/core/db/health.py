@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mbv_cli.core.d1_target import D1Target
-from mbv_cli.core.db.codes import DB_CODES
+from mbv_cli.core.db.codes import default_severity
 from mbv_cli.core.db.ledger import ledger_status
 from mbv_cli.core.db.locks import probe_locks
 from mbv_cli.core.db.schema_lint import lint_schema, user_tables
@@ -104,7 +104,7 @@ class _Run:
     def finding(self, code: str, message: str, *, hint: str | None = None, file: str | None = None,
                 severity: Severity | None = None) -> Finding:
         worker = self.target.worker
-        f = Finding(code=code, severity=severity or DB_CODES[code][1], message=message, hint=hint,
+        f = Finding(code=code, severity=severity or default_severity(code), message=message, hint=hint,
                     worker=worker.name if worker else None, env=worker.env if worker else None,
                     binding=self.target.binding, file=file or self.file)
         self.result.findings.append(f)
