@@ -199,6 +199,11 @@ class _Namer:
 def _from_kernel(locks: list[KernelLock], files: dict[str, os.stat_result], wal_mode: bool,
                  result: LocksResult, name: _Namer) -> None:
     by_inode = {(os.major(st.st_dev), os.minor(st.st_dev), st.st_ino): label for label, st in files.items()}
+    if not any((*lk.device, lk.inode) in by_inode for lk in locks):
+        # btrfs subvolumes and some overlays report a different device in stat() than in /proc/locks:
+        # fall back to the inode and take the device from the lock table
+        inode_only = {st.st_ino: label for label, st in files.items()}
+        by_inode = {(*lk.device, lk.inode): inode_only[lk.inode] for lk in locks if lk.inode in inode_only}
     ofd_keys = {(lk.device, lk.inode) for lk in locks if lk.kind == "OFDLCK" and (*lk.device, lk.inode) in by_inode}
     owners = ofd_owners(ofd_keys) if ofd_keys else {}
     if owners:

@@ -182,3 +182,16 @@ def test_watch_ends_cleanly_on_ctrl_c(tmp_path: Path, subprocess_env: dict[str, 
     proc.send_signal(signal.SIGINT)  # the watch is now sleeping between looks
     assert proc.wait(timeout=20) == 0
     assert proc.stderr is not None and proc.stderr.read() == ""
+
+
+def test_kernel_locks_matched_by_inode_when_devices_disagree(tmp_path: Path) -> None:
+    from mbv_cli.core.db.locks import RESERVED_BYTE, LocksResult, _from_kernel, _Namer
+    from mbv_cli.core.db.proc_locks import parse_proc_locks
+
+    db = make_db(tmp_path / "x.db")
+    st = db.stat()
+    # as on btrfs: the lock table's device is not the one stat() reports
+    text = f"1: POSIX ADVISORY WRITE {os.getpid()} 00:99:{st.st_ino} {RESERVED_BYTE} {RESERVED_BYTE}\n"
+    result = LocksResult(path=db, exists=True, journal_mode="rollback")
+    _from_kernel(parse_proc_locks(text), {"db": st}, False, result, _Namer())
+    assert [(h.pid, h.lock, h.file) for h in result.holders] == [(os.getpid(), "RESERVED", "db")]
