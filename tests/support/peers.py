@@ -33,7 +33,10 @@ def require_peer(name: str) -> Path:
 def peer_env(tmp_home: Path | None = None) -> dict[str, str]:
     """An environment for running wrangler offline: no metrics, no tokens, a private home."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLOUDFLARE_")}
-    env.update({"WRANGLER_SEND_METRICS": "false", "CI": "true", "NO_COLOR": "1",
+    # No traffic off this machine: no metrics, no banner update check against the registry,
+    # no Request.cf fetch from workers.cloudflare.com by `wrangler dev`.
+    env.update({"WRANGLER_SEND_METRICS": "false", "WRANGLER_HIDE_BANNER": "true",
+                "CLOUDFLARE_CF_FETCH_ENABLED": "false", "CI": "true", "NO_COLOR": "1",
                 "WRANGLER_LOG": "error"})
     if tmp_home is not None:
         env["HOME"] = str(tmp_home)

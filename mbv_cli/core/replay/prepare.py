@@ -1,0 +1,104 @@
+"""From a source request to the request to send: --target rewrite, -H/--drop-header, credentials.
+
+`--target URL` replaces scheme, host and port and keeps path and query, so a production request
+goes to `http://127.0.0.1:8787` unchanged otherwise (a path prefix on the target is prepended).
+Credentials never come from argv: `--bearer-env VAR` reads a token, `--mint-jwt --secret-env VAR`
+signs a fresh HS256 token; either sets `Authorization: Bearer ...`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from mbv_cli.core.errors import UsageError
+from mbv_cli.core.replay.model import ReplayRequest
+from mbv_cli.core.replay.redact import Redactor
+
+
+@dataclass(slots=True)
+class Credentials:
+    bearer_env: str | None = None
+    mint_jwt: bool = False
+    secret_env: str | None = None
+    sub: str | None = None
+
+
+@dataclass(slots=True)
+class Rewrite:
+    target: str | None = None
+    add_headers: list[tuple[str, str]] = field(default_factory=list)
+    drop_headers: list[str] = field(default_factory=list)
+    bearer: str | None = None   # resolved token, never from argv
+
+
+def parse_header_option(value: str) -> tuple[str, str]:
+    name, colon, rest = value.partition(":")
+    if not colon or not name.strip() or " " in name.strip():
+        raise UsageError(f"-H {value!r} is not `Name: value`", hint="write -H 'X-Name: value'")
+    return name.strip(), rest.strip()
+
+
+def check_base_url(value: str, option: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"{option} {value!r} is not an http(s) URL", hint=f"e.g. {option} http://127.0.0.1:8787")
+    if parts.query or parts.fragment:
+        raise UsageError(f"{option} {value!r} must not have a query or fragment")
+    return value
+
+
+def resolve_bearer(creds: Credentials, redactor: Redactor, environ: dict[str, str] | None = None) -> str | None:
+    env = os.environ if environ is None else environ
+    if creds.bearer_env and creds.mint_jwt:
+        raise UsageError("--bearer-env and --mint-jwt do not combine", hint="choose one source of credentials")
+    if creds.bearer_env:
+        token = env.get(creds.bearer_env)
+        if not token:
+            raise UsageError(f"--bearer-env {creds.bearer_env}: the variable is not set or empty",
+                             hint=f"export {creds.bearer_env}=<token>")
+        redactor.add_secret(token)
+        return token
+    if creds.mint_jwt:
+        if not creds.secret_env:
+            raise UsageError("--mint-jwt needs --secret-env VAR (the HS256 secret is read from that variable)")
+        secret = env.get(creds.secret_env)
+        if not secret:
+            raise UsageError(f"--secret-env {creds.secret_env}: the variable is not set or empty",
+                             hint=f"export {creds.secret_env}=<secret>")
+        redactor.add_secret(secret)
+        from mbv_cli.core.replay.mint import mint_hs256
+
+        token = mint_hs256(secret.encode("utf-8"), sub=creds.sub)
+        redactor.add_secret(token)
+        return token
+    if creds.secret_env or creds.sub:
+        raise UsageError("--secret-env and --sub go with --mint-jwt")
+    return None
+
+
+def rewrite_url(url: str, base: str | None) -> str:
+    if base is None:
+        return url
+    source = urlsplit(url)
+    target = urlsplit(base)
+    path = target.path.rstrip("/") + (source.path or "/")
+    return urlunsplit((target.scheme, target.netloc, path, source.query, ""))
+
+
+def prepare(request: ReplayRequest, rewrite: Rewrite, base: str | None = None) -> ReplayRequest:
+    """The request to send to `base` (or rewrite.target, or where it was recorded)."""
+    overridden = {name.lower() for name, _ in rewrite.add_headers}
+    if rewrite.bearer is not None:
+        overridden.add("authorization")
+    headers = [(k, v) for k, v in request.headers if k.lower() not in overridden]
+    headers.extend(rewrite.add_headers)
+    dropped = {name.lower() for name in rewrite.drop_headers}  # --drop-header wins over -H
+    headers = [(k, v) for k, v in headers if k.lower() not in dropped]
+    if rewrite.bearer is not None:
+        headers = [(k, v) for k, v in headers if k.lower() != "authorization"]
+        headers.append(("Authorization", f"Bearer {rewrite.bearer}"))
+    return ReplayRequest(method=request.method, url=rewrite_url(request.url, base or rewrite.target),
+                         headers=headers, body=request.body, source=request.source, name=request.name,
+                         notes=list(request.notes))

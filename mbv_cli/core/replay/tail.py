@@ -1,0 +1,110 @@
+"""Read HTTP requests from `wrangler tail --format json` output.
+
+wrangler 4.86 prints each tail event as `JSON.stringify(msg, null, 4)` (W/logger.ts 109–112):
+multi-line, 4-space indented objects one after another, not JSON Lines (reference wrangler.md §6).
+The stream is decoded with `json.JSONDecoder.raw_decode`, object after object. An HTTP event has
+`event.request{url, method, headers}`; `outcome` is ok/canceled/exception/exceededCpu/...;
+`event.response.status` is optional (the runtime's TraceItem carries it, wrangler's types do not).
+Tail events carry no request body. Header values the edge replaced with "REDACTED" are dropped
+(sending the literal word is useless); use --bearer-env / -H to supply credentials.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from mbv_cli.core.errors import InputError
+from mbv_cli.core.replay.har import RECOMPUTED_HEADERS
+from mbv_cli.core.replay.model import ReplayRequest
+from mbv_cli.core.replay.status import StatusFilter
+
+OUTCOMES = ("ok", "canceled", "exception", "exceededCpu", "exceededMemory", "unknown", "scriptNotFound",
+            "responseStreamDisconnected")
+
+
+def parse_tail_file(path: Path, *, outcomes: set[str] | None = None,
+                    statuses: StatusFilter | None = None) -> list[ReplayRequest]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}", file=path) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from None
+    return parse_tail_text(text, file=str(path), outcomes=outcomes, statuses=statuses)
+
+
+def iter_tail_objects(text: str, file: str) -> list[tuple[int, Any]]:
+    """Every top-level JSON value in the stream with the line it starts on."""
+    decoder = json.JSONDecoder()
+    objects: list[tuple[int, Any]] = []
+    pos = 0
+    length = len(text)
+    while True:
+        while pos < length and text[pos] in " \t\r\n":
+            pos += 1
+        if pos >= length:
+            return objects
+        line = text.count("\n", 0, pos) + 1
+        if text[pos] != "{":
+            column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+            snippet = text[pos:pos + 30].split("\n")[0]
+            raise InputError(f"expected a JSON object from `wrangler tail --format json`, found {snippet!r}",
+                             file=file, line=line, column=column,
+                             hint="capture the tail with `wrangler tail --format json > tail.log`")
+        try:
+            value, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"malformed tail event: {exc.msg}", file=file, line=exc.lineno, column=exc.colno,
+                             hint="the log may be cut short; remove the incomplete last event") from None
+        objects.append((line, value))
+        pos = end
+
+
+def parse_tail_text(text: str, *, file: str = "<tail>", outcomes: set[str] | None = None,
+                    statuses: StatusFilter | None = None) -> list[ReplayRequest]:
+    requests: list[ReplayRequest] = []
+    for line, event in iter_tail_objects(text, file):
+        inner = event.get("event") if isinstance(event, dict) else None
+        request = inner.get("request") if isinstance(inner, dict) else None
+        if not isinstance(request, dict):
+            continue  # cron, queue, alarm, TailInfo... : not HTTP
+        if outcomes is not None and event.get("outcome") not in outcomes:
+            continue
+        if statuses is not None:
+            response = inner.get("response") if isinstance(inner, dict) else None
+            status = response.get("status") if isinstance(response, dict) else None
+            if not isinstance(status, int) or not statuses.matches(status):
+                continue
+        requests.append(_request(request, event, file, line))
+    return requests
+
+
+def _request(raw: dict[str, Any], event: dict[str, Any], file: str, line: int) -> ReplayRequest:
+    url = raw.get("url")
+    method = raw.get("method") or "GET"
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise InputError("tail event has no http(s) event.request.url", file=file, line=line, column=1)
+    headers: list[tuple[str, str]] = []
+    redacted: list[str] = []
+    raw_headers = raw.get("headers") or {}
+    if not isinstance(raw_headers, dict):
+        raise InputError("event.request.headers is not an object", file=file, line=line, column=1)
+    for name, value in raw_headers.items():
+        if name.lower() in RECOMPUTED_HEADERS:
+            continue
+        if value == "REDACTED":
+            redacted.append(name)
+            continue
+        headers.append((str(name), str(value)))
+    notes: list[str] = []
+    if redacted:
+        notes.append(f"the tail had these headers redacted, not sent: {', '.join(redacted)}"
+                     " (supply them with -H or --bearer-env)")
+    if str(method).upper() not in ("GET", "HEAD", "OPTIONS", "DELETE"):
+        notes.append("tail events carry no request body; sending none")
+    outcome = event.get("outcome")
+    name = f"{event.get('scriptName') or 'worker'} ({outcome})" if outcome else event.get("scriptName")
+    return ReplayRequest(method=str(method).upper(), url=url, headers=headers, body=None,
+                         source=f"{file}:{line}", name=name, notes=notes)
