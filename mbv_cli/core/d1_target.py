@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mbv_cli.core.errors import TargetError, UsageError
-from mbv_cli.core.wrangler.environments import ResolvedWorker
-from mbv_cli.core.wrangler.state import local_d1_path, persist_root
-from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
+
+if TYPE_CHECKING:  # the config loader is imported only when TARGET names a binding (start-up time)
+    from mbv_cli.core.wrangler.environments import ResolvedWorker
 
 DEFAULT_MIGRATIONS_DIR = "./migrations"
 DEFAULT_MIGRATIONS_TABLE = "d1_migrations"
@@ -79,6 +79,8 @@ def _from_entry(worker: ResolvedWorker, entry: Mapping[str, Any], *, remote: boo
             raise TargetError(f"D1 binding {binding} has no database_id", file=worker.config.path,
                               hint="--remote needs the database's id in the config")
     else:
+        from mbv_cli.core.wrangler.state import local_d1_path, persist_root
+
         target.path = local_d1_path(persist_root(worker.directory, persist_to), entry)
     return target
 
@@ -102,6 +104,8 @@ def resolve_d1_target(
         file = Path(target)
         return D1Target(mode="file", label=str(file), path=file,
                         migrations_dir=None)
+    from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
+
     workspace = load_workspace(path, config)
     workers = resolve_workers(workspace, env, False, environ)
     matches: list[tuple[ResolvedWorker, Mapping[str, Any]]] = []

@@ -1,0 +1,151 @@
+"""`mbv db`: locate a D1 binding's local file; health and lock diagnosis (local, file or --remote)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from mbv_cli.cli.options import ConfigOpt, EnvOpt, FailOnOpt, format_option
+
+app = typer.Typer(help="Locate local D1 files; health and lock diagnosis.",
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+
+TargetArg = typer.Argument(..., help="A D1 binding or database_name from the config, or an SQLite file.",
+                           show_default=False)
+WorkerPathArg = typer.Argument(None, help="The Worker's directory or wrangler config (default: here).",
+                               show_default=False)
+PersistOpt = typer.Option(None, "--persist-to", help="wrangler's --persist-to directory (relative to here).",
+                          show_default=False)
+RemoteOpt = typer.Option(False, "--remote", help="The deployed D1 database, through Cloudflare's API.")
+
+
+def _check_format(fmt: str, choices: list[str]) -> None:
+    from mbv_cli.core.errors import UsageError
+
+    if fmt not in choices:
+        raise UsageError(f"unknown --format {fmt!r}", hint=f"use one of: {', '.join(choices)}")
+
+
+@app.callback()
+def db_group() -> None:
+    """Locate local D1 files; health and lock diagnosis."""
+
+
+@app.command("locate")
+def locate_command(
+    target: str = TargetArg,
+    path: Optional[Path] = WorkerPathArg,
+    config: Optional[Path] = ConfigOpt,
+    env: Optional[str] = EnvOpt,
+    persist_to: Optional[Path] = PersistOpt,
+    fmt: str = format_option(["text", "json", "path"]),
+) -> None:
+    """Print the file wrangler uses for a D1 binding and whether it exists (exit 1 when it does not)."""
+    from mbv_cli.core.d1_target import resolve_d1_target
+    from mbv_cli.core.db.locate import locate
+    from mbv_cli.render import emit
+
+    _check_format(fmt, ["text", "json", "path"])
+    d1 = resolve_d1_target(target, path=path, config=config, env=env, persist_to=persist_to)
+    result = locate(d1, persist_to=persist_to)
+    if fmt == "path":
+        emit(result, "text", text="mbv_cli.render.db:render_locate_path")
+    else:
+        emit(result, fmt, text="mbv_cli.render.db:render_locate_text")
+    if not result.exists:
+        raise typer.Exit(1)
+
+
+@app.command("health")
+def health_command(
+    target: str = TargetArg,
+    path: Optional[Path] = WorkerPathArg,
+    config: Optional[Path] = ConfigOpt,
+    env: Optional[str] = EnvOpt,
+    persist_to: Optional[Path] = PersistOpt,
+    remote: bool = RemoteOpt,
+    full: bool = typer.Option(False, "--full", help="integrity_check instead of quick_check (slower)."),
+    stats: bool = typer.Option(False, "--stats", help="Per-table row counts and sizes."),
+    busy_timeout: int = typer.Option(1000, "--busy-timeout", help="Longest wait for a lock, in ms.", min=0),
+    fail_on: str = FailOnOpt,
+    fmt: str = format_option(["text", "json", "sarif", "github"]),
+) -> None:
+    """Read-only checks: integrity, foreign keys, WAL and freelist, schema, migrations, locks."""
+    from mbv_cli.core.d1_target import resolve_d1_target
+    from mbv_cli.core.db.health import check_health
+    from mbv_cli.core.findings import Severity
+    from mbv_cli.render import emit
+
+    _check_format(fmt, ["text", "json", "sarif", "github"])
+    if fmt in ("sarif", "github"):
+        from mbv_cli.core.errors import UsageError
+        from mbv_cli.render.emit import formats_for
+
+        if fmt not in formats_for("FindingsReport"):  # fail before the (possibly long) checks run
+            raise UsageError(f"--format {fmt} is not available in this build", hint="use text or json")
+    threshold = Severity.parse(fail_on)
+    d1 = resolve_d1_target(target, path=path, config=config, env=env, remote=remote, persist_to=persist_to)
+    if remote:
+        from mbv_cli.core.cloudflare import CloudflareClient, credentials_from_env
+        from mbv_cli.core.db.remote import RemoteSource
+
+        assert d1.database_id is not None
+        with CloudflareClient(credentials_from_env()) as client:
+            result = check_health(d1, full=full, stats=stats,
+                                  remote_source=RemoteSource(client, d1.database_id, d1.internal_env))
+    else:
+        result = check_health(d1, full=full, stats=stats, busy_timeout_ms=busy_timeout)
+    if fmt in ("sarif", "github"):
+        emit(result.to_report(), fmt)
+    else:
+        emit(result, fmt, text="mbv_cli.render.db:render_health_text")
+    if result.fails(threshold):
+        raise typer.Exit(1)
+
+
+@app.command("locks")
+def locks_command(
+    target: str = TargetArg,
+    path: Optional[Path] = WorkerPathArg,
+    config: Optional[Path] = ConfigOpt,
+    env: Optional[str] = EnvOpt,
+    persist_to: Optional[Path] = PersistOpt,
+    watch: bool = typer.Option(False, "--watch", help="Print each change until Ctrl-C or --duration."),
+    interval: int = typer.Option(200, "--interval", help="With --watch: ms between looks.", min=10),
+    duration: Optional[float] = typer.Option(None, "--duration", help="With --watch: stop after S seconds.",
+                                             min=0),
+    fmt: str = format_option(["text", "json"]),
+) -> None:
+    """Which SQLite locks are held on the database and its -wal/-shm/-journal, and by whom (exit 1: a
+    writer would block)."""
+    from mbv_cli.core.d1_target import resolve_d1_target
+    from mbv_cli.core.db.locate import require_local_file
+    from mbv_cli.core.db.locks import probe_locks, watch_locks
+    from mbv_cli.core.errors import UsageError
+    from mbv_cli.render import emit
+
+    _check_format(fmt, ["text", "json"])
+    if not watch and duration is not None:
+        raise UsageError("--duration needs --watch")
+    d1 = resolve_d1_target(target, path=path, config=config, env=env, persist_to=persist_to)
+    assert d1.path is not None
+    if not watch or d1.path.is_dir():
+        require_local_file(d1)
+    if not watch:
+        result = probe_locks(d1.path)
+        emit(result, fmt, text="mbv_cli.render.db_locks:render_locks_text")
+        if result.writer_would_block:
+            raise typer.Exit(1)
+        return
+    last = None
+    line_renderer = "render_locks_json_line" if fmt == "json" else "render_locks_change"
+    try:
+        for state in watch_locks(d1.path, interval_s=interval / 1000, duration_s=duration):
+            emit(state, "text", text=f"mbv_cli.render.db_locks:{line_renderer}")
+            last = state
+    except KeyboardInterrupt:  # Ctrl-C is how --watch without --duration ends: not an error
+        pass
+    if last is not None and last.writer_would_block:
+        raise typer.Exit(1)

@@ -1,0 +1,78 @@
+"""Text rendering of `mbv db locate`, `mbv db health` and `mbv db locks`."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from rich.markup import escape
+
+from mbv_cli.render import console
+
+if TYPE_CHECKING:
+    from mbv_cli.core.db.health import HealthResult
+    from mbv_cli.core.db.locate import LocateResult
+
+_STATUS = {"ok": "[green]ok[/]     ", "warn": "[yellow]warn[/]   ", "fail": "[bold red]fail[/]   ",
+           "skipped": "[dim]skipped[/]"}
+_SEVERITY = {"error": "bold red", "warning": "yellow", "info": "blue"}
+
+
+def _line(out: Any, text: str = "") -> None:
+    out.print(text, soft_wrap=True)  # paths stay whole for copy and paste
+
+
+def _target_line(result: Any) -> str:
+    target = result.target
+    if target.mode == "file":
+        return f"[bold]{escape(str(target.path))}[/]"
+    where = f"{target.worker.name} ({target.worker.env or 'top level'})" if target.worker else ""
+    name = f"{target.binding} ({target.database_name})" if target.database_name else str(target.binding)
+    mode = "remote D1 " + str(target.database_id) if target.mode == "remote" else "local"
+    return f"[bold]{escape(name)}[/] in {escape(where)} [dim]{escape(mode)}[/]"
+
+
+def render_locate_path(result: LocateResult, **_: Any) -> None:
+    sys.stdout.write(f"{result.path}\n")
+
+
+def render_locate_text(result: LocateResult, **_: Any) -> None:
+    out = console.stdout()
+    _line(out, _target_line(result))
+    _line(out, f"  path     {escape(str(result.path))}")
+    if result.hashed_from:
+        _line(out, f"  name     hashed from {result.hashed_from} {escape(str(result.hashed_value))}")
+    if result.exists:
+        extra = f" (with {', '.join(result.sidecars)})" if result.sidecars else ""
+        _line(out, f"  exists   [green]yes[/], {result.size} bytes{escape(extra)}")
+    else:
+        _line(out, "  exists   [yellow]no[/]")
+        if result.create_command:
+            _line(out, f"  create   {escape(result.create_command)}")
+
+
+def render_health_text(result: HealthResult, **_: Any) -> None:
+    out = console.stdout()
+    _line(out, _target_line(result))
+    if result.target.path is not None and result.target.mode != "file":
+        _line(out, f"[dim]{escape(str(result.target.path))}[/]")
+    for check in result.checks:
+        _line(out, f"  {_STATUS.get(check.status, check.status)} {check.name:<18} {escape(check.detail)}")
+    if result.findings:
+        _line(out, "")
+    for f in result.to_report().sorted():
+        style = _SEVERITY[f.severity.value]
+        where = f"  [dim]{escape(f.file)}[/]" if f.file and f.code in ("MBV301", "MBV310") else ""
+        _line(out, f"  [{style}]{f.severity.value:<7}[/] [bold]{f.code}[/] {escape(f.message)}{where}")
+        if f.hint:
+            _line(out, f"          [dim]hint:[/] {escape(f.hint)}")
+    if result.stats is not None:
+        _line(out, "")
+        _line(out, "  [bold]table                          rows        bytes[/]")
+        for s in result.stats:
+            size = "?" if s.bytes is None else str(s.bytes)
+            _line(out, f"  {escape(s.table):<28} {s.rows:>8} {size:>12}")
+    for note in result.notes:
+        console.stderr().print(f"[dim]note[/]: {escape(note)}")
+    summary = result.to_report().summary()
+    _line(out, f"{summary['error']} errors, {summary['warning']} warnings, {summary['info']} info")
