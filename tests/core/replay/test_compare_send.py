@@ -6,8 +6,9 @@ from email.utils import format_datetime
 import pytest
 
 from mbv_cli.core.errors import UsageError
+from mbv_cli.core.jwt.keys import secret_key
+from mbv_cli.core.jwt.mint import mint_token
 from mbv_cli.core.replay.compare import compare_exchanges
-from mbv_cli.core.replay.mint import mint_hs256
 from mbv_cli.core.replay.model import Exchange, ReceivedResponse, ReplayRequest, SentRequest
 from mbv_cli.core.replay.prepare import Credentials, Rewrite, prepare, resolve_bearer, rewrite_url
 from mbv_cli.core.replay.redact import Redactor
@@ -81,8 +82,8 @@ def test_credentials_from_env_only() -> None:
 def test_mint_matches_pyjwt() -> None:
     import jwt
 
-    token = mint_hs256(b"secret-secret-secret-secret-1234", sub="s", now=1_800_000_000, ttl_s=60,
-                       claims={"role": "admin"})
+    token = mint_token(secret_key("S", b"secret-secret-secret-secret-1234"), sub="s", now=1_800_000_000,
+                       ttl=60, claims={"role": "admin"}).token
     claims = jwt.decode(token, b"secret-secret-secret-secret-1234", algorithms=["HS256"],
                         options={"verify_exp": False, "verify_iat": False})
     assert claims == {"iat": 1_800_000_000, "exp": 1_800_000_060, "sub": "s", "role": "admin"}

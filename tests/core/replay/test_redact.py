@@ -5,10 +5,11 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mbv_cli.core.replay.mint import mint_hs256
+from mbv_cli.core.jwt.keys import secret_key
+from mbv_cli.core.jwt.mint import mint_token
 from mbv_cli.core.replay.redact import MASK, Redactor, is_sensitive_header
 
-JWT = mint_hs256(b"k" * 32, sub="someone", now=1_700_000_000)
+JWT = mint_token(secret_key("K", b"k" * 32), sub="someone", now=1_700_000_000).token
 
 
 def test_sensitive_header_names() -> None:
