@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class CodeDoc:
+    """A finding code's documentation in the fixed sections every rule uses."""
+
     code: str
     name: str
     severity: str
@@ -21,11 +23,15 @@ class CodeDoc:
     example: str
     use_instead: str
     limits: str
+    fenced: bool = True  # example/use_instead are bare code (fence them); False: already Markdown
 
     def markdown(self) -> str:
+        def block(text: str) -> str:
+            return f"```\n{text}\n```" if self.fenced else text
+
         return (
             f"# {self.code} {self.name}\n\n## What it does\n{self.what}\n\n## Why is this bad?\n{self.why}\n\n"
-            f"## Example\n```\n{self.example}\n```\n\n## Use instead\n```\n{self.use_instead}\n```\n\n"
+            f"## Example\n{block(self.example)}\n\n## Use instead\n{block(self.use_instead)}\n\n"
             f"## Known limits\n{self.limits}\n"
         )
 

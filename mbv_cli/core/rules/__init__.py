@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 import importlib
-from dataclasses import dataclass
 
+from mbv_cli.core.bindings_codes import CodeDoc
 from mbv_cli.core.errors import UsageError
 from mbv_cli.core.rules.base import CodeContext, ConfigContext, Rule, is_test_path
 
@@ -48,23 +48,8 @@ def all_rules() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDoc:
-    """A rule's documentation in the shape of `bindings_codes.CodeDoc` (used by the SARIF renderer)."""
-
-    code: str
-    name: str
-    severity: str
-    summary: str
-    what: str
-    why: str
-    example: str
-    use_instead: str
-    limits: str
-
-    def markdown(self) -> str:
-        return (f"# {self.code} {self.name}\n\n## What it does\n{self.what}\n\n## Why is this bad?\n{self.why}\n\n"
-                f"## Example\n{self.example}\n\n## Use instead\n{self.use_instead}\n\n## Known limits\n{self.limits}\n")
+# A rule's documentation has the shape of the other capabilities' code docs; its examples are Markdown.
+RuleDoc = CodeDoc
 
 
 def code_doc(code: str) -> RuleDoc | None:
@@ -74,14 +59,11 @@ def code_doc(code: str) -> RuleDoc | None:
         from mbv_cli.core.rules_catalog import other_code_docs
 
         doc = other_code_docs().get(code)
-        if doc is None:
-            return None
-        return RuleDoc(code, doc.name, str(doc.severity), doc.summary, doc.what, doc.why, doc.example,
-                       doc.use_instead, doc.limits)
+        return doc if isinstance(doc, CodeDoc) else None
     s = rule.sections()
     return RuleDoc(rule.code, rule.name, rule.severity.value, rule.summary, s.get("What it does", ""),
                    s.get("Why is this bad?", ""), s.get("Example", ""), s.get("Use instead", ""),
-                   s.get("Known limits", ""))
+                   s.get("Known limits", ""), fenced=False)
 
 
 def get_rule(code: str) -> Rule:
