@@ -49,6 +49,15 @@ class Finding:
     column: int | None = None
     snippet: str | None = None
 
+    @property
+    def where(self) -> str:
+        """`file:line:col` (as much as is known), or "" when the finding has no file."""
+        if not self.file:
+            return ""
+        from mbv_cli.core.errors import Location
+
+        return str(Location(self.file, self.line or None, self.column or None if self.line else None))
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity"] = self.severity.value

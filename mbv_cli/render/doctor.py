@@ -36,17 +36,6 @@ def _count(area: AreaResult) -> str:
     return ", ".join(parts) if parts else "no problems"
 
 
-def _where(f: Finding) -> str:
-    if not f.file:
-        return ""
-    text = f.file
-    if f.line:
-        text += f":{f.line}"
-        if f.column:
-            text += f":{f.column}"
-    return text
-
-
 def render_doctor(result: DoctorResult, *, verbose: bool = False, **_: Any) -> None:
     out = console.stdout()
     err = console.stderr()
@@ -60,7 +49,7 @@ def render_doctor(result: DoctorResult, *, verbose: bool = False, **_: Any) -> N
         show = area.findings if verbose else [f for f in area.findings if f.severity.value != "info"]
         for f in sorted(show, key=Finding.sort_key):
             style = _STYLE[f.severity.value]
-            where = _where(f)
+            where = f.where
             context = " ".join(x for x in (f.worker or "", f"(env {f.env})" if f.env else "") if x)
             out.print(f"    [{style}]{f.severity.value:<7}[/] [bold]{f.code}[/] {escape(f.message)}"
                       + (f"  [dim]{escape(where)}[/]" if where else "")

@@ -17,17 +17,6 @@ from mbv_cli.render import console
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "blue"}
 
 
-def _where(f: Finding) -> str:
-    if not f.file:
-        return ""
-    text = f.file
-    if f.line:
-        text += f":{f.line}"
-        if f.column:
-            text += f":{f.column}"
-    return text
-
-
 def _same(f: Finding) -> tuple[Any, ...]:
     return (f.code, f.severity, f.message, f.hint, f.binding, f.snippet)
 
@@ -47,7 +36,7 @@ def render_text(report: FindingsReport, **_: Any) -> None:
             f = items[0]
             style = _STYLE[f.severity.value]
             out.print(f"  [{style}]{f.severity.value:<7}[/] [bold]{f.code}[/] {escape(f.message)}")
-            places = [w for w in (_where(i) for i in items) if w]
+            places = [w for w in (i.where for i in items) if w]
             label = "used at" if f.code == "MBV001" else "at"
             for place in places:
                 out.print(f"           [dim]{label}[/] {escape(place)}")
