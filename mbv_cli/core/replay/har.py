@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from mbv_cli.core.errors import InputError, UsageError
@@ -21,16 +20,6 @@ from mbv_cli.core.replay.status import StatusFilter
 
 RECOMPUTED_HEADERS = frozenset({"host", "content-length", "connection", "transfer-encoding", "keep-alive",
                                 "upgrade", "proxy-connection", "te"})
-
-
-def parse_har_file(path: Path, *, match: str | None = None, statuses: StatusFilter | None = None) -> list[ReplayRequest]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}", file=path) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from None
-    return parse_har_text(text, file=str(path), match=match, statuses=statuses)
 
 
 def parse_har_text(text: str, *, file: str = "<har>", match: str | None = None,

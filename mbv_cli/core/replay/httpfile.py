@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mbv_cli.core.errors import InputError
-from mbv_cli.core.replay.model import ReplayRequest
+from mbv_cli.core.replay.model import ReplayRequest, read_text_file
 
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT"})
 _VARIABLE_LINE = re.compile(r"^@([A-Za-z_][\w.-]*)\s*=\s?(.*)$")
@@ -43,14 +43,7 @@ class _Line:
 
 def parse_http_file(path: Path, *, overrides: dict[str, str] | None = None,
                     environ: dict[str, str] | None = None) -> list[ReplayRequest]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}", file=path) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=path,
-                         hint="save the .http file as UTF-8") from None
-    return parse_http_text(text, file=str(path), base_dir=path.parent, overrides=overrides, environ=environ)
+    return parse_http_text(read_text_file(path), file=str(path), base_dir=path.parent, overrides=overrides, environ=environ)
 
 
 def parse_http_text(text: str, *, file: str = "<http>", base_dir: Path | None = None,

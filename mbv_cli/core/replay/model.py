@@ -9,6 +9,7 @@ an `Exchange` is what happened when it was sent: the request exactly as sent, th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -125,3 +126,15 @@ class Exchange:
         if expect_status:
             return self.response.status in expect_status
         return self.response.status < 400
+
+
+def read_text_file(path: Path) -> str:
+    """A source file's text (UTF-8, BOM dropped); one-line errors naming the file."""
+    from mbv_cli.core.errors import InputError
+
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}", file=path) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=path, hint="save the file as UTF-8") from None

@@ -16,7 +16,7 @@ from mbv_cli.core.errors import InputError, UsageError
 from mbv_cli.core.replay.curl import parse_curl_command
 from mbv_cli.core.replay.har import parse_har_text
 from mbv_cli.core.replay.httpfile import METHODS, parse_http_text
-from mbv_cli.core.replay.model import ReplayRequest
+from mbv_cli.core.replay.model import ReplayRequest, read_text_file
 from mbv_cli.core.replay.status import StatusFilter
 from mbv_cli.core.replay.tail import OUTCOMES, parse_tail_text
 
@@ -124,12 +124,7 @@ def _from_file(spec: SourceSpec) -> list[ReplayRequest]:
         path = Path(name)
         if not path.exists():
             raise InputError(f"{name}: no such file", hint="give an .http/.har/tail file, --curl '...', or METHOD URL")
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror}", file=path) from None
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from None
+        text = read_text_file(path)
         file, base = str(path), path.parent
     kind = spec.kind or _EXTENSIONS.get(Path(name).suffix.lower()) or sniff_kind(text)
     if kind != "har" and spec.match is not None:

@@ -12,7 +12,6 @@ Tail events carry no request body. Header values the edge replaced with "REDACTE
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from mbv_cli.core.errors import InputError
@@ -22,17 +21,6 @@ from mbv_cli.core.replay.status import StatusFilter
 
 OUTCOMES = ("ok", "canceled", "exception", "exceededCpu", "exceededMemory", "unknown", "scriptNotFound",
             "responseStreamDisconnected")
-
-
-def parse_tail_file(path: Path, *, outcomes: set[str] | None = None,
-                    statuses: StatusFilter | None = None) -> list[ReplayRequest]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}", file=path) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from None
-    return parse_tail_text(text, file=str(path), outcomes=outcomes, statuses=statuses)
 
 
 def iter_tail_objects(text: str, file: str) -> list[tuple[int, Any]]:
