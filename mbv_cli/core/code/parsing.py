@@ -114,14 +114,19 @@ def read_error(path: Path, exc: OSError) -> SkippedFile:
     return SkippedFile(path, f"cannot be read: {exc.strerror or exc}")
 
 
-def parse_file(path: Path) -> SourceFile | SkippedFile:
+def read_source_bytes(path: Path) -> bytes | SkippedFile:
+    """A source file's bytes, or why it is skipped (too large, unreadable, a broken link)."""
     try:
         if path.stat().st_size > MAX_SOURCE_BYTES:
             return SkippedFile(path, f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, not analysed")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         return read_error(path, exc)
-    return parse_source(path, data)
+
+
+def parse_file(path: Path) -> SourceFile | SkippedFile:
+    data = read_source_bytes(path)
+    return data if isinstance(data, SkippedFile) else parse_source(path, data)
 
 
 def iter_source_paths(root: Path, exclude: Collection[Path] = ()) -> Iterator[Path | SkippedFile]:

@@ -28,13 +28,12 @@ from mbv_cli.core.code.envdecl import (
     read_generated_types,
 )
 from mbv_cli.core.code.parsing import (
-    MAX_SOURCE_BYTES,
     SkippedFile,
     SourceFile,
     decode_source,
     iter_source_paths,
     parse_source,
-    read_error,
+    read_source_bytes,
 )
 from mbv_cli.core.code.usages import DynamicAccess, Usage, extract_usages, run_query
 
@@ -121,12 +120,9 @@ def scan_source(source: SourceFile) -> FileFacts:
 
 def scan_path(path: Path) -> FileFacts | SkippedFile:
     """Read, pre-filter, parse and scan one file; never raises for a bad file."""
-    try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            return SkippedFile(path, f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, not analysed")
-        data = path.read_bytes()
-    except OSError as exc:
-        return read_error(path, exc)
+    data = read_source_bytes(path)
+    if isinstance(data, SkippedFile):
+        return data
     text = decode_source(path, data)
     if isinstance(text, SkippedFile):
         return text
