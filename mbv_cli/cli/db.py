@@ -7,18 +7,21 @@ from typing import Optional
 
 import typer
 
-from mbv_cli.cli.options import ConfigOpt, EnvOpt, FailOnOpt, format_option
+from mbv_cli.cli.options import (
+    ConfigOpt,
+    D1TargetArg,
+    EnvOpt,
+    FailOnOpt,
+    PersistOpt,
+    RemoteOpt,
+    WorkerPathArg,
+    format_option,
+)
 
 app = typer.Typer(help="Locate local D1 files; health and lock diagnosis.",
                   no_args_is_help=True, add_completion=False, rich_markup_mode=None)
 
-TargetArg = typer.Argument(..., help="A D1 binding or database_name from the config, or an SQLite file.",
-                           show_default=False)
-WorkerPathArg = typer.Argument(None, help="The Worker's directory or wrangler config (default: here).",
-                               show_default=False)
-PersistOpt = typer.Option(None, "--persist-to", help="wrangler's --persist-to directory (relative to here).",
-                          show_default=False)
-RemoteOpt = typer.Option(False, "--remote", help="The deployed D1 database, through Cloudflare's API.")
+TargetArg = D1TargetArg
 
 
 def _check_format(fmt: str, choices: list[str]) -> None:

@@ -7,19 +7,22 @@ from typing import Any, Optional
 
 import typer
 
-from mbv_cli.cli.options import ConfigOpt, EnvOpt, format_option
+from mbv_cli.cli.options import (
+    ConfigOpt,
+    D1TargetArg,
+    EnvOpt,
+    PersistOpt,
+    RemoteOpt,
+    WorkerPathArg,
+    format_option,
+)
 
 app = typer.Typer(help="Wrangler-compatible D1 migrations with dry-run, drift detection and a lock.",
                   no_args_is_help=True, add_completion=False, rich_markup_mode=None)
 
-DatabaseArg = typer.Argument(..., help="A D1 binding or database_name from the config, or an SQLite file.",
-                             show_default=False)
-PathArg = typer.Argument(None, help="The Worker directory or wrangler config (default: the current directory).",
-                         show_default=False)
+DatabaseArg = D1TargetArg
+PathArg = WorkerPathArg
 LocalOpt = typer.Option(False, "--local", help="Use wrangler's local database (the default).")
-RemoteOpt = typer.Option(False, "--remote", help="Use the remote D1 database through Cloudflare's API.")
-PersistOpt = typer.Option(None, "--persist-to", help="wrangler's --persist-to directory for local state.",
-                          show_default=False)
 DbFileOpt = typer.Option(None, "--db-file", help="Use this SQLite file instead of wrangler's local file.",
                          show_default=False)
 DirOpt = typer.Option(None, "--dir", help="Migrations directory (default: migrations_dir from the config).",

@@ -13,6 +13,14 @@ ConfigOpt = typer.Option(None, "--config", "-c", help="Use this wrangler config 
 EnvOpt = typer.Option(None, "--env", "-e", help="Environment to resolve (default: $CLOUDFLARE_ENV, else the top level).",
                       show_default=False)
 AllEnvsOpt = typer.Option(False, "--all-envs", help="Resolve the top level and every [env.*].")
+# D1 targets (mbv db, mbv migrate)
+D1TargetArg = typer.Argument(..., help="A D1 binding or database_name from the config, or an SQLite file.",
+                             show_default=False)
+WorkerPathArg = typer.Argument(None, help="The Worker's directory or wrangler config (default: the current directory).",
+                               show_default=False)
+PersistOpt = typer.Option(None, "--persist-to", help="wrangler's --persist-to directory for local state (relative to here).",
+                          show_default=False)
+RemoteOpt = typer.Option(False, "--remote", help="The deployed D1 database, through Cloudflare's API.")
 FailOnOpt = typer.Option("error", "--fail-on", help="Lowest severity that makes the exit code 1: error, warning or info.")
 
 
@@ -20,4 +28,5 @@ def format_option(choices: list[str], default: str = "text") -> Any:
     return typer.Option(default, "--format", "-f", help=f"Output format: {', '.join(choices)}.")
 
 
-__all__ = ["AllEnvsOpt", "ConfigOpt", "EnvOpt", "FailOnOpt", "Optional", "Path", "PathArg", "format_option"]
+__all__ = ["AllEnvsOpt", "ConfigOpt", "D1TargetArg", "EnvOpt", "FailOnOpt", "Optional", "Path", "PathArg",
+           "PersistOpt", "RemoteOpt", "WorkerPathArg", "format_option"]
