@@ -78,7 +78,7 @@ _safe_text = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF, blackl
 @example(value="\x85", body="a")  # found by hypothesis: NEL is whitespace to Python, not to curl
 @example(value="\xa0x\xa0", body="a")
 @settings(max_examples=60, deadline=None)
-@given(value=_safe_text, body=_safe_text)
+@given(value=_safe_text.filter(lambda v: v.strip(" \t")), body=_safe_text)  # `-H 'X-V: '` removes X-V
 def test_shell_quoting_round_trips(value: str, body: str) -> None:
     command = f"curl http://h/ -H {shlex.quote('X-V: ' + value)} --data-raw {shlex.quote(body)}"
     request = parse_curl_command(command)
