@@ -61,7 +61,8 @@ def run(args: list[str], prog_name: str = "mbv") -> int:
         ctx = getattr(exc, "ctx", None)
         where = ctx.command_path if ctx is not None else prog_name
         message = " ".join(exc.format_message().split()).rstrip(".")
-        console.error(f"{where}: {message}; see '{where} --help'")
+        prefix = f"{where}: " if where != prog_name else ""
+        console.error(f"{prefix}{message}; see '{where} --help'")
         return 2
     except KeyboardInterrupt:
         console.error("interrupted")
