@@ -29,10 +29,11 @@ def list_command(
     """Print the bindings, vars and secrets each Worker gets, resolved as wrangler resolves them."""
     from mbv_cli.core.binding_list import list_bindings
     from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
-    from mbv_cli.render import emit
+    from mbv_cli.render import console, emit
 
     workspace = load_workspace(path, config)
     result = list_bindings(resolve_workers(workspace, env, all_envs))
+    console.config_warnings(result.warnings)
     emit(result, fmt)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from rich import box
@@ -15,12 +14,6 @@ from mbv_cli.render.console import escape
 
 def render_list_text(result: BindingsListResult, **_: Any) -> None:
     out = console.stdout()
-    err = console.stderr()
-    for warning in result.warnings:
-        where = display_path(Path(warning.file))
-        if warning.line:
-            where += f":{warning.line}"
-        err.print(f"[yellow]warning[/]: {escape(where)}: {escape(warning.message)}")
     for worker in result.workers:
         env = worker.env or "top level"
         title = f"[bold]{escape(worker.name)}[/] ({escape(env)}) [dim]{escape(display_path(worker.config.path))}[/]"

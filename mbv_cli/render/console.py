@@ -10,10 +10,13 @@ import functools
 import os
 import re
 import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from mbv_cli.core.wrangler.config import ConfigWarning
 
 
 def _width(stream: object) -> int | None:
@@ -72,6 +75,17 @@ def error(message: str) -> None:
 def warning(message: str) -> None:
     sys.stderr.write(f"mbv: warning: {neutralise(message)}\n")
     sys.stderr.flush()
+
+
+def config_warnings(warnings: Iterable[ConfigWarning]) -> None:
+    """Config warnings (as wrangler prints them), one `mbv: warning: file:line: ...` line each, any format."""
+    from pathlib import Path
+
+    from mbv_cli.core.binding_list import display_path
+
+    for item in warnings:
+        where = display_path(Path(item.file)) + (f":{item.line}" if item.line else "")
+        warning(f"{where}: {item.message}")
 
 
 def note(message: str) -> None:

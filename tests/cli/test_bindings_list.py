@@ -76,3 +76,15 @@ def test_lone_surrogates_and_control_characters_never_crash_or_reach_the_termina
             assert names == ["A", "B\x1b[31mX"]  # the data is kept exact; only the terminal text is escaped
         else:
             assert b"\\ud800" in proc.stdout and b"B\\x1b[31mX" in proc.stdout
+
+
+def test_entries_wrangler_would_reject_are_reported_not_silently_dropped(tmp_path: Path, run_mbv) -> None:
+    write(tmp_path, "wrangler.json", json.dumps({
+        "name": "x", "kv_namespaces": {"binding": "X"}, "d1_databases": [1, {"binding": "DB"}], "ai": "AI",
+        "durable_objects": {"bindings": [{"name": 1, "class_name": "A"}]}}))
+    result = run_mbv("bindings", "list", str(tmp_path), "--format", "json")
+    assert result.exit_code == 0
+    assert [b["name"] for b in json.loads(result.stdout)["workers"][0]["bindings"]] == ["DB"]
+    for text in ('"kv_namespaces" should be an array', '"d1_databases[0]" has no string "binding"',
+                 '"ai" should be an object', '"durable_objects.bindings[0]" has no string "name"'):
+        assert text in result.stderr

@@ -191,6 +191,32 @@ def _entries(kind: BindingKind, section: Mapping[str, Any]) -> list[tuple[str, M
     ]
 
 
+def _shape_warnings(kind: BindingKind, section: Mapping[str, Any], label: str, file: str) -> list[ConfigWarning]:
+    """Entries wrangler's validation would reject (wrong shape, missing name field): mbv skips them, and says so."""
+    value = section.get(kind.key)
+    if value is None:
+        return []
+    where = kind.key if label == "top-level" else f"{label}.{kind.key}"
+    expected = {"map": dict, "object": dict, "nested": dict, "array": list}[kind.shape]
+    if not isinstance(value, expected):
+        return [ConfigWarning(f'"{where}" should be {"an object" if expected is dict else "an array"}; '
+                              "wrangler rejects this config and mbv ignores the field", file)]
+    if kind.shape == "object":
+        if not isinstance(value.get(kind.name_field), str) and kind.kind != "assets":
+            return [ConfigWarning(f'"{where}" has no string "{kind.name_field}"; mbv ignores it', file)]
+        return []
+    items = value.get(kind.sub) if kind.shape == "nested" else value
+    if kind.shape == "map" or items is None:
+        return []
+    if not isinstance(items, list):
+        return [ConfigWarning(f'"{where}.{kind.sub}" should be an array; mbv ignores it', file)]
+    prefix = f"{where}.{kind.sub}" if kind.shape == "nested" else where
+    return [ConfigWarning(f'"{prefix}[{i}]" has no string "{kind.name_field}"; wrangler rejects it and mbv ignores it',
+                          file)
+            for i, item in enumerate(items)
+            if not (isinstance(item, dict) and isinstance(item.get(kind.name_field), str))]
+
+
 def _resolve_settings(cfg: WranglerConfig, env: str | None) -> dict[str, Any]:
     top = cfg.raw
     if env is None:
@@ -251,6 +277,7 @@ def resolve_environment(
             source, where = cfg.raw, "top-level"
         else:
             source, where = section, label
+        warnings.extend(_shape_warnings(kind, source, where, str(cfg.path)))
         for name, entry in _entries(kind, source):
             bindings.append(Binding(name, kind.kind, _binding_type(kind, entry, cfg.directory, main), where, entry))
     logfwdr = settings.get("logfwdr")
