@@ -398,3 +398,10 @@ def test_doctor_leaves_wal_local_d1_state_untouched(run_mbv, tmp_path: Path) -> 
     assert areas["migrations"]["status"] not in ("skipped", "not available"), areas["migrations"]
     assert any(f["code"] == "MBV301" and "0002_posts.sql" in f["message"] for f in data["findings"]), data["findings"]
     assert snapshot(root / ".wrangler") == before
+
+
+def test_a_selector_that_matches_no_rule_is_a_usage_error(run_mbv) -> None:
+    result = run_mbv("doctor", str(EXAMPLE), "--select", "MBV9")
+    assert result.exit_code == 2
+    assert "MBV9 matches no rule" in result.stderr and result.stderr.count("\n") == 1
+    assert result.stdout == ""
