@@ -58,8 +58,9 @@ def looks_like_file(target: str) -> bool:
     return p.exists() or target.endswith(SQLITE_SUFFIXES) or "/" in target or "\\" in target
 
 
-def _from_entry(worker: ResolvedWorker, entry: Mapping[str, Any], *, remote: bool,
-                persist_to: str | Path | None) -> D1Target:
+def target_from_entry(worker: ResolvedWorker, entry: Mapping[str, Any], *, remote: bool,
+                      persist_to: str | Path | None = None) -> D1Target:
+    """The target of one `d1_databases` entry; owns the migrations_dir/migrations_table defaults."""
     binding = str(entry.get("binding"))
     migrations_dir = str(entry.get("migrations_dir") or DEFAULT_MIGRATIONS_DIR)
     target = D1Target(
@@ -127,4 +128,4 @@ def resolve_d1_target(
         raise TargetError(f"{target!r} names a D1 database in several Workers ({names})",
                           hint="pass the Worker's directory or --config")
     worker, entry = matches[0]
-    return _from_entry(worker, entry, remote=remote, persist_to=persist_to)
+    return target_from_entry(worker, entry, remote=remote, persist_to=persist_to)

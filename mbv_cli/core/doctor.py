@@ -249,9 +249,8 @@ def _migrations_area(workspace: Workspace, workers: Sequence[ResolvedWorker]) ->
     target_class = _optional("mbv_cli.core.migrations.service", "MigrationTarget")
     if verify is None or target_class is None:
         return None
-    from mbv_cli.core.d1_target import DEFAULT_MIGRATIONS_TABLE, D1Target
+    from mbv_cli.core.d1_target import target_from_entry
     from mbv_cli.core.errors import MbvError
-    from mbv_cli.core.wrangler.state import local_d1_path, persist_root
 
     findings: list[Finding] = []
     seen: set[Path] = set()
@@ -259,18 +258,16 @@ def _migrations_area(workspace: Workspace, workers: Sequence[ResolvedWorker]) ->
         for binding in worker.bindings:
             if binding.kind != "d1_database":
                 continue
-            path = local_d1_path(persist_root(worker.directory), binding.entry).resolve()
-            directory = worker.directory / str(binding.entry.get("migrations_dir") or "migrations")
+            d1 = target_from_entry(worker, binding.entry, remote=False)
+            assert d1.path is not None and d1.migrations_dir is not None
+            path = d1.path.resolve()
+            directory = d1.migrations_dir
             if path in seen or not path.is_file() or not directory.is_dir():
                 continue
             seen.add(path)
-            table = str(binding.entry.get("migrations_table") or DEFAULT_MIGRATIONS_TABLE)
-            d1 = D1Target(mode="local", label=binding.name, path=path, binding=binding.name,
-                          database_name=binding.entry.get("database_name"),
-                          database_id=binding.entry.get("database_id"), worker=worker,
-                          migrations_dir=directory, migrations_table=table, entry=binding.entry)
+            d1.path = path
             try:
-                findings.extend(verify(target_class(d1, directory, table)).findings)
+                findings.extend(verify(target_class(d1, directory, d1.migrations_table)).findings)
             except MbvError as exc:  # an unreadable database is the local databases area's finding
                 findings.append(Finding(code="MBV302", severity=Severity.WARNING,
                                         message=f"migrations of {binding.name} could not be checked: {exc.message}",

@@ -374,6 +374,32 @@ def test_migrations_and_local_databases_after_a_real_wrangler_apply(run_mbv, tmp
     assert any("scratch" in f["message"] for f in data["findings"] if f["code"] == "MBV302")
 
 
+def test_doctor_leaves_wal_local_d1_state_untouched(run_mbv, tmp_path: Path) -> None:
+    """The migrations and local databases areas inspect wrangler's WAL file (no -wal/-shm, as after
+    workerd stopped) without creating -wal/-shm or changing a byte; the pending migration is still found."""
+    from mbv_cli.core.wrangler.state import local_d1_path, persist_root
+    from tests.support.wal import make_wal_database, snapshot
+
+    source = ("export default {\n  async fetch(req: Request, env: Env): Promise<Response> {\n"
+              "    return Response.json(await env.DB.prepare(\"SELECT 1\").first());\n  },\n};\n")
+    root = _worker(tmp_path, source)
+    (root / "migrations").mkdir()
+    (root / "migrations" / "0001_users.sql").write_text("CREATE TABLE users(id INTEGER PRIMARY KEY, email TEXT);\n")
+    (root / "migrations" / "0002_posts.sql").write_text("CREATE TABLE posts(id INTEGER PRIMARY KEY);\n")
+    entry = {"binding": "DB", "database_name": "w", "database_id": "0f8c3a52-6f7e-4d1b-9a40-2c1d5e7b8a91"}
+    make_wal_database(local_d1_path(persist_root(root), entry),
+                      "CREATE TABLE d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, "
+                      "applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)",
+                      "CREATE TABLE users(id INTEGER PRIMARY KEY, email TEXT)",
+                      "INSERT INTO d1_migrations(name) VALUES ('0001_users.sql')")
+    before = snapshot(root / ".wrangler")
+    _, data = _doctor_json(run_mbv, str(root))
+    areas = {a["name"]: a for a in data["areas"]}
+    assert areas["migrations"]["status"] not in ("skipped", "not available"), areas["migrations"]
+    assert any(f["code"] == "MBV301" and "0002_posts.sql" in f["message"] for f in data["findings"]), data["findings"]
+    assert snapshot(root / ".wrangler") == before
+
+
 def test_a_selector_that_matches_no_rule_is_a_usage_error(run_mbv) -> None:
     result = run_mbv("doctor", str(EXAMPLE), "--select", "MBV9")
     assert result.exit_code == 2

@@ -384,3 +384,30 @@ def test_cli_random_tokens_documented_outcomes(run_mbv: Run, raw: str, command: 
                 "malformed", "alg_not_allowed", "bad_signature", "no_key", "expired", "not_yet_valid",
                 "issued_in_future", "audience_mismatch", "issuer_mismatch", "missing_claim", "revoked")
     assert CURRENT not in result.stdout + result.stderr
+
+
+def test_verify_revoked_kv_leaves_a_wal_index_untouched(run_mbv: Run, tmp_path: Path) -> None:
+    """Miniflare's KV index is a WAL SQLite file; with workerd stopped it has no -wal/-shm, and
+    `--revoked-kv` must read it without creating them or changing a byte."""
+    from mbv_cli.core.wrangler.state import local_kv_blob_dir, local_kv_index_path, persist_root
+    from tests.core.jwt.test_revocation import NAMESPACE_ID, make_worker
+    from tests.support.wal import make_wal_database, snapshot
+
+    worker = make_worker(tmp_path)
+    entry = {"binding": "REVOKED", "id": NAMESPACE_ID}
+    root = persist_root(worker)
+    make_wal_database(local_kv_index_path(root, entry),
+                      "CREATE TABLE _mf_entries (key TEXT PRIMARY KEY, blob_id TEXT NOT NULL, "
+                      "expiration INTEGER, metadata TEXT)",
+                      "INSERT INTO _mf_entries VALUES ('blacklist:jti-5', 'blob1', NULL, NULL)")
+    blobs = local_kv_blob_dir(root, entry)
+    blobs.mkdir(parents=True, exist_ok=True)
+    (blobs / "blob1").write_bytes(b"revoked")
+    before = snapshot(worker / ".wrangler")
+    for jti, reason in (("jti-5", "revoked"), ("jti-6", None)):
+        token = mint(run_mbv, CURRENT, "--claim", f"jti={jti}")
+        result = run_mbv("jwt", "verify", "-f", "json", token, "--revoked-kv", "REVOKED", "--worker", str(worker),
+                         env={"JWT_SECRET": CURRENT})
+        doc = json.loads(result.stdout)
+        assert doc["reason"] == reason, (doc, result.stderr)
+    assert snapshot(worker / ".wrangler") == before

@@ -22,6 +22,7 @@ from mbv_cli.core.wrangler.state import local_d1_path
 from tests.conftest import CliResult
 from tests.support.cf_api import serve_fake_cloudflare
 from tests.support.peers import peer_env, require_peer
+from tests.support.wal import assert_wal_without_sidecars, snapshot
 
 DB_ID = "00000000-0000-0000-0000-000000000001"
 RunMbv = Callable[..., CliResult]
@@ -611,3 +612,86 @@ def test_two_concurrent_remote_applies_apply_each_migration_once(tmp_path: Path,
         assert sorted(names) == sorted(files)
         statuses = [m["status"] for out, _ in results for m in json.loads(out)["migrations"]]
         assert statuses.count("applied") == len(files)
+
+
+def test_status_verify_and_dry_run_leave_a_wal_database_untouched(tmp_path: Path, run_mbv: RunMbv) -> None:
+    """A WAL file without -wal/-shm (wrangler's state after workerd stopped): inspecting it must not
+    create them nor change a byte (a plain `mode=ro` connection creates both)."""
+
+    worker = make_worker(tmp_path / "w", {"0001_users.sql": M1})
+    assert run_mbv("migrate", "apply", "DB", cwd=worker).exit_code == 0
+    (worker / "migrations" / "0002_email.sql").write_text(M2)
+    assert_wal_without_sidecars(db_path(worker))
+    before = snapshot(worker / ".wrangler")
+    for args in (("status",), ("verify",), ("apply", "--dry-run")):
+        result = run_mbv("migrate", *args, "DB", cwd=worker)
+        assert result.exit_code == 0, (args, result.stderr)
+        assert snapshot(worker / ".wrangler") == before, args
+
+
+@pytest.mark.parametrize("name", ["q#z.sqlite", "q?z.sqlite", "q%23z.sqlite"])
+def test_db_file_with_uri_characters_in_its_name(tmp_path: Path, run_mbv: RunMbv, name: str) -> None:
+    """`#`, `?` and `%` are URI syntax: the file itself is read, and nothing else is created."""
+    worker = make_worker(tmp_path / "w", {"0001_users.sql": M1})
+    data = tmp_path / "data"
+    data.mkdir()
+    target = data / name
+
+    def mbv(*args: str) -> CliResult:
+        return run_mbv("migrate", *args, "DB", "--db-file", str(target), cwd=worker)
+
+    assert mbv("apply").exit_code == 0
+    (worker / "migrations" / "0002_email.sql").write_text(M2)
+    applied = mbv("apply")
+    assert applied.exit_code == 0, applied.stderr  # this one takes a backup of the existing file first
+    (worker / "migrations" / "0003_posts.sql").write_text(M3)
+    before = snapshot(data)
+    assert sorted(before) == [name]
+    result = mbv("status", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    states = {m["name"]: m["state"] for m in json.loads(result.stdout)["migrations"]}
+    assert states == {"0001_users.sql": "applied", "0002_email.sql": "applied", "0003_posts.sql": "pending"}
+    verified = mbv("verify", "--format", "json")
+    assert verified.exit_code == 0, verified.stderr
+    assert json.loads(verified.stdout)["findings"][0]["code"] == "MBV301"  # 0003 pending, no drift
+    dry = mbv("apply", "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert snapshot(data) == before
+    assert [n for _, n in ledger(target)] == ["0001_users.sql", "0002_email.sql"]
+
+
+@pytest.mark.parametrize("table", ["order", "select", "table"])
+def test_reserved_word_migrations_table_is_refused_before_anything_is_created(
+        tmp_path: Path, run_mbv: RunMbv, table: str) -> None:
+    worker = make_worker(tmp_path / "w", {"0001_users.sql": M1})
+    config = worker / "wrangler.toml"
+    config.write_text(config.read_text() + f'migrations_table = "{table}"\n')
+    for args in (("apply",), ("status",), ("verify",), ("apply", "--dry-run"), ("baseline", "--to", "0001", "--yes")):
+        result = run_mbv("migrate", *args, "DB", cwd=worker)
+        assert result.exit_code == 2, (args, result.stdout, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and table in lines[0] and "Traceback" not in result.stderr, result.stderr
+        assert not (worker / ".wrangler").exists(), args  # neither the database nor a backup
+
+
+def test_sqlite_errors_in_migrate_are_one_line_exit_2(tmp_path: Path, run_mbv: RunMbv) -> None:
+    """A database whose ledger page is damaged: SQLite fails mid-read; the user sees one line, exit 2."""
+    worker = make_worker(tmp_path / "w", {"0001_users.sql": M1})
+    target = tmp_path / "damaged.sqlite"
+    conn = sqlite3.connect(target)
+    conn.execute("CREATE TABLE d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, "
+                 "applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)")
+    conn.execute("INSERT INTO d1_migrations(name) VALUES ('0001_users.sql')")
+    conn.commit()
+    root_page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'd1_migrations'").fetchone()[0]
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(target, "r+b") as handle:
+        handle.seek((root_page - 1) * page_size)
+        handle.write(b"\xff" * page_size)
+    for command in ("status", "verify", "apply"):
+        result = run_mbv("migrate", command, "DB", "--db-file", str(target), "--no-backup" if command == "apply"
+                         else "--local", cwd=worker)
+        assert result.exit_code == 2, (command, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "damaged.sqlite" in lines[0] and "Traceback" not in result.stderr, result.stderr

@@ -142,9 +142,5 @@ def code_doc(code: str) -> CodeDoc | None:
     return DB_CODE_DOCS.get(code)
 
 
-def code_name(code: str) -> str:
-    return DB_CODE_DOCS[code].name
-
-
 def default_severity(code: str) -> Severity:
     return Severity(DB_CODE_DOCS[code].severity)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from mbv_cli.core.d1_target import DEFAULT_MIGRATIONS_TABLE, D1Target
+from mbv_cli.core.d1_target import D1Target, target_from_entry
 from mbv_cli.core.db.health import check_health, display_path
 from mbv_cli.core.errors import MbvError
 from mbv_cli.core.findings import Finding, Severity
@@ -21,22 +21,20 @@ if TYPE_CHECKING:
 
 
 def local_targets(workers: Sequence[ResolvedWorker]) -> Iterable[D1Target]:
-    from mbv_cli.core.wrangler.state import local_d1_path, persist_root
-
     seen: set[str] = set()
     for worker in workers:
         for binding in worker.bindings:
             if binding.kind != "d1_database":
                 continue
-            path = local_d1_path(persist_root(worker.directory), binding.entry)
+            target = target_from_entry(worker, binding.entry, remote=False)
+            path = target.path
+            assert path is not None
             key = str(path.resolve())
             if key in seen or not path.is_file():
                 continue
             seen.add(key)
-            yield D1Target(mode="local", label=binding.name, path=path, binding=binding.name,
-                           database_name=binding.entry.get("database_name"),
-                           database_id=binding.entry.get("database_id"), worker=worker,
-                           migrations_dir=None, migrations_table=DEFAULT_MIGRATIONS_TABLE, entry=binding.entry)
+            target.migrations_dir = None  # the ledger is the migrations area's (MBV301/MBV302)
+            yield target
 
 
 def doctor_findings(workers: Sequence[ResolvedWorker]) -> list[Finding]:

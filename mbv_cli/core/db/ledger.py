@@ -32,11 +32,13 @@ class LedgerStatus:
 
 
 def migration_files(directory: Path) -> list[str]:
-    """Names of the top-level `*.sql` entries, in wrangler's plain code-unit order."""
-    try:
-        return sorted(p.name for p in directory.iterdir() if p.name.endswith(".sql") and p.is_file())
-    except FileNotFoundError:
+    """Names of the top-level `*.sql` entries, listed exactly as `mbv migrate` lists them (wrangler's
+    UTF-16 code-unit order); no directory means no files."""
+    from mbv_cli.core.migrations.files import list_migration_names
+
+    if not directory.is_dir():
         return []
+    return list_migration_names(directory)
 
 
 def read_ledger(source: QuerySource, table: str) -> list[str] | None:

@@ -72,9 +72,9 @@ def _kv_entry(request: RevocationRequest) -> tuple[Any, Mapping[str, Any]]:
 
 def lookup_local(request: RevocationRequest, key: str, now: float | None = None) -> RevocationLookup:
     import sqlite3
-    from urllib.parse import quote
 
     from mbv_cli.core.binding_list import display_path
+    from mbv_cli.core.db.sqlite_file import inspect_file, open_read_only
     from mbv_cli.core.wrangler.state import local_kv_blob_dir, local_kv_index_path, persist_root
 
     worker, entry = _kv_entry(request)
@@ -84,9 +84,8 @@ def lookup_local(request: RevocationRequest, key: str, now: float | None = None)
     if not index.is_file():
         return RevocationLookup(key, False, where, note=f"no local KV state for {request.binding} yet "
                                                         "(nothing was written with --local)")
-    uri = f"file:{quote(str(index.resolve()))}?mode=ro"
     try:
-        db = sqlite3.connect(uri, uri=True)
+        db = open_read_only(inspect_file(index)).connection  # no -wal/-shm left behind, path quoted
         try:
             row = db.execute("SELECT blob_id, expiration FROM _mf_entries WHERE key = ?", (key,)).fetchone()
         finally:

@@ -10,6 +10,7 @@ import re
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 KEEP = 5
 BACKUP_DIR = Path(".wrangler") / "mbv-backups"
@@ -24,7 +25,8 @@ def backup_database(source: Path, backup_root: Path, label: str, *, keep: int = 
     backup_root.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     target = backup_root / f"{_safe(label)}-{stamp}.sqlite"
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    # quoted: a `#` or `?` in the path must not end the file name (apply writes the file next anyway)
+    src = sqlite3.connect(f"file:{quote(str(source.resolve()), safe='/')}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(target)
         try:

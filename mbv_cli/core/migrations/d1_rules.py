@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 
 TRANSACTION_REFUSED = (
@@ -118,20 +117,6 @@ def install(conn: sqlite3.Connection) -> D1Authorizer:
     authorizer = D1Authorizer()
     conn.set_authorizer(authorizer)
     return authorizer
-
-
-def apply_limits(conn: sqlite3.Connection) -> None:
-    """workerd's statement limits (sqlite.c++ setupSecurity), where Python can set them (3.11+)."""
-    setlimit: Callable[[int, int], int] | None = getattr(conn, "setlimit", None)
-    if setlimit is None:
-        return
-    for name, value in (("SQLITE_LIMIT_SQL_LENGTH", 100000), ("SQLITE_LIMIT_COLUMN", 100),
-                        ("SQLITE_LIMIT_EXPR_DEPTH", 100), ("SQLITE_LIMIT_COMPOUND_SELECT", 5),
-                        ("SQLITE_LIMIT_LIKE_PATTERN_LENGTH", 50), ("SQLITE_LIMIT_VARIABLE_NUMBER", 100),
-                        ("SQLITE_LIMIT_TRIGGER_DEPTH", 10), ("SQLITE_LIMIT_ATTACHED", 0)):
-        category = getattr(sqlite3, name, None)
-        if category is not None:
-            setlimit(category, value)
 
 
 @dataclass(frozen=True, slots=True)

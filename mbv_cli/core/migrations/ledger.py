@@ -9,6 +9,7 @@ for ordinary names).
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,9 +39,25 @@ def insert_suffix(table: str, name: str) -> str:
 
 
 def check_table_name(table: str) -> None:
+    """Called before anything is opened or created: the name must work pasted unquoted, as wrangler pastes it.
+
+    Besides the character check, the statements wrangler builds are tried on an empty in-memory
+    database, which rejects exactly the SQL keywords SQLite will not take as a bare name (`order`).
+    """
     if not _IDENTIFIER.match(table):
         raise InputError(f"migrations_table {table!r} is not a plain SQL identifier",
                          hint="use letters, digits and underscores (wrangler pastes it into SQL unquoted)")
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute(create_table_sql(table))
+        probe.execute(select_sql(table)).fetchall()
+        probe.execute(insert_suffix(table, "0001_probe.sql").strip())
+        probe.execute(f"SELECT id, name, applied_at FROM {table} WHERE name = ? ORDER BY id", ("x",)).fetchall()
+    except sqlite3.Error:
+        raise InputError(f"migrations_table {table!r} is an SQL keyword, not usable as a bare table name",
+                         hint="choose another name, e.g. d1_migrations (wrangler pastes it into SQL unquoted)") from None
+    finally:
+        probe.close()
 
 
 @dataclass(frozen=True, slots=True)

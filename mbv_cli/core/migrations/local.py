@@ -1,6 +1,7 @@
 """Local targets: wrangler's Miniflare file for a binding, or any SQLite file.
 
-Inspection opens the file read-only (`mode=ro`) and never creates it. `apply` opens it for writing,
+Inspection opens the file read-only and never creates or writes it (db/sqlite_file.py: the path
+URI-quoted, `immutable=1` for a WAL file with no `-wal`/`-shm`, which `mode=ro` alone would create). `apply` opens it for writing,
 creates the ledger exactly as wrangler does, and runs each migration in its own `BEGIN IMMEDIATE`
 transaction (executor.py). A new file is put in WAL mode, as Miniflare's are.
 """
@@ -28,12 +29,19 @@ Progress = Callable[[int, int, str, MigrationOutcome | None], None]  # index, to
 
 def open_readonly(path: Path) -> sqlite3.Connection | None:
     """A read-only connection, or None when the file does not exist yet (nothing applied)."""
+    from mbv_cli.core.db.sqlite_file import header_cut_short, inspect_file, open_read_only
+
     if not path.exists():
         return None
+    facts = inspect_file(path)
+    if header_cut_short(facts):
+        raise InputError(f"cannot read {path.name} as SQLite: the header is cut short", file=path,
+                         hint="is it a D1/SQLite database file?")
+    conn = open_read_only(facts, busy_timeout_ms=5000).connection
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
+        conn.close()
         raise InputError(f"cannot read {path.name} as SQLite: {exc}", file=path,
                          hint="is it a D1/SQLite database file?") from None
     return conn

@@ -4,12 +4,13 @@ create and hash. Each returns a result dataclass (results.py); nothing here prin
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from mbv_cli.core.binding_list import display_path
 from mbv_cli.core.d1_target import DEFAULT_MIGRATIONS_TABLE, D1Target, resolve_d1_target
@@ -77,6 +78,9 @@ class MigrationTarget:
         assert self.d1.path is not None
         return self.d1.path.resolve().parent / BACKUP_DIR
 
+    def __post_init__(self) -> None:
+        check_table_name(self.table)  # before anything is opened or created (also for mbv doctor's targets)
+
     def remote(self) -> RemoteDatabase:
         if self._remote is None:
             from mbv_cli.core.cloudflare import CloudflareClient, credentials_from_env
@@ -118,6 +122,23 @@ def open_target(database: str, *, path: str | Path | None = None, config: str | 
     return MigrationTarget(d1, mig_dir, ledger, environ)
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _sqlite_errors(func: Callable[Concatenate[MigrationTarget, _P], _R]) -> Callable[Concatenate[MigrationTarget, _P], _R]:
+    """An SQLite error the operation did not expect ends as one InputError line (exit 2), never a crash."""
+    @functools.wraps(func)
+    def wrapper(target: MigrationTarget, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return func(target, *args, **kwargs)
+        except sqlite3.Error as exc:
+            where = target.where
+            raise InputError(f"{where}: SQLite error: {exc}",
+                             hint="check the database file and migrations_table; nothing further was done") from None
+    return wrapper
+
+
 def _display(migration: MigrationFile) -> str:
     return display_path(migration.path)
 
@@ -139,6 +160,7 @@ def _current_hashes(directory: MigrationDirectory) -> dict[str, str]:
     return dict(checksums.compute_entries(directory.path, directory.names))
 
 
+@_sqlite_errors
 def status(target: MigrationTarget) -> StatusResult:
     directory = open_directory(target.directory)
     rows = _ledger(target)
@@ -188,6 +210,7 @@ def _warnings_for(target: MigrationTarget, directory: MigrationDirectory, applie
     return warnings
 
 
+@_sqlite_errors
 def apply(target: MigrationTarget, *, to: str | None = None, dry_run: bool = False, backup: bool = True,
           lock_timeout: float = 30.0, allow_empty: bool = False, progress: Progress | None = None,
           on_warnings: Callable[[list[str]], None] | None = None) -> ApplyResult:
@@ -280,6 +303,7 @@ def _dry_run_copy(target: MigrationTarget, rows: list[LedgerRow]) -> sqlite3.Con
     return conn
 
 
+@_sqlite_errors
 def verify(target: MigrationTarget) -> VerifyResult:
     directory = open_directory(target.directory)
     result = VerifyResult(target.label, target.target_dict(), display_path(directory.path))
@@ -370,6 +394,7 @@ def _verify_checksums(directory: MigrationDirectory, result: VerifyResult, shown
                                        hint="run mbv migrate hash", file=f"{shown}/{name}"))
 
 
+@_sqlite_errors
 def baseline_names(target: MigrationTarget, to: str) -> tuple[list[str], list[str]]:
     """The migrations `baseline --to` would record, and those already recorded."""
     directory = open_directory(target.directory)
@@ -380,6 +405,7 @@ def baseline_names(target: MigrationTarget, to: str) -> tuple[list[str], list[st
     return [n for n in wanted if n not in applied], [n for n in wanted if n in applied]
 
 
+@_sqlite_errors
 def baseline(target: MigrationTarget, to: str, *, lock_timeout: float = 30.0) -> BaselineResult:
     todo, already = baseline_names(target, to)
     result = BaselineResult(target.label, target.target_dict(), target.table, already=already)

@@ -32,10 +32,6 @@ class ReplayRequest:
                 return value
         return None
 
-    def without_header(self, name: str) -> list[tuple[str, str]]:
-        lower = name.lower()
-        return [(k, v) for k, v in self.headers if k.lower() != lower]
-
 
 @dataclass(slots=True)
 class SentRequest:

@@ -227,15 +227,6 @@ def is_env_member(source: SourceFile, node: Node) -> str | None:
     return None
 
 
-def has_ancestor(node: Node, ancestor: Node) -> bool:
-    current = node.parent
-    while current is not None:
-        if current == ancestor:
-            return True
-        current = current.parent
-    return False
-
-
 def module_specifiers(source: SourceFile) -> Iterator[tuple[Node, str, bool]]:
     """(string node, specifier, type_only) of every import/export-from/require()/import() in the file."""
     for node in nodes_of(source, "import_statement", "export_statement", "call_expression"):

@@ -69,3 +69,18 @@ def test_read_migration_reports_non_utf8_position(tmp_path: Path) -> None:
         read_migration(tmp_path, "0001_x.sql")
     assert info.value.location is not None
     assert (info.value.location.line, info.value.location.column) == (2, 9)
+
+
+def test_db_health_lists_migrations_exactly_as_migrate_does(tmp_path: Path) -> None:
+    """`mbv db health` and `mbv migrate` share one listing: same names (a `.sql` directory too, as
+    wrangler's readdir filter keeps it) in the same UTF-16 code-unit order; no directory, no files."""
+    from mbv_cli.core.db.ledger import migration_files
+    from mbv_cli.core.migrations.files import list_migration_names
+
+    for name in ("0001_a.sql", "0002_\uff61.sql", "0002_\U0001f600.sql", "0003_b.SQL", "notes.txt"):
+        (tmp_path / name).write_text("SELECT 1;\n")
+    (tmp_path / "0004_dir.sql").mkdir()
+    listed = list_migration_names(tmp_path)
+    assert listed == ["0001_a.sql", "0002_\U0001f600.sql", "0002_\uff61.sql", "0004_dir.sql"]
+    assert migration_files(tmp_path) == listed
+    assert migration_files(tmp_path / "absent") == []
