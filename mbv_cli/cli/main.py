@@ -30,6 +30,11 @@ def run(args: list[str], prog_name: str = "mbv") -> int:
     from mbv_cli.render import console
 
     debug = os.environ.get("MBV_DEBUG") == "1"
+    for stream in (sys.stdout, sys.stderr):
+        # text from files and servers may hold lone surrogates ("\ud800" in JSON): show them, never crash
+        reconfigure = getattr(stream, "reconfigure", None)
+        if callable(reconfigure):
+            reconfigure(errors="backslashreplace")
     if "_MBV_COMPLETE" in os.environ:  # a shell asking for completions (see `mbv completions`)
         from typer.completion import completion_init  # type: ignore[attr-defined]
 

@@ -72,7 +72,19 @@ def parse_codes(values: Iterable[str], where: str) -> list[str]:
                 raise UsageError(f"{where}: {part.strip()!r} is not a rule code",
                                  hint="use codes like MBV101 or prefixes like MBV1; `mbv rules` lists them")
             codes.append(code)
+    _check_known(codes, where)
     return codes
+
+
+def _check_known(codes: list[str], where: str) -> None:
+    """A selector that matches no code is a typo: exit 2 rather than silently checking nothing."""
+    from mbv_cli.core.rules_catalog import all_rule_infos
+
+    known = {info.code for info in all_rule_infos()} | {"MBV000"}
+    for code in codes:
+        if not any(k.startswith(code) for k in known):
+            raise UsageError(f"{where}: {code} matches no rule",
+                             hint="`mbv rules` lists the codes; a prefix such as MBV1 selects a family")
 
 
 def load_settings(root: Path) -> DoctorSettings:

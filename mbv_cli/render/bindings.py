@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 
 from mbv_cli.core.binding_list import BindingsListResult, display_path
 from mbv_cli.render import console
+from mbv_cli.render.console import escape
 
 
 def render_list_text(result: BindingsListResult, **_: Any) -> None:

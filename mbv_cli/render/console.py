@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,22 @@ def stderr() -> Console:
     return Console(file=sys.stderr, width=_width(sys.stderr), highlight=False, soft_wrap=True)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def neutralise(text: str) -> str:
+    """Show control characters (ESC, CR, C1 ...) as escapes so text from a file cannot drive the terminal."""
+    text = text.replace("\r\n", "\n")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def escape(text: str) -> str:
+    """Text from a user's file or a server, made safe for Rich: markup escaped, control characters shown."""
+    from rich.markup import escape as escape_markup
+
+    return escape_markup(neutralise(text))
+
+
 def reset() -> None:
     """Forget the consoles (tests swap sys.stdout between runs)."""
     stdout.cache_clear()
@@ -48,15 +65,15 @@ def reset() -> None:
 
 def error(message: str) -> None:
     """One line on stderr, no markup interpretation (messages may hold user text)."""
-    sys.stderr.write(f"mbv: error: {message}\n")
+    sys.stderr.write(f"mbv: error: {neutralise(message)}\n")
     sys.stderr.flush()
 
 
 def warning(message: str) -> None:
-    sys.stderr.write(f"mbv: warning: {message}\n")
+    sys.stderr.write(f"mbv: warning: {neutralise(message)}\n")
     sys.stderr.flush()
 
 
 def note(message: str) -> None:
-    sys.stderr.write(f"mbv: {message}\n")
+    sys.stderr.write(f"mbv: {neutralise(message)}\n")
     sys.stderr.flush()

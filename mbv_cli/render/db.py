@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-
 from mbv_cli.render import console
+from mbv_cli.render.console import escape
 
 if TYPE_CHECKING:
     from mbv_cli.core.db.health import HealthResult

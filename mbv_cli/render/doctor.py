@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
-
 from mbv_cli.core.doctor import AreaResult, DoctorResult
 from mbv_cli.core.findings import Finding
 from mbv_cli.render import console
+from mbv_cli.render.console import escape
 
 _MARK = {"ok": "[green]✓[/]", "warnings": "[yellow]![/]", "errors": "[bold red]✗[/]",
          "not available": "[dim]-[/]", "skipped": "[dim]-[/]"}

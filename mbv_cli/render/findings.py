@@ -9,10 +9,9 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from rich.markup import escape
-
 from mbv_cli.core.findings import Finding, FindingsReport
 from mbv_cli.render import console
+from mbv_cli.render.console import escape
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "blue"}
 

@@ -53,10 +53,10 @@ def render_decode(result: DecodeResult, **_: Any) -> None:
 
 def render_verify(result: VerifyResult, **_: Any) -> None:
     from rich import box
-    from rich.markup import escape
     from rich.table import Table
 
     from mbv_cli.render import console
+    from mbv_cli.render.console import escape
 
     out = console.stdout()
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 
 from mbv_cli.core.migrations.results import (
@@ -21,6 +20,7 @@ from mbv_cli.core.migrations.results import (
     VerifyResult,
 )
 from mbv_cli.render import console
+from mbv_cli.render.console import escape
 
 PROGRESS_BAR_MIN = 4  # more than a few migrations
 _STATE_STYLE = {"applied": "green", "pending": "yellow", "missing_file": "bold red", "modified": "bold red",

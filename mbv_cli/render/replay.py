@@ -12,10 +12,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from rich.markup import escape
-
 from mbv_cli.core.replay.result import ReplayResult, pretty_json
 from mbv_cli.render import console
+from mbv_cli.render.console import escape
 
 TEXT_LIMIT = 64 * 1024     # bytes of a body shown in the text log (JSON and --har-out keep it all)
 HEX_PREVIEW = 256

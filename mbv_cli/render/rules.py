@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 
 from mbv_cli.core.rules.base import DOC_SECTIONS
 from mbv_cli.core.rules_catalog import RulesCatalog
 from mbv_cli.render import console
+from mbv_cli.render.console import escape
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "blue"}
 

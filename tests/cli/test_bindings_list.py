@@ -58,3 +58,21 @@ def test_cloudflare_env_selects_the_environment(tmp_path: Path, run_mbv) -> None
     write(tmp_path, "wrangler.toml", TOML)
     result = run_mbv("bindings", "list", str(tmp_path), "--format", "json", env={"CLOUDFLARE_ENV": "production"})
     assert json.loads(result.stdout)["workers"][0]["env"] == "production"
+
+
+def test_lone_surrogates_and_control_characters_never_crash_or_reach_the_terminal(
+        tmp_path: Path, subprocess_env: dict[str, str]) -> None:
+    import subprocess
+    import sys
+
+    write(tmp_path, "wrangler.json", '{"name": "x", "vars": {"A": "\\ud800", "B\\u001b[31mX": "y"}}')
+    for fmt in ("text", "json"):
+        proc = subprocess.run([sys.executable, "-m", "mbv_cli", "bindings", "list", str(tmp_path), "--format", fmt],
+                              env=subprocess_env, capture_output=True, check=False)
+        assert proc.returncode == 0, proc.stderr
+        assert b"\x1b" not in proc.stdout
+        if fmt == "json":
+            names = [b["name"] for b in json.loads(proc.stdout)["workers"][0]["bindings"]]
+            assert names == ["A", "B\x1b[31mX"]  # the data is kept exact; only the terminal text is escaped
+        else:
+            assert b"\\ud800" in proc.stdout and b"B\\x1b[31mX" in proc.stdout

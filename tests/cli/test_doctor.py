@@ -372,3 +372,10 @@ def test_migrations_and_local_databases_after_a_real_wrangler_apply(run_mbv, tmp
     code, data = _doctor_json(run_mbv, str(worker), "--select", "MBV3")
     assert code == 1 and {f["code"] for f in data["findings"]} == {"MBV301", "MBV302"}
     assert any("scratch" in f["message"] for f in data["findings"] if f["code"] == "MBV302")
+
+
+def test_a_selector_that_matches_no_rule_is_a_usage_error(run_mbv) -> None:
+    result = run_mbv("doctor", str(EXAMPLE), "--select", "MBV9")
+    assert result.exit_code == 2
+    assert "MBV9 matches no rule" in result.stderr and result.stderr.count("\n") == 1
+    assert result.stdout == ""
