@@ -112,6 +112,10 @@ def replay_command(
         show_secrets=show_secrets, redact_fields=list(redact_field))
     if fmt not in ("text", "json"):
         raise UsageError(f"format {fmt!r} is not available here", hint="use text or json")
+    if har_out is not None:  # before anything is sent: a bad path must not cost a replayed POST
+        from mbv_cli.core.replay.harout import check_har_out
+
+        check_har_out(har_out)
     requests = load_requests(spec)
     result = run_replay(requests, options, progress=repeat_progress, log=console.note)
     for warning in result.warnings:

@@ -42,7 +42,16 @@ def credentials_from_env(environ: Mapping[str, str] | None = None) -> Credential
             f"--remote needs {' and '.join(missing)} in the environment",
             hint="export them as for wrangler (an API token with D1/KV access and your account id)",
         )
+    if not all("\x21" <= char <= "\x7e" for char in token):  # never echo the value: it is the secret
+        raise UsageError("CLOUDFLARE_API_TOKEN has characters an API token cannot have (non-ASCII, spaces "
+                         "or control characters)", hint="copy the token again from the Cloudflare dashboard")
     base = environ.get("CLOUDFLARE_API_BASE_URL", "").strip() or DEFAULT_BASE_URL
+    from mbv_cli.core.httpcheck import url_problem
+
+    problem = url_problem(base)
+    if problem:
+        raise UsageError(f"CLOUDFLARE_API_BASE_URL is not a usable http(s) URL: {problem}",
+                         hint=f"unset it to use {DEFAULT_BASE_URL}, or fix the host, brackets and port")
     return Credentials(token, account, base.rstrip("/"))
 
 

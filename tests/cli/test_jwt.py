@@ -411,3 +411,73 @@ def test_verify_revoked_kv_leaves_a_wal_index_untouched(run_mbv: Run, tmp_path: 
         doc = json.loads(result.stdout)
         assert doc["reason"] == reason, (doc, result.stderr)
     assert snapshot(worker / ".wrangler") == before
+
+
+# input hardening (review findings) ------------------------------------------------------------
+
+def test_verify_malformed_jwks_url_is_a_usage_error(run_mbv: Run) -> None:
+    token = mint(run_mbv, CURRENT)
+    for url in ("http://[::1", "http://[::1]:99999/jwks.json", "http://127.0.0.1:abc/jwks.json"):
+        line = assert_one_line_error(run_mbv("jwt", "verify", token, "--jwks", url))
+        assert "the --jwks URL is malformed" in line
+
+
+def test_jwks_error_names_port_and_ipv6_brackets() -> None:
+    from mbv_cli.core.jwt.jwks import display_source
+
+    assert display_source("http://127.0.0.1:1/x?token=s3cr3t") == "http://127.0.0.1:1/x"
+    assert display_source("https://user:pw@[::1]:8443/jwks.json") == "https://[::1]:8443/jwks.json"
+    assert display_source("http://[::1") == "the --jwks URL"
+
+
+def test_verify_jwks_connect_error_names_the_port(run_mbv: Run) -> None:
+    token = mint(run_mbv, CURRENT)
+    line = assert_one_line_error(run_mbv("jwt", "verify", token, "--jwks", "http://127.0.0.1:1/x"))
+    assert "http://127.0.0.1:1/x" in line
+
+
+@pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity", "1e999", "[NaN]", '{"a": Infinity}'])
+def test_mint_claim_never_signs_non_json_constants(run_mbv: Run, raw: str) -> None:
+    token = mint(run_mbv, CURRENT, "--claim", f"a={raw}")
+    from mbv_cli.core.jwt.token import b64url_decode
+
+    payload = b64url_decode(token.split(".")[1], "payload").decode()
+    claims = json.loads(payload, parse_constant=lambda name: pytest.fail(f"{name} in the payload"))
+    assert claims["a"] == raw  # not JSON, so kept as the string it was typed as
+
+
+@pytest.mark.parametrize("claim", ["exp=abc", "nbf=abc", "iat=true", 'exp="1"', "exp=NaN", "exp=1e20"])
+def test_mint_time_claims_must_be_numeric_dates(run_mbv: Run, claim: str) -> None:
+    result = run_mbv("jwt", "mint", "--secret-env", "K", "--claim", claim, env={"K": CURRENT})
+    assert "must be a NumericDate" in assert_one_line_error(result)
+
+
+def test_verify_out_of_range_exp_fails_like_decode(run_mbv: Run, tmp_path: Path) -> None:
+    import hashlib
+    import hmac
+
+    from mbv_cli.core.jwt.token import b64url_encode
+
+    signing_input = ".".join(b64url_encode(json.dumps(part).encode()) for part in
+                             ({"alg": "HS256", "typ": "JWT"}, {"sub": "a", "exp": 1e20}))
+    signature = hmac.new(CURRENT.encode(), signing_input.encode(), hashlib.sha256).digest()
+    token = f"{signing_input}.{b64url_encode(signature)}"
+    decoded = json.loads(run_mbv("jwt", "decode", "-f", "json", token).stdout)
+    assert decoded["times"]["exp"] is None and "too large" in run_mbv("jwt", "decode", token).stderr
+    result = run_mbv("jwt", "verify", "-f", "json", token, env={"JWT_SECRET": CURRENT})
+    assert result.exit_code == 1, result.stdout
+    doc = json.loads(result.stdout)
+    exp = next(check for check in doc["checks"] if check["name"] == "exp")
+    assert not exp["ok"] and exp["code"] == "malformed" and "too large" in exp["detail"]
+    assert doc["reason"] == "malformed" and not doc["valid"]
+
+
+def test_verify_revoked_kv_without_local_state_is_exit_2(run_mbv: Run, tmp_path: Path) -> None:
+    from tests.core.jwt.test_revocation import make_worker
+
+    worker = make_worker(tmp_path)
+    token = mint(run_mbv, CURRENT, "--claim", "jti=jti-1")
+    result = run_mbv("jwt", "verify", token, "--revoked-kv", "REVOKED", "--worker", str(worker),
+                     "--persist-to", str(tmp_path / "nowhere"), env={"JWT_SECRET": CURRENT})
+    line = assert_one_line_error(result)
+    assert "no local KV state for REVOKED at " in line and "--persist-to" in line

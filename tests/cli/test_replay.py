@@ -488,3 +488,73 @@ def test_stdin_source_needs_from(run_mbv, echo: EchoServer) -> None:
     assert result.exit_code == 0, result.stderr
     assert (echo.received[-1].path, echo.received[-1].header("X-S")) == ("/from-stdin", "1")
     assert run_mbv("replay", "-", "--from", "yaml", stdin=text).exit_code == 2
+
+
+# -- input hardening: malformed URLs and headers are the user's to fix (exit 2), a server's are errors ---
+
+def _one_line_error(result: object) -> str:
+    assert result.exit_code == 2, (result.stdout, result.stderr)  # type: ignore[attr-defined]
+    lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    assert len(lines) == 1 and lines[0].startswith("mbv: error: "), lines
+    return lines[0]
+
+
+@pytest.mark.parametrize("url", ["http://[::1/y", "http://127.0.0.1:99999/", "http://127.0.0.1:abc/"])
+def test_malformed_url_inline_curl_and_http_file_exit_2(run_mbv, tmp_path: Path, url: str) -> None:
+    assert "malformed" in _one_line_error(run_mbv("replay", "GET", url))
+    assert "--curl:1:" in _one_line_error(run_mbv("replay", "--curl", f"curl '{url}'"))
+    source = tmp_path / "bad.http"
+    source.write_text(f"# first\nGET {url}\n", encoding="utf-8")
+    assert f"{source}:2:5: request URL is malformed" in _one_line_error(run_mbv("replay", str(source)))
+    # the same URL through a variable and a query continuation line, caught before sending
+    source.write_text(f"@u = {url}\nGET {{{{u}}}}\n    ?a=1\n", encoding="utf-8")
+    assert f"{source}:2" in _one_line_error(run_mbv("replay", str(source)))
+
+
+def test_malformed_target_and_compare_exit_2(run_mbv, echo: EchoServer) -> None:
+    for option in ("--target", "--compare"):
+        line = _one_line_error(run_mbv("replay", f"{echo.url}/x", option, "http://[::1"))
+        assert option in line
+    assert echo.received == []
+
+
+def test_non_latin1_header_values_exit_2(run_mbv, echo: EchoServer, tmp_path: Path) -> None:
+    line = _one_line_error(run_mbv("replay", "GET", f"{echo.url}/", "-H", "X-A: café☃"))
+    assert "U+2603" in line and "café" not in line  # the value itself is not echoed (it may be a secret)
+    assert "X A" in _one_line_error(run_mbv("replay", "GET", f"{echo.url}/", "-H", "X A: b"))
+    source = tmp_path / "h.http"
+    source.write_text(f"GET {echo.url}/\nX-Ok: fine\nX-A:   café☃\n", encoding="utf-8")
+    assert f"{source}:3:12:" in _one_line_error(run_mbv("replay", str(source)))
+    assert "--curl:1:" in _one_line_error(run_mbv("replay", "--curl", f"curl -H 'X-A: ☃' {echo.url}/"))
+    # Latin-1 (é) is legal in HTTP/1.1 and goes out as one byte
+    result = run_mbv("replay", "GET", f"{echo.url}/", "-H", "X-A: café")
+    assert result.exit_code == 0, result.stderr
+    assert echo.received[-1].header("X-A") == "café"
+    assert len(echo.received) == 1
+
+
+def test_non_latin1_bearer_from_env_exit_2(run_mbv, echo: EchoServer) -> None:
+    result = run_mbv("replay", "GET", f"{echo.url}/", "--bearer-env", "TOK", env={"TOK": "tøken-☃-secret"})
+    line = _one_line_error(result)
+    assert "Authorization" in line and "secret" not in line
+    assert echo.received == []
+
+
+@pytest.mark.parametrize("location", ["http://x:99999/", "http://[::1/y", "http://127.0.0.1:abc/"])
+def test_follow_to_a_malformed_location_is_an_exchange_error(run_mbv, echo: EchoServer, location: str) -> None:
+    from urllib.parse import quote
+
+    result = run_mbv("replay", f"{echo.url}/redirect?to={quote(location, safe='')}", "--follow", "-f", "json")
+    assert result.exit_code == 1, result.stderr
+    exchange = _json(result)["exchanges"][0]
+    # httpx itself refuses some Locations (no response kept); mbv refuses the rest before following
+    assert "unusable Location" in exchange["error"] or "Invalid URL in location header" in exchange["error"]
+    assert len(echo.received) == 1
+
+
+@pytest.mark.parametrize("where", ["dir", "missing"])
+def test_har_out_checked_before_sending(run_mbv, echo: EchoServer, tmp_path: Path, where: str) -> None:
+    har = tmp_path if where == "dir" else tmp_path / "no" / "such" / "out.har"
+    line = _one_line_error(run_mbv("replay", "POST", f"{echo.url}/x", "-d", "a=1", "--har-out", str(har)))
+    assert "--har-out" in line
+    assert echo.received == []

@@ -29,8 +29,12 @@ def display_source(source: str) -> str:
         return Path(source).name
     from urllib.parse import urlsplit, urlunsplit
 
-    parts = urlsplit(source)
-    return urlunsplit((parts.scheme, parts.hostname or "", parts.path, "", ""))  # no userinfo, no query
+    try:
+        parts = urlsplit(source)
+    except ValueError:
+        return "the --jwks URL"
+    host = parts.netloc.rpartition("@")[2]  # keeps the port and IPv6 brackets, drops userinfo
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))  # no query (it may carry a token)
 
 
 @dataclass
@@ -45,11 +49,17 @@ class JwksCache:
             return self.documents[url]
         import httpx
 
+        from mbv_cli.core.httpcheck import url_problem
+
         shown = display_source(url)
+        problem = url_problem(url)
+        if problem:
+            raise UsageError(f"the --jwks URL is malformed: {problem}",
+                             hint="check the host, brackets and port, e.g. https://issuer/.well-known/jwks.json")
         try:
             response = httpx.get(url, timeout=timeout, follow_redirects=True,
                                  headers={"Accept": "application/json", "User-Agent": "mbv"})
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL: e.g. a redirect to a bad Location
             raise RemoteError(f"cannot fetch the JWKS from {shown}: {type(exc).__name__}",
                               hint="check the URL and the network") from None
         self.fetches += 1

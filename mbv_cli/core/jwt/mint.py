@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,11 +42,35 @@ def parse_claims(pairs: Sequence[str]) -> dict[str, Any]:
         if not sep or not name:
             raise UsageError(f"--claim number {number} is not NAME=VALUE",
                              hint="e.g. --claim role=admin or --claim 'roles=[\"a\",\"b\"]'")
-        try:
-            claims[name] = json.loads(raw)
+        try:  # JSON only: NaN, Infinity and numbers beyond a double are not JSON, so they stay strings
+            claims[name] = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
         except ValueError:
             claims[name] = raw
+        if name in NUMERIC_CLAIMS and not _is_numeric_date(claims[name]):
+            raise UsageError(f"--claim {name}={raw[:40]!r}: {name} must be a NumericDate (seconds since 1970)",
+                             hint=f"e.g. --claim {name}=1767225600, or use --ttl for exp")
     return claims
+
+
+NUMERIC_CLAIMS = ("exp", "nbf", "iat")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is beyond a double")
+    return value
+
+
+def _is_numeric_date(value: Any) -> bool:
+    from mbv_cli.core.jwt.times import iso_utc, numeric_date
+
+    seconds = numeric_date(value)
+    return seconds is not None and iso_utc(seconds) is not None
 
 
 def mint_token(key: VerificationKey, *, alg: str = "HS256", sub: str | None = None, ttl: int = 900,
@@ -67,7 +92,8 @@ def mint_token(key: VerificationKey, *, alg: str = "HS256", sub: str | None = No
     if sub is not None:
         body["sub"] = sub
     body.update(claims or {})
-    compact = (json.dumps(header, separators=(",", ":")), json.dumps(body, separators=(",", ":")))
+    compact = (json.dumps(header, separators=(",", ":")),
+               json.dumps(body, separators=(",", ":"), allow_nan=False))  # RFC 8259: no NaN/Infinity
     signing_input = ".".join(b64url_encode(part.encode("utf-8")) for part in compact)
     digest = getattr(hashlib, ALGORITHMS[alg][1])
     signature = hmac.new(key.secret, signing_input.encode("ascii"), digest).digest()

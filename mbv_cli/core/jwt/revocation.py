@@ -82,8 +82,10 @@ def lookup_local(request: RevocationRequest, key: str, now: float | None = None)
     index = local_kv_index_path(root, entry)
     where = f"local state {display_path(index)}"
     if not index.is_file():
-        return RevocationLookup(key, False, where, note=f"no local KV state for {request.binding} yet "
-                                                        "(nothing was written with --local)")
+        # no state at all: most often the wrong --worker/--persist-to/--env, and "not revoked" would
+        # be a verdict mbv cannot give; the user must point at real state (exit 2)
+        raise InputError(f"no local KV state for {request.binding} at {display_path(index)}",
+                         hint="run `wrangler dev` or `wrangler kv key put --local` once, or pass --persist-to/--worker")
     try:
         db = open_read_only(inspect_file(index)).connection  # no -wal/-shm left behind, path quoted
         try:

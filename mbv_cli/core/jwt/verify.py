@@ -148,6 +148,9 @@ def _time_claim(claims: dict[str, Any], name: str) -> tuple[float | None, Check 
     value = numeric_date(claims[name])
     if value is None:
         return None, Check(name, False, "malformed", f"{name} is not a NumericDate (a number of seconds)")
+    if iso_utc(value) is None:  # as decode says: no calendar date, so no honest expiry verdict
+        return None, Check(name, False, "malformed", f"{name} is not a valid NumericDate: a number too large "
+                                                     "to be a date")
     return value, None
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from mbv_cli.core.errors import InputError
+from mbv_cli.core.httpcheck import header_name_problem, header_value_problem, url_problem
 from mbv_cli.core.replay.model import ReplayRequest
 
 # options taking a value that mbv does not use (value skipped)
@@ -246,6 +247,11 @@ class _CurlBuilder:
         if not rest:  # curl: `-H 'Accept:'` removes the header curl would add
             self.headers = [(k, v) for k, v in self.headers if k.lower() != name.lower()]
             return
+        problem = header_name_problem(name)
+        value_problem = header_value_problem(name, rest)
+        if problem or value_problem:
+            raise self.error(problem or (value_problem[0] if value_problem else ""), token,
+                             hint="header names are tokens and values Latin-1 text (percent-encode other characters)")
         self.headers.append((name, rest))
 
     def _read(self, name: str, token: str) -> bytes:
@@ -284,6 +290,9 @@ class _CurlBuilder:
         if self.url is None:
             raise self.error("the curl command has no URL", "", hint="add the URL, e.g. curl https://host/path")
         url = self.url if "://" in self.url else f"http://{self.url}"
+        problem = url_problem(url) if url.lower().startswith(("http://", "https://")) else None
+        if problem:
+            raise self.error(f"the URL is malformed: {problem}", self.url, hint="check the host, brackets and port")
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise self.error(f"URL {self.url!r} is not an http(s) URL", self.url)

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from mbv_cli import __version__
-from mbv_cli.core.errors import InputError
+from mbv_cli.core.errors import InputError, UsageError
 from mbv_cli.core.replay.result import ReplayResult, exchange_dict
 
 
@@ -27,6 +27,20 @@ def har_document(result: ReplayResult) -> dict[str, Any]:
         view = exchange_dict(exchange, result.redactor)
         entries.append(_entry(view))
     return {"log": {"version": "1.2", "creator": {"name": "mbv", "version": __version__}, "entries": entries}}
+
+
+def check_har_out(path: Path) -> None:
+    """Refuse, before any request is sent, a --har-out path that cannot be written."""
+    import os
+
+    if path.is_dir():
+        raise UsageError(f"--har-out {path} is a directory", hint="give a file name, e.g. --har-out run.har")
+    parent = path.parent
+    if not parent.is_dir():
+        raise UsageError(f"--har-out {path}: the directory {parent} does not exist",
+                         hint="create it first or choose another path")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"--har-out {path} is not writable", hint="choose another path")
 
 
 def write_har(result: ReplayResult, path: Path) -> None:

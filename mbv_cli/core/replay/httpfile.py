@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mbv_cli.core.errors import InputError
+from mbv_cli.core.httpcheck import header_value_problem, url_problem
 from mbv_cli.core.replay.model import ReplayRequest, read_text_file
 
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT"})
@@ -198,7 +199,16 @@ def _parse_block(block: list[_Line], label: str | None, resolver: _Resolver, fil
                              line=line.number, column=column,
                              hint="put a blank line between the headers and the body")
         value_col = line.text.find(match.group(2), line.text.find(":")) if match.group(2) else 0
-        headers.append((match.group(1), resolver.resolve(match.group(2).strip(), line, value_col)))
+        value = resolver.resolve(match.group(2).strip(), line, value_col)
+        problem = header_value_problem(match.group(1), value)
+        if problem:
+            raw = match.group(2).strip()
+            # the offending character's column when the value was written literally, else the value's
+            offset = problem[1] if value == raw else 0
+            raise InputError(problem[0], file=file, line=line.number,
+                             column=line.text.find(raw, line.text.find(":")) + 1 + offset,
+                             hint="header names are tokens and values Latin-1 text (percent-encode other characters)")
+        headers.append((match.group(1), value))
     body_lines = block[index + 1:] if index < len(block) else []
     body = _body(body_lines, resolver, file, base_dir)
     return ReplayRequest(method=method, url=url, headers=headers, body=body,
@@ -223,6 +233,10 @@ def _request_line(line: _Line, resolver: _Resolver, file: str) -> tuple[str, str
         raise InputError(f"request URL {url[:60]!r} is not an absolute http(s) URL", file=file,
                          line=line.number, column=url_col + 1,
                          hint="write the full URL (https://host/path) or use a {{host}} variable")
+    problem = url_problem(url)
+    if problem:
+        raise InputError(f"request URL is malformed: {problem}", file=file, line=line.number, column=url_col + 1,
+                         hint="check the host, brackets and port")
     return method, url
 
 

@@ -117,7 +117,7 @@ class Exchange:
     def ok(self, expect_status: set[int] | None) -> bool:
         if not self.sent:
             return True
-        if self.response is None:
+        if self.response is None or self.error is not None:  # e.g. a redirect mbv could not follow
             return False
         if expect_status:
             return self.response.status in expect_status

@@ -12,7 +12,8 @@ import os
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
-from mbv_cli.core.errors import UsageError
+from mbv_cli.core.errors import InputError, MbvError, UsageError
+from mbv_cli.core.httpcheck import header_name_problem, header_value_problem, url_problem
 from mbv_cli.core.replay.model import ReplayRequest
 from mbv_cli.core.replay.redact import Redactor
 
@@ -37,16 +38,53 @@ def parse_header_option(value: str) -> tuple[str, str]:
     name, colon, rest = value.partition(":")
     if not colon or not name.strip() or " " in name.strip():
         raise UsageError(f"-H {value!r} is not `Name: value`", hint="write -H 'X-Name: value'")
-    return name.strip(), rest.strip()
+    name, rest = name.strip(), rest.strip()
+    problem = header_problem(name, rest)
+    if problem:
+        raise UsageError(f"-H: {problem}", hint=_HEADER_HINT)
+    return name, rest
+
+
+_HEADER_HINT = "header names are tokens and values Latin-1 text (percent-encode other characters)"
+
+
+def header_problem(name: str, value: str) -> str | None:
+    value_problem = header_value_problem(name, value)
+    return header_name_problem(name) or (value_problem[0] if value_problem else None)
 
 
 def check_base_url(value: str, option: str) -> str:
+    problem = url_problem(value)
+    if problem:
+        raise UsageError(f"{option} is not a usable http(s) URL: {problem}",
+                         hint=f"e.g. {option} http://127.0.0.1:8787")
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"{option} {value!r} is not an http(s) URL", hint=f"e.g. {option} http://127.0.0.1:8787")
     if parts.query or parts.fragment:
         raise UsageError(f"{option} {value!r} must not have a query or fragment")
     return value
+
+
+def check_request(request: ReplayRequest) -> None:
+    """Refuse, before anything is sent, a URL or header that httpx cannot put on the wire;
+    the error names the request's source (file:line) when it came from a file."""
+    problem = url_problem(request.url)
+    if problem:
+        raise _source_error(request, f"request URL is malformed: {problem}", "check the host, brackets and port")
+    for name, value in request.headers:
+        problem = header_problem(name, value)
+        if problem:
+            raise _source_error(request, problem, _HEADER_HINT)
+
+
+def _source_error(request: ReplayRequest, message: str, hint: str) -> MbvError:
+    file, _, line = request.source.rpartition(":")
+    if file and line.isdigit():
+        return InputError(message, file=file, line=int(line), hint=hint)
+    if request.source and request.source != "argv":
+        return InputError(message, file=request.source, hint=hint)
+    return UsageError(message, hint=hint)
 
 
 def resolve_bearer(creds: Credentials, redactor: Redactor, environ: dict[str, str] | None = None) -> str | None:

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from mbv_cli.core.replay.model import Attempt, Exchange, ReceivedResponse, ReplayRequest, Timings
-from mbv_cli.core.replay.send import SendOptions, bare_headers, sent_of
+from mbv_cli.core.replay.send import SendOptions, bare_headers, sent_of, wire_headers
 
 
 @dataclass(slots=True)
@@ -76,7 +76,7 @@ async def _repeat(request: ReplayRequest, count: int, concurrency: int, options:
     async with httpx.AsyncClient(limits=limits, timeout=timeout, verify=not options.insecure,
                                  follow_redirects=False) as client:
         bare_headers(client.headers)
-        template = client.build_request(request.method, request.url, headers=request.headers, content=request.body)
+        template = client.build_request(request.method, request.url, headers=wire_headers(request), content=request.body)
         sent = sent_of(template, request.body)
         max_body = options.max_body
         latencies = summary.latencies_ms
@@ -86,7 +86,7 @@ async def _repeat(request: ReplayRequest, count: int, concurrency: int, options:
             nonlocal remaining, done
             while remaining > 0:
                 remaining -= 1
-                built = client.build_request(request.method, request.url, headers=request.headers,
+                built = client.build_request(request.method, request.url, headers=wire_headers(request),
                                              content=request.body)
                 started = time.perf_counter()
                 try:

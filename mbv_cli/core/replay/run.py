@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from mbv_cli.core.errors import UsageError
 from mbv_cli.core.replay.compare import compare_exchanges
 from mbv_cli.core.replay.model import Exchange, ReplayRequest
-from mbv_cli.core.replay.prepare import Credentials, Rewrite, prepare, resolve_bearer
+from mbv_cli.core.replay.prepare import Credentials, Rewrite, check_request, prepare, resolve_bearer
 from mbv_cli.core.replay.redact import Redactor
 from mbv_cli.core.replay.result import ReplayResult
 from mbv_cli.core.replay.send import SendOptions, dry_run, make_client, send
@@ -68,6 +68,8 @@ def run_replay(requests: list[ReplayRequest], options: ReplayOptions, *,
     if options.send.insecure:
         result.warnings.append("--insecure: TLS certificates are not verified")
     prepared = [prepare(request, options.rewrite) for request in requests]
+    for request in prepared:  # a URL or header httpx cannot send is the user's to fix, before anything goes out
+        check_request(request)
     for request in prepared:  # learn secrets before anything is logged, so retries and errors are scrubbed too
         redactor.learn_headers(request.headers)
         redactor.learn_url(request.url)

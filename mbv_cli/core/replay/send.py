@@ -67,8 +67,14 @@ def bare_headers(headers: httpx.Headers) -> None:
     headers["User-Agent"] = USER_AGENT
 
 
+def wire_headers(request: ReplayRequest) -> list[tuple[bytes, bytes]]:
+    """Headers as bytes: httpx encodes str values as ASCII, but HTTP/1.1 values may be Latin-1
+    (checked when the request was prepared)."""
+    return [(name.encode("ascii"), value.encode("latin-1")) for name, value in request.headers]
+
+
 def build(client: httpx.Client | httpx.AsyncClient, request: ReplayRequest) -> httpx.Request:
-    return client.build_request(request.method, request.url, headers=request.headers, content=request.body)
+    return client.build_request(request.method, request.url, headers=wire_headers(request), content=request.body)
 
 
 def sent_of(request: httpx.Request, body: bytes | None) -> SentRequest:
@@ -100,6 +106,10 @@ def send(client: httpx.Client, backend: ResolvingBackend, request: ReplayRequest
         if len(redirects) >= MAX_REDIRECTS:
             exchange.error = f"more than {MAX_REDIRECTS} redirects"
             break
+        problem = _location_problem(current.url, location)
+        if problem:  # the server's Location, not the user's input: an error of this exchange
+            exchange.error = f"redirect {response.status} to an unusable Location: {problem}"
+            break
         current, dropped = _follow(current, response.status, location)
         redirects.append(Redirect(status=response.status, location=current.url, dropped_headers=dropped))
     exchange.redirects = redirects
@@ -118,6 +128,15 @@ def _header(headers: list[tuple[str, str]], name: str) -> str | None:
         if key.lower() == name:
             return value
     return None
+
+
+def _location_problem(base: str, location: str) -> str | None:
+    from mbv_cli.core.httpcheck import url_problem
+
+    try:
+        return url_problem(urljoin(base, location))
+    except ValueError as exc:
+        return str(exc) or "malformed URL"
 
 
 def origin(url: str) -> tuple[str, str, int | None]:

@@ -87,6 +87,11 @@ def _inline(spec: SourceSpec) -> ReplayRequest:
         raise UsageError(f"unexpected argument {rest[0]!r}", hint="quote the URL; pass headers with -H 'K: V'")
     if not url.startswith(("http://", "https://")):
         raise UsageError(f"{url!r} is not an absolute http(s) URL")
+    from mbv_cli.core.httpcheck import url_problem
+
+    problem = url_problem(url)
+    if problem:
+        raise UsageError(f"the URL is malformed: {problem}", hint="check the host, brackets and port")
     body: bytes | None = None
     if spec.data is not None:
         if spec.data.startswith("@"):

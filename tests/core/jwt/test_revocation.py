@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mbv_cli.core.errors import TargetError, UsageError
+from mbv_cli.core.errors import InputError, TargetError, UsageError
 from mbv_cli.core.jwt.keys import secret_key
 from mbv_cli.core.jwt.mint import mint_token
 from mbv_cli.core.jwt.revocation import RevocationRequest, lookup, lookup_local, revocation_key
@@ -101,8 +101,11 @@ def test_verify_reports_revoked(kv_worker: Path) -> None:
 
 @pytest.mark.wrangler
 def test_env_selects_another_namespace(kv_worker: Path) -> None:
-    found = lookup(RevocationRequest("REVOKED", kv_worker, env="staging"), "jti-revoked")
-    assert not found.found and "nothing was written" in (found.note or "")
+    # staging's namespace has no local state at all: an input error naming the binding and the path,
+    # never a silent "not revoked"
+    with pytest.raises(InputError) as err:
+        lookup(RevocationRequest("REVOKED", kv_worker, env="staging"), "jti-revoked")
+    assert "no local KV state for REVOKED at " in err.value.message
 
 
 def test_unknown_binding_lists_kv_bindings(tmp_path: Path) -> None:
@@ -145,8 +148,9 @@ def test_monorepo_picks_the_worker_that_has_the_binding(tmp_path: Path) -> None:
     other = tmp_path / "other"
     other.mkdir()
     (other / "wrangler.toml").write_text('name = "other"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n')
-    found = lookup(RevocationRequest("REVOKED", tmp_path), "x")
-    assert not found.found and "auth" in found.where
+    with pytest.raises(InputError) as missing:  # the Worker with the binding is found; it has no state yet
+        lookup(RevocationRequest("REVOKED", tmp_path), "x")
+    assert "auth/.wrangler/state" in missing.value.message
     (other / "wrangler.toml").write_text(WRANGLER_TOML.replace('"auth"', '"other"'))
     with pytest.raises(UsageError) as err:
         lookup(RevocationRequest("REVOKED", tmp_path), "x")
