@@ -58,13 +58,27 @@ def test_directory_as_config(tmp_path: Path) -> None:
         load_config(folder)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file; unreadable files cannot be made")
 def test_unreadable_file(tmp_path: Path) -> None:
+    """A real permission refusal: as root, mbv runs without the capabilities that bypass file modes."""
+    import shutil
+    import subprocess
+    import sys
+
     path = tmp_path / "wrangler.toml"
     path.write_text('name = "x"\n')
     path.chmod(0)
-    with pytest.raises(ConfigError, match="not readable"):
-        load_config(path)
+    command = [sys.executable, "-m", "mbv_cli", "bindings", "list", "--config", str(path)]
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root and setpriv (util-linux) is not there to drop CAP_DAC_OVERRIDE")
+        caps = "-dac_override,-dac_read_search"
+        command = [setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}", *command]
+    repo = str(Path(__file__).resolve().parents[3])
+    env = dict(os.environ, PYTHONPATH=repo + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert "not readable" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 
 def test_unreadable_file_reported_as_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
