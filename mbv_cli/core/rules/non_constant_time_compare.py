@@ -54,6 +54,12 @@ def _secret_side(source: SourceFile, node: Node) -> str | None:
         name = syntax.member_property(target) if target.type == "member_expression" else source.node_text(target)
         if name and (is_signature_name(name) or name.lower() in SIGNATURE_WORDS):
             return source.node_text(node)
+    if node.type == "template_string":  # `Bearer ${env.API_SECRET}`: the secret sits in a substitution
+        for part in node.named_children:
+            if part.type == "template_substitution" and part.named_children:
+                found = _secret_side(source, part.named_children[0])
+                if found:
+                    return source.node_text(node)
     if node.type == "call_expression" and syntax.method_name(node) == "get":
         args = syntax.arguments(node)
         if args and (syntax.string_value(source, args[0]) or "").lower() in HEADERS:
@@ -78,7 +84,8 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
         if left.type in {"string", "template_string"} or right.type in {"string", "template_string"}:
             literal = left if left.type in {"string", "template_string"} else right
             value = syntax.string_value(source, literal) or ""
-            if len(value) < 8 or " " in value:
+            substituted = any(c.type == "template_substitution" for c in literal.named_children)
+            if not substituted and (len(value) < 8 or " " in value):
                 continue  # tokenKind === "Bearer": a label, not a secret
         name = _secret_side(source, left) or _secret_side(source, right)
         if name is None:

@@ -7,5 +7,9 @@ export function cases(req: Request, env: Env, signature: string, expected: strin
   if (token === env.ADMIN_TOKEN) return true;
   // bad: HMAC digest compare
   const hmacDigest = "computed";
-  return hmacDigest == req.headers.get("x-signature");
+  if (hmacDigest == req.headers.get("x-signature")) return true;
+  // bad: the Authorization header against a template holding the secret (found in review)
+  if (req.headers.get("Authorization") === `Bearer ${env.API_SECRET}`) return true;
+  // bad: a token against the same template
+  return token !== `Bearer ${env.ADMIN_TOKEN}`;
 }
