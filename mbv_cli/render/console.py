@@ -77,6 +77,16 @@ def warning(message: str) -> None:
     sys.stderr.flush()
 
 
+def plural(count: int, word: str) -> str:
+    """`1 error`, `3 errors`."""
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def summary_line(summary: dict[str, int]) -> str:
+    """`3 errors, 1 warning, 0 info` from a findings summary."""
+    return f"{plural(summary['error'], 'error')}, {plural(summary['warning'], 'warning')}, {summary['info']} info"
+
+
 def config_warnings(warnings: Iterable[ConfigWarning]) -> None:
     """Config warnings (as wrangler prints them), one `mbv: warning: file:line: ...` line each, any format."""
     from pathlib import Path

@@ -74,4 +74,4 @@ def render_health_text(result: HealthResult, **_: Any) -> None:
     for note in result.notes:
         console.stderr().print(f"[dim]note[/]: {escape(note)}")
     summary = result.to_report().summary()
-    _line(out, f"{summary['error']} errors, {summary['warning']} warnings, {summary['info']} info")
+    _line(out, console.summary_line(summary))

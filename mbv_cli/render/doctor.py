@@ -18,10 +18,6 @@ _MARK = {"ok": "[green]✓[/]", "warnings": "[yellow]![/]", "errors": "[bold red
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "blue"}
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 def _count(area: AreaResult) -> str:
     if area.status == "skipped" and area.note:
         return f"skipped ({area.note})"
@@ -30,7 +26,7 @@ def _count(area: AreaResult) -> str:
     errors = sum(1 for f in area.findings if f.severity.value == "error")
     warnings = sum(1 for f in area.findings if f.severity.value == "warning")
     infos = len(area.findings) - errors - warnings
-    parts = [p for p in (_plural(errors, "error") if errors else "", _plural(warnings, "warning") if warnings else "",
+    parts = [p for p in (console.plural(errors, "error") if errors else "", console.plural(warnings, "warning") if warnings else "",
                          f"{infos} info" if infos else "") if p]
     return ", ".join(parts) if parts else "no problems"
 
@@ -56,8 +52,8 @@ def render_doctor(result: DoctorResult, *, verbose: bool = False, **_: Any) -> N
             if verbose and f.hint:
                 out.print(f"            [dim]hint:[/] {escape(f.hint)}", soft_wrap=True)
     summary = result.summary()
-    workers = _plural(len(result.workers), "Worker")
-    line = f"{_plural(summary['error'], 'error')}, {_plural(summary['warning'], 'warning')} in {workers}"
+    workers = console.plural(len(result.workers), "Worker")
+    line = f"{console.plural(summary['error'], 'error')}, {console.plural(summary['warning'], 'warning')} in {workers}"
     if summary["info"]:
         line += f" ({summary['info']} info)"
     if result.suppressed:

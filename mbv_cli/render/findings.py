@@ -46,6 +46,6 @@ def render_text(report: FindingsReport, **_: Any) -> None:
                     out.print(f"             [green]{escape(line)}[/]")
     summary = report.summary()
     if findings:
-        out.print(f"{summary['error']} errors, {summary['warning']} warnings, {summary['info']} info")
+        out.print(console.summary_line(summary))
     else:
         out.print("no problems found")

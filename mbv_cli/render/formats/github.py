@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from mbv_cli.core.findings import FindingsReport
+from mbv_cli.render.console import summary_line
 
 MAX_PER_TYPE = 10
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -56,5 +57,5 @@ def render_github(report: FindingsReport, **_: Any) -> None:
         parts = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in dropped.items())
         lines.append(f"::notice title=mbv::{escape_data(f'{parts} not shown as annotations (GitHub shows {MAX_PER_TYPE} per type per step); run with --format text or sarif to see all')}")
     summary = report.summary()
-    lines.append(f"mbv: {summary['error']} errors, {summary['warning']} warnings, {summary['info']} info")
+    lines.append(f"mbv: {summary_line(summary)}")
     sys.stdout.write("\n".join(lines) + "\n")

@@ -248,7 +248,7 @@ def test_text_output(tmp_path: Path, run_mbv) -> None:
     db = make_db(tmp_path / "fk.sqlite", SCHEMA + "INSERT INTO posts VALUES (2, 99, 'orphan');")
     out = run_mbv("db", "health", str(db))
     assert out.exit_code == 1
-    assert "fail" in out.stdout and "MBV306" in out.stdout and "1 errors, 0 warnings" in out.stdout
+    assert "fail" in out.stdout and "MBV306" in out.stdout and "1 error, 0 warnings" in out.stdout
 
 
 def test_sarif_and_github_go_through_findings_renderers(tmp_path: Path, run_mbv) -> None:
