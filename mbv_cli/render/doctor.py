@@ -45,10 +45,12 @@ def render_doctor(result: DoctorResult, *, verbose: bool = False, **_: Any) -> N
         for f in sorted(show, key=Finding.sort_key):
             style = _STYLE[f.severity.value]
             where = f.where
-            context = " ".join(x for x in (f.worker or "", f"(env {f.env})" if f.env else "") if x)
+            # the env always (per-env findings would otherwise look like duplicates), the Worker with -v
+            context = " ".join(x for x in ((f.worker or "") if verbose else "", f"(env {f.env})" if f.env else "")
+                               if x)
             out.print(f"    [{style}]{f.severity.value:<7}[/] [bold]{f.code}[/] {escape(f.message)}"
                       + (f"  [dim]{escape(where)}[/]" if where else "")
-                      + (f" [dim]{escape(context)}[/]" if context and verbose else ""), soft_wrap=True)
+                      + (f" [dim]{escape(context)}[/]" if context else ""), soft_wrap=True)
             if verbose and f.hint:
                 out.print(f"            [dim]hint:[/] {escape(f.hint)}", soft_wrap=True)
     summary = result.summary()
