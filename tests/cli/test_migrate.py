@@ -695,3 +695,15 @@ def test_sqlite_errors_in_migrate_are_one_line_exit_2(tmp_path: Path, run_mbv: R
         assert result.exit_code == 2, (command, result.stderr)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and "damaged.sqlite" in lines[0] and "Traceback" not in result.stderr, result.stderr
+
+
+def test_an_edited_pending_migration_gets_the_right_hint(tmp_path: Path, run_mbv: RunMbv) -> None:
+    worker = make_worker(tmp_path / "w", {"0001_users.sql": M1, "0002_email.sql": M2})
+    assert run_mbv("migrate", "apply", "DB", "--to", "0001_users.sql", cwd=worker).exit_code == 0
+    assert run_mbv("migrate", "hash", "DB", cwd=worker).exit_code == 0
+    for name in ("0001_users.sql", "0002_email.sql"):
+        (worker / "migrations" / name).write_text((worker / "migrations" / name).read_text() + "-- edited\n")
+    findings = json.loads(run_mbv("migrate", "verify", "DB", "--format", "json", cwd=worker).stdout)["findings"]
+    hints = {f["message"].split()[0]: f["hint"] for f in findings if "changed since" in f["message"]}
+    assert hints["0001_users.sql"].startswith("an applied migration must not change")
+    assert hints["0002_email.sql"].startswith("it is not applied yet")

@@ -308,9 +308,9 @@ def verify(target: MigrationTarget) -> VerifyResult:
     directory = open_directory(target.directory)
     result = VerifyResult(target.label, target.target_dict(), display_path(directory.path))
     shown = display_path(directory.path)
-    _verify_checksums(directory, result, shown)
     rows = _ledger(target)
     applied_names = [row.name for row in rows]
+    _verify_checksums(directory, result, shown, set(applied_names))
     for name in applied_names:
         if name not in directory.names:
             result.findings.append(Finding(DRIFT_CODE, Severity.ERROR, f"applied migration {name} has no file",
@@ -365,7 +365,8 @@ def _target_schema(target: MigrationTarget) -> Any:
             conn.close()
 
 
-def _verify_checksums(directory: MigrationDirectory, result: VerifyResult, shown: str) -> None:
+def _verify_checksums(directory: MigrationDirectory, result: VerifyResult, shown: str,
+                      applied: set[str]) -> None:
     sums = checksums.read_sum(directory.path)
     if sums is None:
         result.notes.append(f"no {checksums.SUM_FILE} in {shown}: checksums not checked (mbv migrate hash writes it)")
@@ -383,11 +384,12 @@ def _verify_checksums(directory: MigrationDirectory, result: VerifyResult, shown
                                            hint="restore it, or run mbv migrate hash if the removal is wanted",
                                            file=sum_shown, line=number))
         elif current[name] != value:
+            hint = ("an applied migration must not change: write a new one; if the edit is wanted, run "
+                    "mbv migrate hash" if name in applied else
+                    "it is not applied yet, so editing it is fine: run mbv migrate hash to record the new checksum")
             result.findings.append(Finding(DRIFT_CODE, Severity.ERROR,
                                            f"{name} changed since {checksums.SUM_FILE} was written",
-                                           hint="an applied migration must not change: write a new one; "
-                                                "if the edit is wanted, run mbv migrate hash",
-                                           file=f"{shown}/{name}"))
+                                           hint=hint, file=f"{shown}/{name}"))
     for name in apply_order([n for n in directory.names if n not in recorded]):
         result.findings.append(Finding(DRIFT_CODE, Severity.ERROR,
                                        f"{name} is not in {checksums.SUM_FILE} (the sum is stale)",
