@@ -156,7 +156,8 @@ def parse_token(raw: str | bytes) -> ParsedToken:
                                   hint="pass the token as an argument, '-' for stdin, or --from-env VAR")
     if len(text) > MAX_TOKEN_CHARS:
         raise MalformedTokenError(
-            f"the token is {len(text)} characters long, more than the {MAX_TOKEN_CHARS} a request header can carry",
+            f"the token is {'over ' if len(text) >= 2 * MAX_TOKEN_CHARS else ''}{len(text)} characters long, "
+            f"more than the {MAX_TOKEN_CHARS} a request header can carry",
             hint="check that the input is one token")
     parts = text.split(".")
     if len(parts) == 5:
