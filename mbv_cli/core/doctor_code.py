@@ -25,6 +25,7 @@ from mbv_cli.core.code.parsing import (
     decode_source,
     iter_source_paths,
     parse_source,
+    read_source_bytes,
 )
 from mbv_cli.core.findings import Finding, Severity
 from mbv_cli.core.rules import CodeContext, Rule, is_test_path
@@ -189,12 +190,9 @@ def _one_file(path: Path, scan_bindings: bool, wanted: Callable[[str], bool]
     """(bindings facts, parsed file if it was worth parsing, text) of one file; never raises."""
     from mbv_cli.core.code.scan import FileFacts, may_mention_env, scan_source
 
-    try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            return SkippedFile(path, f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, not analysed"), None, None
-        data = path.read_bytes()
-    except OSError as exc:
-        return SkippedFile(path, f"cannot be read: {exc.strerror or exc}"), None, None
+    data = read_source_bytes(path)  # broken links and loops get their own notes
+    if isinstance(data, SkippedFile):
+        return data, None, None
     text = decode_source(path, data)
     if isinstance(text, SkippedFile):
         return text, None, None
