@@ -85,11 +85,8 @@ def status_command(
     from mbv_cli.core.migrations import status
     from mbv_cli.render import emit
 
-    target = _target(database, path, config, env, local, remote, persist_to, db_file, directory)
-    try:
+    with _target(database, path, config, env, local, remote, persist_to, db_file, directory) as target:
         emit(status(target), fmt, text="mbv_cli.render.migrate:render_status")
-    finally:
-        target.close()
 
 
 @app.command("apply")
@@ -111,13 +108,10 @@ def apply_command(
     from mbv_cli.render import emit
     from mbv_cli.render.migrate import apply_progress, print_warnings, report_failure
 
-    target = _target(database, path, config, env, local, remote, persist_to, db_file, directory)
-    try:
-        with apply_progress(fmt) as progress:
-            result = apply(target, to=to, dry_run=dry_run, backup=not no_backup, lock_timeout=lock_timeout,
-                           allow_empty=allow_empty, progress=progress, on_warnings=print_warnings)
-    finally:
-        target.close()
+    with (_target(database, path, config, env, local, remote, persist_to, db_file, directory) as target,
+          apply_progress(fmt) as progress):
+        result = apply(target, to=to, dry_run=dry_run, backup=not no_backup, lock_timeout=lock_timeout,
+                       allow_empty=allow_empty, progress=progress, on_warnings=print_warnings)
     emit(result, fmt, text="mbv_cli.render.migrate:render_apply")
     if result.failed is not None:
         if fmt != "text":
@@ -136,11 +130,8 @@ def verify_command(
     from mbv_cli.core.migrations import verify
     from mbv_cli.render import emit
 
-    target = _target(database, path, config, env, local, remote, persist_to, db_file, directory)
-    try:
+    with _target(database, path, config, env, local, remote, persist_to, db_file, directory) as target:
         result = verify(target)
-    finally:
-        target.close()
     emit(result, fmt, text="mbv_cli.render.migrate:render_verify")
     if result.drift:
         raise typer.Exit(1)
@@ -161,11 +152,8 @@ def baseline_command(
     from mbv_cli.render import emit
     from mbv_cli.render.migrate import confirm_baseline
 
-    target = _target(database, path, config, env, local, remote, persist_to, db_file, directory)
-    try:
+    with _target(database, path, config, env, local, remote, persist_to, db_file, directory) as target:
         todo, _ = baseline_names(target, to)
         if todo and not yes:
             confirm_baseline(target.where, todo)
         emit(baseline(target, to, lock_timeout=lock_timeout), fmt, text="mbv_cli.render.migrate:render_baseline")
-    finally:
-        target.close()

@@ -96,6 +96,12 @@ class MigrationTarget:
             self._remote.client.close()
             self._remote = None
 
+    def __enter__(self) -> MigrationTarget:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def target_dict(self) -> dict[str, Any]:
         data = self.d1.to_dict()
         if data.get("path"):
