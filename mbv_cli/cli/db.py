@@ -152,3 +152,67 @@ def locks_command(
         pass
     if last is not None and last.writer_would_block:
         raise typer.Exit(1)
+
+
+@app.command("queries")
+def queries_command(
+    target: Optional[str] = typer.Argument(None, help="A D1 binding or database_name (default: every D1 binding).",
+                                           show_default=False),
+    path: Optional[Path] = WorkerPathArg,
+    config: Optional[Path] = ConfigOpt,
+    env: Optional[str] = EnvOpt,
+    persist_to: Optional[Path] = PersistOpt,
+    assume_rows: Optional[list[str]] = typer.Option(
+        None, "--assume-rows", help="Rows to assume: N for every table, or TABLE=N (repeat it). "
+                                    "Default: counted in the local database; mbv.toml query-assume-rows.",
+        show_default=False),
+    min_rows: Optional[int] = typer.Option(None, "--min-rows", min=0, show_default=False,
+                                           help="Report full scans of tables with at least this many rows "
+                                                "(default 1000, or mbv.toml query-min-rows)."),
+    sample: int = typer.Option(10_000, "--sample", min=1, help="Rows per table sampled for storage classes."),
+    fail_on: str = FailOnOpt,
+    fmt: str = format_option(["text", "json", "sarif", "github"]),
+) -> None:
+    """The Worker's SQL against its D1 schema: statements that do not prepare, full scans an index would
+    serve, columns whose type lets '123' and 123 differ. Read-only; without local state the schema comes
+    from the migrations."""
+    from mbv_cli.core.doctor import load_settings
+    from mbv_cli.core.findings import Severity
+    from mbv_cli.core.queries.check import CheckSettings, parse_assume_rows
+    from mbv_cli.core.queries.run import check_workers, read_statements
+    from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
+    from mbv_cli.render import emit
+
+    _check_format(fmt, ["text", "json", "sarif", "github"])
+    threshold = Severity.parse(fail_on)
+    if target is not None and path is None and config is None and (Path(target).is_dir() or Path(target).is_file()):
+        path = Path(target)  # `mbv db queries examples/x`: a PATH, not a binding
+        target = None
+    workspace = load_workspace(path, config)
+    workers = resolve_workers(workspace, env)
+    settings = load_settings(workspace.root)
+    assumed = parse_assume_rows(assume_rows) if assume_rows else dict(settings.query_assume_rows)
+    check = CheckSettings(min_rows=settings.query_min_rows if min_rows is None else min_rows,
+                          assume_rows=assumed, sample_rows=sample)
+    if target is not None:
+        _require_d1(workers, target)
+    statements, dynamic, notes = read_statements(workers)
+    result = check_workers(workers, statements, dynamic, check, only_binding=target, persist_to=persist_to)
+    result.notes[:0] = notes
+    if fmt in ("sarif", "github"):
+        emit(result.to_report(), fmt)
+    else:
+        emit(result, fmt, text="mbv_cli.render.db:render_queries_text")
+    if result.to_report().fails(threshold):
+        raise typer.Exit(1)
+
+
+def _require_d1(workers: list, target: str) -> None:  # type: ignore[type-arg]
+    from mbv_cli.core.errors import TargetError
+
+    known = [f"{b.name} ({b.entry.get('database_name')})" for w in workers for b in w.bindings
+             if b.kind == "d1_database"]
+    if not any(target in (b.name, b.entry.get("database_name")) for w in workers for b in w.bindings
+               if b.kind == "d1_database"):
+        raise TargetError(f"no D1 database named {target!r}",
+                          hint=f"D1 databases there: {'; '.join(dict.fromkeys(known)) or 'none'}")

@@ -30,7 +30,7 @@ from mbv_cli.core.rules import ConfigContext, Rule, all_rules
 from mbv_cli.core.wrangler.environments import ResolvedWorker
 from mbv_cli.core.wrangler.workspace import Workspace
 
-AREAS = ("configuration", "bindings", "code", "migrations", "local databases")
+AREAS = ("configuration", "bindings", "code", "migrations", "local databases", "queries")
 AREA_OF_PREFIX = {"MBV0": "bindings", "MBV1": "code", "MBV2": "configuration", "MBV30": "migrations"}
 CODE_PATTERN = re.compile(r"^MBV\d{0,3}$")
 IGNORE_COMMENT = re.compile(r"mbv-ignore[:\s]+((?:MBV\d{3}\s*,?\s*)+)", re.IGNORECASE)
@@ -44,6 +44,8 @@ class DoctorSettings:
     ignore: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     compatibility_date_max_age_days: int = 180
+    query_min_rows: int = 1000
+    query_assume_rows: dict[str, int] = field(default_factory=dict)
     source: str | None = None
 
     def enabled(self, code: str, path: str | None = None) -> bool:
@@ -117,7 +119,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _settings_from(table: dict[str, Any], path: Path) -> DoctorSettings:
-    known = {"select", "ignore", "per-file-ignores", "compatibility-date-max-age-days"}
+    known = {"select", "ignore", "per-file-ignores", "compatibility-date-max-age-days", "query-min-rows",
+             "query-assume-rows"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"unknown mbv setting {unknown[0]!r}", file=path,
@@ -137,11 +140,28 @@ def _settings_from(table: dict[str, Any], path: Path) -> DoctorSettings:
     max_age = table.get("compatibility-date-max-age-days", 180)
     if not isinstance(max_age, int) or isinstance(max_age, bool) or max_age < 0:
         raise ConfigError("compatibility-date-max-age-days must be a whole number of days", file=path)
+    min_rows = table.get("query-min-rows", 1000)
+    if not isinstance(min_rows, int) or isinstance(min_rows, bool) or min_rows < 0:
+        raise ConfigError("query-min-rows must be a whole number of rows", file=path)
     return DoctorSettings(
         select=code_list("select"), ignore=code_list("ignore"),
         per_file_ignores={str(k): parse_codes(v, where) for k, v in per_file.items()},
-        compatibility_date_max_age_days=max_age, source=where,
+        compatibility_date_max_age_days=max_age, query_min_rows=min_rows,
+        query_assume_rows=_assume_rows(table.get("query-assume-rows", {}), path), source=where,
     )
+
+
+def _assume_rows(value: Any, path: Path) -> dict[str, int]:
+    """`query-assume-rows = 20000` (every table) or `{ posts = 20000 }` (per table)."""
+    def whole(n: Any) -> bool:
+        return isinstance(n, int) and not isinstance(n, bool) and n >= 0
+
+    if whole(value):
+        return {"*": int(value)}
+    if isinstance(value, dict) and all(whole(v) for v in value.values()):
+        return {str(k).lower(): int(v) for k, v in value.items()}
+    raise ConfigError("query-assume-rows must be a number of rows or a table of table = rows, "
+                      "e.g. { posts = 20000 }", file=path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,7 +343,8 @@ def run_doctor(
     code_rules = [r for r in rules if r.area == "code"]
     scan_bindings = any(settings.enabled(c) for c in _codes_of_area("bindings"))
     groups = collect_groups(workers)
-    outcomes = run_groups([job_for(g, code_rules, scan_bindings=scan_bindings) for g in groups],
+    queries = any(settings.enabled(c) for c in _codes_of_area("queries"))
+    outcomes = run_groups([job_for(g, code_rules, scan_bindings=scan_bindings, queries=queries) for g in groups],
                           processes=processes)
     files = parsed = outside = 0
     for group, outcome in zip(groups, outcomes, strict=True):
@@ -345,6 +366,11 @@ def run_doctor(
     if outside and code_rules:
         areas["code"].note = (f"{outside} source file(s) not imported from a Worker's main (front end, scripts, "
                               "tests, tooling) were not checked by code rules")
+
+    # queries: the statements the code pass extracted, against each D1 binding's schema
+    areas["queries"].ran = queries
+    if queries:
+        _queries_area(areas["queries"], groups, outcomes, settings)
 
     # areas from other capabilities
     for name, adapter in (adapters if adapters is not None else ADAPTERS).items():
@@ -397,6 +423,29 @@ def run_doctor(
                         files_parsed=parsed, suppressed=suppressed, settings_file=settings.source)
 
 
+def _queries_area(area: AreaResult, groups: Sequence[Any], outcomes: Sequence[Any], settings: DoctorSettings) -> None:
+    from mbv_cli.core.errors import MbvError
+    from mbv_cli.core.queries.check import CheckSettings
+    from mbv_cli.core.queries.run import check_workers
+
+    check = CheckSettings(min_rows=settings.query_min_rows, assume_rows=settings.query_assume_rows)
+    checked = 0
+    for group, outcome in zip(groups, outcomes, strict=True):
+        if not any(b.kind == "d1_database" for w in group.workers for b in w.bindings):
+            continue
+        try:
+            result = check_workers(group.workers, outcome.statements, outcome.dynamic_sql, check)
+        except MbvError as exc:
+            area.findings.append(Finding(code="MBV320", severity=Severity.WARNING,
+                                         message=f"the queries of {group.label} could not be checked: {exc.message}",
+                                         hint=exc.hint, worker=group.label))
+            continue
+        checked += sum(len(b.statements) for b in result.bindings)
+        area.findings.extend(result.findings)
+    if checked == 0 and not area.findings:
+        area.note = "no SQL statement sent to a D1 binding with migrations or local state"
+
+
 def _has_local_state(workers: Sequence[ResolvedWorker]) -> bool:
     from mbv_cli.core.wrangler.state import persist_root
 
@@ -406,7 +455,8 @@ def _has_local_state(workers: Sequence[ResolvedWorker]) -> bool:
 def _codes_of_area(name: str) -> list[str]:
     return {"bindings": [f"MBV{n:03d}" for n in range(1, 100)],
             "migrations": ["MBV301", "MBV302"],
-            "local databases": [f"MBV{n:03d}" for n in range(303, 400)]}.get(name, [])
+            "local databases": [f"MBV{n:03d}" for n in range(303, 400) if not 320 <= n < 330],
+            "queries": [f"MBV{n:03d}" for n in range(320, 330)]}.get(name, [])
 
 
 def _suppressed(f: Finding, cache: dict[str, list[str]]) -> bool:

@@ -28,6 +28,7 @@ from mbv_cli.core.code.parsing import (
     read_source_bytes,
 )
 from mbv_cli.core.findings import Finding, Severity
+from mbv_cli.core.queries.extract import DynamicSql, SqlStatement, extract_statements, may_hold_sql
 from mbv_cli.core.rules import CodeContext, Rule, is_test_path
 from mbv_cli.core.rules.syntax import forget_indexes
 
@@ -118,6 +119,7 @@ class GroupJob:
     compatibility_flags: frozenset[str]
     numeric_vars: frozenset[str]
     scan_bindings: bool
+    queries: bool = False
 
 
 @dataclass(slots=True)
@@ -127,17 +129,19 @@ class GroupOutcome:
     skipped: list[SkippedFile] = field(default_factory=list)
     parsed: int = 0
     checked: int = 0
+    statements: list[SqlStatement] = field(default_factory=list)
+    dynamic_sql: list[DynamicSql] = field(default_factory=list)
 
 
-def job_for(group: WorkerGroup, rules: Sequence[Rule], *, scan_bindings: bool) -> GroupJob:
+def job_for(group: WorkerGroup, rules: Sequence[Rule], *, scan_bindings: bool, queries: bool = False) -> GroupJob:
     flag_sets = [set(w.compatibility_flags) for w in group.workers]
     flags = set.intersection(*flag_sets) if flag_sets else set()
     numeric = {b.name for w in group.workers for b in w.bindings
                if b.kind == "var" and isinstance(b.entry.get("value"), int | float)
                and not isinstance(b.entry.get("value"), bool)}
-    checked = frozenset(group.worker_paths()[0]) if rules else frozenset()
+    checked = frozenset(group.worker_paths()[0]) if rules or queries else frozenset()
     return GroupJob(group.directory, tuple(group.paths), checked, tuple(rules), frozenset(flags),
-                    frozenset(numeric), scan_bindings)
+                    frozenset(numeric), scan_bindings, queries)
 
 
 def check_group(job: GroupJob) -> GroupOutcome:
@@ -152,7 +156,8 @@ def check_group(job: GroupJob) -> GroupOutcome:
     checked: list[tuple[Path, str, SourceFile | None]] = []
     for path in job.paths:
         check = path in job.checked and not path.name.endswith(".d.ts")
-        fact, source, text = _one_file(path, job.scan_bindings, lambda t: _wanted(job.rules, t))
+        fact, source, text = _one_file(path, job.scan_bindings,
+                                       lambda t: _wanted(job.rules, t) or (job.queries and may_hold_sql(t)))
         if isinstance(fact, SkippedFile):
             outcome.skipped.append(fact)
         if job.scan_bindings and fact is not None:
@@ -168,6 +173,10 @@ def check_group(job: GroupJob) -> GroupOutcome:
         if source is not None:
             rel = relative(source.path, job.directory)
             outcome.findings.extend(run_code_rules(source, job.rules, ctx, rel))
+            if job.queries and not source.path.name.endswith(".d.ts"):
+                found = extract_statements(source)
+                outcome.statements.extend(found.statements)
+                outcome.dynamic_sql.extend(found.dynamic)
     outcome.parsed = PARSE_COUNTER["count"] - before
     forget_indexes()
     return outcome

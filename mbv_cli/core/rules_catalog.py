@@ -46,6 +46,7 @@ OTHER_CODE_DOCS = (
     ("mbv_cli.core.bindings_codes", "BINDINGS_CODES"),
     ("mbv_cli.core.db.codes", "DB_CODE_DOCS"),
     ("mbv_cli.core.migrations.codes", "MIGRATION_CODE_DOCS"),
+    ("mbv_cli.core.queries.codes", "QUERY_CODE_DOCS"),
 )
 
 
@@ -54,6 +55,8 @@ def area_of(code: str) -> str:
         return "bindings"
     if code in {"MBV301", "MBV302"}:
         return "migrations"
+    if code.startswith("MBV32"):
+        return "queries"
     if code.startswith("MBV3"):
         return "local databases"
     return "code" if code.startswith("MBV1") else "configuration"

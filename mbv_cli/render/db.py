@@ -71,7 +71,56 @@ def render_health_text(result: HealthResult, **_: Any) -> None:
         for s in result.stats:
             size = "?" if s.bytes is None else str(s.bytes)
             _line(out, f"  {escape(s.table):<28} {s.rows:>8} {size:>12}")
+    if result.columns:
+        _line(out, "")
+        _line(out, "  [bold]column                         declared    integer     real     text     blob     null[/]")
+        for c in result.columns:
+            n = c.counts
+            mark = "  [yellow]mixed[/]" if c.mixed else ""
+            _line(out, f"  {escape(c.table + '.' + c.column):<30} {escape(c.declared or '(none)'):<10}"
+                       f"{n.get('integer', 0):>8} {n.get('real', 0):>8} {n.get('text', 0):>8} {n.get('blob', 0):>8}"
+                       f" {n.get('null', 0):>8}{mark}")
     for note in result.notes:
         console.stderr().print(f"[dim]note[/]: {escape(note)}")
     summary = result.to_report().summary()
     _line(out, console.summary_line(summary))
+
+
+_STATEMENT = {"ok": "[green]ok[/]     ", "error": "[bold red]error[/]  ", "scan": "[yellow]scan[/]   ",
+              "skipped": "[dim]skipped[/]"}
+
+
+def render_queries_text(result: Any, **_: Any) -> None:
+    """`mbv db queries`: per binding its schema source, each statement's outcome and plan, the findings."""
+    out = console.stdout()
+    for binding in result.bindings:
+        where = f"{binding.worker} ({binding.env or 'top level'})"
+        source = {"local": "local database", "migrations": "schema from the migrations",
+                  "none": "no schema"}[binding.schema_mode]
+        _line(out, f"[bold]{escape(binding.binding)}[/] in {escape(where)} [dim]{source}"
+                   f"{' ' + escape(binding.database) if binding.database else ''}[/]")
+        for item in binding.statements:
+            s = item.statement
+            plan = "; ".join(item.plan) if item.plan else ""
+            detail = item.error or plan
+            sql = " ".join(s.sql.split())
+            sql = sql if len(sql) <= 70 else sql[:69] + "…"
+            shown = s.to_dict()["file"]
+            _line(out, f"  {_STATEMENT[item.status]} {escape(f'{shown}:{s.line}')}  {escape(sql)}")
+            if detail:
+                _line(out, f"           [dim]{escape(detail)}[/]")
+        if binding.columns and any(c.mixed for c in binding.columns):
+            _line(out, "  [bold]column                         storage classes (sampled)[/]")
+            for c in binding.columns:
+                if c.mixed:
+                    counts = ", ".join(f"{k} {n}" for k, n in sorted(c.counts.items()) if n)
+                    _line(out, f"  {escape(c.table + '.' + c.column):<30} {escape(counts)}")
+        _line(out, "")
+    for f in result.to_report().sorted():
+        style = _SEVERITY[f.severity.value]
+        _line(out, f"[{style}]{f.severity.value:<7}[/] [bold]{f.code}[/] {escape(f.message)}  [dim]{escape(f.where)}[/]")
+        if f.hint:
+            _line(out, f"        [dim]hint:[/] {escape(f.hint)}")
+    for note in result.notes:
+        console.stderr().print(f"[dim]note[/]: {escape(note)}")
+    _line(out, console.summary_line(result.to_report().summary()))

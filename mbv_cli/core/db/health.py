@@ -28,6 +28,7 @@ from mbv_cli.core.db.sqlite_file import (
     inspect_file,
     open_read_only,
 )
+from mbv_cli.core.db.storage_classes import ColumnClasses, sample_database
 from mbv_cli.core.findings import Finding, FindingsReport, Severity
 
 WAL_FLOOR_BYTES = 16 * 1024 * 1024
@@ -62,6 +63,7 @@ class HealthResult:
     checks: list[Check] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     stats: list[TableStats] | None = None
+    columns: list[ColumnClasses] | None = None  # with --stats: storage classes per column, sampled
     notes: list[str] = field(default_factory=list)
 
     def to_report(self) -> FindingsReport:
@@ -78,6 +80,7 @@ class HealthResult:
             "findings": [f.to_dict() for f in self.to_report().sorted()],
             "summary": self.to_report().summary(),
             "stats": None if self.stats is None else [s.to_dict() for s in self.stats],
+            "columns": None if self.columns is None else [c.to_dict() for c in self.columns],
             "notes": list(self.notes),
         }
 
@@ -370,4 +373,8 @@ def _run_checks(run: _Run, facts: FileFacts | None, full: bool, stats: bool,
             run.result.stats = table_stats(run, connection)
         except (sqlite3.Error, NotAvailable) as exc:
             run.result.notes.append(f"--stats could not count rows: {exc}")
+        if connection is not None and run.result.stats is not None:
+            run.result.columns = sample_database(connection, [s.table for s in run.result.stats])
+        elif connection is None:
+            run.result.notes.append("--stats does not sample storage classes remotely (it would read rows you pay for)")
     return run.result

@@ -44,3 +44,16 @@ export async function createBoost(env: Env, request: Request, postId: string): P
     .run();
   return Response.json({ clientSecret: intent.client_secret }, { status: 201 });
 }
+
+/** GET /boosts: the caller's boosts, newest first. */
+export async function listBoosts(env: Env, request: Request): Promise<Response> {
+  const authorId = request.headers.get("x-user-id");
+  if (!authorId) return Response.json({ error: "unauthorized" }, { status: 401 });
+
+  const { results } = await env.CONTENT_DB.prepare(
+    "SELECT id, post_id, amount_cents, created_at FROM boosts WHERE author_id = ?1 ORDER BY created_at DESC LIMIT 50",
+  )
+    .bind(authorId)
+    .all<{ id: string; post_id: string; amount_cents: number; created_at: string }>();
+  return Response.json({ boosts: results });
+}

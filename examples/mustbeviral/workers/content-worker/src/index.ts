@@ -1,7 +1,7 @@
 /**
  * mustbeviral-content: the posts API, media uploads and the moderation queue consumer.
  */
-import { createBoost } from "./billing";
+import { createBoost, listBoosts } from "./billing";
 import type { ContentJob } from "./jobs";
 import { uploadMedia } from "./media";
 import { createPost, getPost, listPosts } from "./posts";
@@ -20,6 +20,9 @@ async function route(request: Request, env: Env, ctx: ExecutionContext, url: URL
   }
   if (resource === "posts" && id !== undefined && action === "boost" && method === "POST") {
     return createBoost(env, request, id);
+  }
+  if (resource === "boosts" && id === undefined && method === "GET") {
+    return listBoosts(env, request);
   }
   if (resource === "media" && id !== undefined && method === "PUT") {
     return uploadMedia(request, id);

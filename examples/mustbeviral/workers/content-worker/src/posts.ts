@@ -53,6 +53,7 @@ export async function getPost(env: Env, ctx: ExecutionContext, postId: string): 
     media_url: post.media_key ? `${env.PUBLIC_MEDIA_BASE_URL}/${post.media_key}` : null,
   });
   ctx.waitUntil(env.CONTENT_CACHE.put(cacheKey, payload, { expirationTtl: POST_CACHE_TTL_SECONDS }));
+  ctx.waitUntil(countView(env, postId));
   return new Response(payload, { headers: { "content-type": "application/json", "x-cache": "miss" } });
 }
 
@@ -77,4 +78,14 @@ export async function createPost(env: Env, request: Request): Promise<Response> 
   const job: ContentJob = { kind: "moderate", postId };
   await env.CONTENT_QUEUE.send(job);
   return json({ id: postId, status: "pending_review" }, 202);
+}
+
+/** One row per post and day; the id comes from the URL. */
+async function countView(env: Env, postId: string): Promise<void> {
+  const day = new Date().toISOString().slice(0, 10);
+  await env.CONTENT_DB.prepare(
+    "INSERT INTO post_views (post_id, day, views) VALUES (?1, ?2, 1) ON CONFLICT (post_id, day) DO UPDATE SET views = views + 1",
+  )
+    .bind(postId, day)
+    .run();
 }
