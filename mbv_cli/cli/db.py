@@ -169,7 +169,7 @@ def queries_command(
     min_rows: Optional[int] = typer.Option(None, "--min-rows", min=0, show_default=False,
                                            help="Report full scans of tables with at least this many rows "
                                                 "(default 1000, or mbv.toml query-min-rows)."),
-    sample: int = typer.Option(10_000, "--sample", min=1, help="Rows per table sampled for storage classes."),
+    sample: int = typer.Option(2_000, "--sample", min=1, help="Rows per table sampled for storage classes."),
     fail_on: str = FailOnOpt,
     fmt: str = format_option(["text", "json", "sarif", "github"]),
 ) -> None:

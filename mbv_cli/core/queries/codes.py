@@ -67,7 +67,7 @@ QUERY_CODE_DOCS: dict[str, CodeDoc] = {
         CodeDoc(
             "MBV324", "mixed-storage-classes", "warning",
             "The rows of a column hold both text and numbers (or blobs beside either).",
-            "Samples the local database read-only (`typeof()` over at most --sample rows per table) and counts "
+            "Samples the local database read-only (`typeof()` over the first --sample rows per table, 2,000 by default) and counts "
             "storage classes per column; NULLs and integer/real mixes are not reported.",
             "Comparisons in SQLite depend on the storage class: `WHERE id = ?` with 123 does not match TEXT "
             "'123', and ORDER BY puts every number before every text value.",
