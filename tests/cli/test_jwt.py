@@ -120,6 +120,24 @@ def test_decode_does_not_import_cryptography(subprocess_env: dict[str, str]) -> 
     assert not {m for m in imported if m.split(".")[0] in ("cryptography", "jwt", "httpx", "rich")}
 
 
+def _imported(args: list[str], env: dict[str, str]) -> set[str]:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "mbv_cli", *args],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    return {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_pyjwt_is_imported_by_verify_and_mint_only(subprocess_env: dict[str, str]) -> None:
+    env = {**subprocess_env, "JWT_SECRET": CURRENT}
+    token = v.A1_TOKEN
+    decode = _imported(["jwt", "decode", token], env)
+    verify = _imported(["jwt", "verify", token], env)
+    minted = _imported(["jwt", "mint", "--secret-env", "JWT_SECRET"], env)
+    assert "jwt" not in decode and "jwt.algorithms" not in decode
+    assert {"jwt", "jwt.algorithms"} <= verify
+    assert {"jwt", "jwt.algorithms"} <= minted
+
+
 # verify ---------------------------------------------------------------------------------------
 
 def test_verify_rotation_from_default_env(run_mbv: Run) -> None:

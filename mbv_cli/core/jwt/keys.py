@@ -8,8 +8,6 @@ public key is loaded or checked, so HMAC-only runs stay light.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import re
 from collections.abc import Mapping
@@ -183,41 +181,37 @@ def weakness(key: VerificationKey, alg: str) -> str | None:
 def signature_matches(key: VerificationKey, alg: str, signing_input: bytes, signature: bytes) -> bool:
     """True when `signature` is `key`'s signature of `signing_input` under `alg`.
 
-    HMAC is computed with the standard library (constant-time compare); RSA, ECDSA and EdDSA
-    with cryptography directly (PyJWT's import costs several times more start-up).
+    mbv decides which keys are tried (families, rotation order, JWKS kid); the key-type check and
+    the signature itself are PyJWT's algorithm objects (`prepare_key` refuses a key of the wrong
+    type or curve, and an HMAC "secret" that is really a PEM key or a JWK; `verify` compares).
+    PyJWT is imported here, so only `jwt verify` and `jwt mint` pay for it.
     """
-    family, hash_name, _ = ALGORITHMS[alg]
+    family, _, _ = ALGORITHMS[alg]
     if family != key.family or alg not in key.algorithms():
         return False
-    if family == "oct":
-        assert key.secret is not None
-        expected = hmac.new(key.secret, signing_input, getattr(hashlib, hash_name)).digest()
-        return hmac.compare_digest(expected, signature)
+    material = key.secret if family == "oct" else key.public
     try:
-        return _verify_public(key.public, family, hash_name, alg, signing_input, signature)
-    except Exception:  # InvalidSignature, or a signature of the wrong size/shape: no match
+        algorithm, prepared = pyjwt_key(alg, material)
+        return bool(algorithm.verify(signing_input, prepared, signature))
+    except InvalidKey:
+        return False
+    except Exception:  # a signature of the wrong size or shape: no match
         return False
 
 
-def _verify_public(public: Any, family: str, hash_name: str, alg: str, message: bytes, signature: bytes) -> bool:
-    """RFC 7518 sections 3.3-3.5 and RFC 8037 with cryptography; raises InvalidSignature on mismatch."""
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
+class InvalidKey(ValueError):
+    """PyJWT refused the key for that algorithm (wrong type or curve, or a PEM/JWK used as a secret)."""
 
-    if family == "OKP":
-        public.verify(signature, message)
-        return True
-    digest: hashes.HashAlgorithm = (hashes.SHA256() if hash_name == "sha256" else hashes.SHA384()
-                                    if hash_name == "sha384" else hashes.SHA512())
-    if family == "RSA":
-        pad: Any = (padding.PSS(mgf=padding.MGF1(digest), salt_length=digest.digest_size) if alg.startswith("PS")
-                    else padding.PKCS1v15())
-        public.verify(signature, message, pad, digest)
-        return True
-    # ECDSA: the JWS signature is R || S, each as long as the curve's order (RFC 7518 section 3.4)
-    size = (public.curve.key_size + 7) // 8
-    if len(signature) != 2 * size:
-        return False
-    r, s = int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
-    public.verify(utils.encode_dss_signature(r, s), message, ec.ECDSA(digest))
-    return True
+
+def pyjwt_key(alg: str, material: Any) -> tuple[Any, Any]:
+    """PyJWT's algorithm object for `alg` and `material` prepared by it; InvalidKey when refused."""
+    from jwt.algorithms import get_default_algorithms
+    from jwt.exceptions import InvalidKeyError
+
+    algorithm = get_default_algorithms().get(alg)
+    if algorithm is None:
+        raise InvalidKey(f"PyJWT does not implement {alg}")
+    try:
+        return algorithm, algorithm.prepare_key(material)
+    except InvalidKeyError as exc:
+        raise InvalidKey(str(exc)) from None

@@ -7,8 +7,6 @@ than the hash (RFC 7518 section 3.2) is refused unless the caller allows weak ke
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import math
 import time
@@ -17,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mbv_cli.core.errors import UsageError
-from mbv_cli.core.jwt.keys import ALGORITHMS, VerificationKey, weakness
+from mbv_cli.core.jwt.keys import InvalidKey, VerificationKey, pyjwt_key, weakness
 from mbv_cli.core.jwt.token import b64url_encode
 
 MINT_ALGORITHMS = ("HS256", "HS384", "HS512")
@@ -95,6 +93,10 @@ def mint_token(key: VerificationKey, *, alg: str = "HS256", sub: str | None = No
     compact = (json.dumps(header, separators=(",", ":")),
                json.dumps(body, separators=(",", ":"), allow_nan=False))  # RFC 8259: no NaN/Infinity
     signing_input = ".".join(b64url_encode(part.encode("utf-8")) for part in compact)
-    digest = getattr(hashlib, ALGORITHMS[alg][1])
-    signature = hmac.new(key.secret, signing_input.encode("ascii"), digest).digest()
+    try:  # PyJWT signs (imported here only); mbv keeps the header and claims it builds above
+        algorithm, prepared = pyjwt_key(alg, key.secret)
+    except InvalidKey as exc:
+        raise UsageError(f"refusing to sign with this secret: {exc}",
+                         hint="an HMAC secret is random bytes, not a PEM key or a JWK") from None
+    signature = algorithm.sign(signing_input.encode("ascii"), prepared)
     return MintResult(f"{signing_input}.{b64url_encode(signature)}", header, body)

@@ -54,3 +54,26 @@ def test_rsa_token_with_ec_key_is_alg_not_allowed() -> None:
     assert key is not None
     result = verify_token(parse_token(v.A2_TOKEN), [key], VerifyOptions(), now=v.BEFORE_EXP)
     assert result.reason == "alg_not_allowed"
+
+
+@pytest.mark.parametrize(("name", "token", "jwk"), CASES, ids=[c[0] for c in CASES])
+def test_the_signature_check_is_pyjwts(name: str, token: str, jwk: dict[str, str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The known answers pass through PyJWT's algorithm objects: with its verify refusing, they fail."""
+    import jwt.algorithms
+
+    key = key_from_jwk(jwk, name)
+    assert key is not None
+    calls: list[str] = []
+    real = jwt.algorithms.get_default_algorithms
+
+    def refusing() -> dict[str, jwt.algorithms.Algorithm]:
+        table = real()
+        algorithm = table[parse_token(token).alg]
+        monkeypatch.setattr(algorithm, "verify", lambda msg, k, sig: calls.append(name) or False)
+        return table
+
+    monkeypatch.setattr(jwt.algorithms, "get_default_algorithms", refusing)
+    result = verify_token(parse_token(token), [key], VerifyOptions(), now=v.BEFORE_EXP)
+    assert calls == [name]
+    assert result.reason == "bad_signature"

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from mbv_cli.core.errors import UsageError
 from mbv_cli.core.jwt.keys import secret_key, weakness
 from mbv_cli.core.jwt.mint import mint_token
 from mbv_cli.core.jwt.token import b64url_encode, parse_token
@@ -74,10 +75,19 @@ def test_hmac_token_is_never_checked_with_a_public_key(tmp_path) -> None:  # typ
     pem = private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     (tmp_path / "pub.pem").write_bytes(pem)
     key = public_key_from_pem(tmp_path / "pub.pem")
-    forged = token_for(secret_key("attacker", pem))
+    with pytest.raises(UsageError, match="asymmetric key"):  # PyJWT will not even sign with it
+        token_for(secret_key("attacker", pem))
+    import hashlib
+    import hmac
+
+    signing_input = ".".join(b64url_encode(json.dumps(part).encode())
+                             for part in ({"alg": "HS256", "typ": "JWT"}, {"sub": "admin", "exp": NOW + 60}))
+    forged = f"{signing_input}.{b64url_encode(hmac.new(pem, signing_input.encode(), hashlib.sha256).digest())}"
     result = verify(forged, [key])
     assert result.reason == "alg_not_allowed"
     assert "algorithm confusion" in result.checks[1].detail
+    # Even given as an HMAC secret, the PEM bytes are refused by PyJWT's key check: no match.
+    assert verify(forged, [secret_key("pem as secret", pem)]).reason == "bad_signature"
 
 
 def test_alg_narrowing() -> None:
