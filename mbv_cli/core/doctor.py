@@ -331,9 +331,15 @@ def run_doctor(
             areas["configuration"].findings.append(
                 dataclasses.replace(f, worker=worker.name, env=worker.env))
         for warning in worker.warnings:
+            if warning.message.startswith("Unexpected fields found") and settings.enabled("MBV205"):
+                continue  # MBV205 reports these with the key's position and the nearest known key
             report.notes.append(f"{display_path(Path(warning.file))}"
                                 f"{':' + str(warning.line) if warning.line else ''}: {warning.message}")
     areas["configuration"].ran = bool(config_rules)
+    if settings.enabled("MBV204") or settings.enabled("MBV205"):
+        from mbv_cli.core.wrangler.config_schema import schema_notes
+
+        report.notes.extend(schema_notes([w.config for w in workers]))
 
     # code and bindings: one pass over the source files (each parsed at most once)
     code_rules = [r for r in rules if r.area == "code"]

@@ -64,7 +64,9 @@ def _findings_for(code: str) -> dict[str, list[Finding]]:
             rel = source.path.relative_to(directory).as_posix()
             found[rel] = run_code_rules(source, [rule], ctx, rel)
     else:
-        for path in sorted(p for p in directory.rglob("*") if p.suffix in CONFIG_SUFFIXES):
+        # a fixture's own copy of a wrangler package (MBV206) is not a config
+        for path in sorted(p for p in directory.rglob("*") if p.suffix in CONFIG_SUFFIXES
+                           and p.name not in ("package.json", "config-schema.json")):
             cfg = load_config(path)
             rel = path.relative_to(directory).as_posix()
             items: list[Finding] = []

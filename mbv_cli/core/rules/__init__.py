@@ -34,6 +34,9 @@ RULE_MODULES: dict[str, str] = {
     "MBV201": "compatibility_date",
     "MBV202": "secret_in_vars",
     "MBV203": "wildcard_allowed_origins",
+    "MBV204": "invalid_config_value",
+    "MBV205": "unknown_config_key",
+    "MBV206": "wrangler_major_version",
 }
 
 

@@ -1,0 +1,109 @@
+"""Finding the project's wrangler schema, key positions in TOML/JSONC, and the fallback to mbv's tables."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mbv_cli.core.wrangler.config import load_config
+from mbv_cli.core.wrangler.config_schema import check_config_schema, did_you_mean, find_schema, schema_notes
+from mbv_cli.core.wrangler.key_positions import key_positions, locate
+from tests.support.peers import PEERS
+
+PINNED = PEERS / "node_modules" / "wrangler"
+
+
+def _install_wrangler(root: Path, version: str | None = None) -> Path:
+    if not (PINNED / "config-schema.json").is_file():
+        pytest.skip("pinned wrangler not installed")
+    target = root / "node_modules" / "wrangler"
+    target.mkdir(parents=True)
+    shutil.copy(PINNED / "config-schema.json", target)
+    package = json.loads((PINNED / "package.json").read_text())
+    if version:
+        package["version"] = version
+    (target / "package.json").write_text(json.dumps(package))
+    return target / "config-schema.json"
+
+
+def test_toml_positions_follow_tables_arrays_of_tables_and_inline_values() -> None:
+    text = (
+        'name = "a"  # comment with = sign\n'
+        'routes = [\n  "x.example.com/*",\n  { pattern = "y", zone_name = "z" },\n]\n'
+        "[[kv_namespaces]]\nbinding = 'A'\n[[kv_namespaces]]\nbinding = \"B\"\nid = 1\n"
+        "[env.staging]\nvars.MODE = \"s\"\n[[env.staging.kv_namespaces]]\n  binding = \"C\"\n"
+    )
+    positions = key_positions(text, "toml")
+    assert positions[("name",)] == (1, 1)
+    assert positions[("routes", 1, "zone_name")] == (4, 20)
+    assert positions[("kv_namespaces", 1, "id")] == (10, 1)
+    assert positions[("env", "staging", "vars", "MODE")] == (12, 6)
+    assert positions[("env", "staging", "kv_namespaces", 0, "binding")] == (14, 3)
+    assert locate(positions, ("kv_namespaces", 1, "id", "deeper")) == (10, 1)
+
+
+def test_jsonc_positions_survive_comments_and_trailing_commas() -> None:
+    text = '{\n  // "name": "no",\n  "name": "a", /* x */ "env": {"s": {"route": {"pattern": "p",},},},\n}\n'
+    positions = key_positions(text, "jsonc")
+    assert positions[("name",)] == (3, 3)
+    assert positions[("env", "s", "route", "pattern")] == (3, 48)
+
+
+def test_positions_stop_quietly_on_text_they_cannot_follow() -> None:
+    assert key_positions('name = "a"\n= broken\n', "toml") == {("name",): (1, 1)}
+
+
+def test_did_you_mean() -> None:
+    known = ["kv_namespaces", "d1_databases", "durable_objects"]
+    assert did_you_mean("kv_namespace", known) == "did you mean `kv_namespaces`?"
+    assert did_you_mean("KV_NAMESPACES", known) == "did you mean `kv_namespaces`?"
+    assert did_you_mean("something_else", known) is None
+
+
+def test_schema_found_in_node_modules_upwards_with_its_version(tmp_path: Path) -> None:
+    schema = _install_wrangler(tmp_path, "4.90.1")
+    worker = tmp_path / "workers" / "api"
+    worker.mkdir(parents=True)
+    (worker / "wrangler.toml").write_text('name = "api"\nworkers_dev = "yes"\nkv_namespace = []\n')
+    source = find_schema(worker, {})
+    assert source.path == schema and source.via == "node_modules" and source.wrangler_version == "4.90.1"
+    assert not source.major_differs
+    cfg = load_config(worker / "wrangler.toml")
+    result = check_config_schema(cfg.path, cfg.format, cfg.raw, cfg.text)
+    assert [(p.kind, p.line, p.hint) for p in result.problems] == [
+        ("invalid", 2, None), ("unknown_key", 3, "did you mean `kv_namespaces`?")]
+    assert schema_notes([cfg, cfg]) == [f"wrangler configs checked against wrangler 4.90.1's config-schema.json ({schema})"]
+
+
+def test_dollar_schema_path_wins_and_a_url_is_ignored(tmp_path: Path) -> None:
+    schema = _install_wrangler(tmp_path / "elsewhere", "3.114.0")
+    raw = {"$schema": "elsewhere/node_modules/wrangler/config-schema.json"}
+    source = find_schema(tmp_path, raw)
+    assert source.via == "$schema" and source.path == tmp_path / raw["$schema"] and source.major_differs
+    assert schema.is_file()
+    assert find_schema(tmp_path, {"$schema": "https://example.com/config-schema.json"}).path is None
+
+
+def test_without_a_schema_mbv_tables_are_used_and_said_once(tmp_path: Path) -> None:
+    (tmp_path / "wrangler.toml").write_text('name = "api"\nnode_compat = true\nroutes_ = []\n')
+    cfg = load_config(tmp_path / "wrangler.toml")
+    result = check_config_schema(cfg.path, cfg.format, cfg.raw, cfg.text)
+    assert result.source.path is None
+    assert [(p.kind, p.path) for p in result.problems] == [("invalid", ("node_compat",)),
+                                                           ("unknown_key", ("routes_",))]
+    assert schema_notes([cfg]) == ["wrangler configs checked against mbv's own key tables (wrangler 4.86): "
+                                   "no wrangler config-schema.json on disk"]
+
+
+def test_a_broken_schema_is_a_note_not_a_crash(tmp_path: Path) -> None:
+    target = tmp_path / "node_modules" / "wrangler"
+    target.mkdir(parents=True)
+    (target / "config-schema.json").write_text("{ not json")
+    (tmp_path / "wrangler.toml").write_text('name = "api"\nnmae = "x"\n')
+    cfg = load_config(tmp_path / "wrangler.toml")
+    result = check_config_schema(cfg.path, cfg.format, cfg.raw, cfg.text)
+    assert result.source.path is None and result.note and "not a usable JSON schema" in result.note
+    assert [p.hint for p in result.problems] == ["did you mean `name`?"]
