@@ -42,6 +42,9 @@ def _cases() -> list[tuple[Path, str | None]]:
 
 CASES = _cases()
 INHERITED_KINDS = ("assets", "logfwdr")
+# fixtures whose types must match wrangler's exactly, generics and comments included (issue 16):
+# a service bound to the Worker itself, `export const Room = class`, the service-worker format
+EXACT_TYPES = ("self-service-toml", "do-export-const-jsonc", "service-worker-format-toml")
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +97,23 @@ def test_names_and_types_agree(config: Path, env: str | None, wrangler_outputs, 
             assert mine["type"] == theirs, name
         else:
             assert normalise_type(mine["type"]) == normalise_type(theirs), name
+
+
+EXACT_CASES = [c for c in CASES if c[0].parent.name in EXACT_TYPES]
+
+
+def test_exact_fixtures_are_present() -> None:
+    assert {c.parent.name for c, _ in EXACT_CASES} == set(EXACT_TYPES)
+
+
+@pytest.mark.parametrize(("config", "env"), EXACT_CASES,
+                         ids=[f"{c.parent.name}:{e or 'top'}" for c, e in EXACT_CASES])
+def test_types_agree_exactly(config: Path, env: str | None, wrangler_outputs, run_mbv) -> None:
+    members = env_members(wrangler_outputs[(config, env)])
+    args = ["bindings", "list", "--config", str(config), "--format", "json"]
+    if env:
+        args += ["--env", env]
+    result = run_mbv(*args, cwd=config.parent)
+    assert result.exit_code == 0, result.stderr
+    [worker] = json.loads(result.stdout)["workers"]
+    assert {b["name"]: b["type"] for b in worker["bindings"]} == members

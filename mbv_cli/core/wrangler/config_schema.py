@@ -283,6 +283,40 @@ def _wrangler_only_problems(raw: Mapping[str, Any]) -> list[SchemaProblem]:
     return problems
 
 
+def valid_route(item: Any) -> bool:
+    """wrangler 4.86 `isValidRouteValue`: a string, or { pattern } with exactly one way to find its zone."""
+    if isinstance(item, str):
+        return bool(item)
+    if not isinstance(item, dict) or not isinstance(item.get("pattern"), str):
+        return False
+    zone_id, zone_name = isinstance(item.get("zone_id"), str), isinstance(item.get("zone_name"), str)
+    custom = isinstance(item.get("custom_domain"), bool)
+    flags = isinstance(item.get("enabled"), bool) or isinstance(item.get("previews_enabled"), bool)
+    recognised = sum((zone_id, zone_name, custom, isinstance(item.get("enabled"), bool),
+                      isinstance(item.get("previews_enabled"), bool)))
+    if recognised != len(item) - 1 or (zone_id and zone_name) or (flags and not custom):
+        return False
+    return zone_id or zone_name or custom
+
+
+def _route_problems(raw: Mapping[str, Any]) -> list[SchemaProblem]:
+    """Routes wrangler rejects, for the mode without a schema (the schema says the same)."""
+    problems: list[SchemaProblem] = []
+    for prefix, section, _ in _sections(raw):
+        items: list[tuple[tuple[str | int, ...], Any]] = []
+        if "route" in section and section["route"] != "":
+            items.append(((*prefix, "route"), section["route"]))
+        if isinstance(section.get("routes"), list):
+            items += [((*prefix, "routes", i), r) for i, r in enumerate(section["routes"])]
+        for path, item in items:
+            if not valid_route(item):
+                problems.append(SchemaProblem(
+                    "invalid", path, f"{dotted(path)} is {_short(item)}: a route is a string, or an object with "
+                                     "pattern and one of zone_id, zone_name or custom_domain",
+                    hint='e.g. { pattern = "api.example.com/*", zone_name = "example.com" }'))
+    return problems
+
+
 def _removed_problems(raw: Mapping[str, Any]) -> list[SchemaProblem]:
     return [_unknown((*prefix, key), key, ()) for prefix, section, _ in _sections(raw)
             for key in section if key in REMOVED_KEYS]
@@ -291,7 +325,7 @@ def _removed_problems(raw: Mapping[str, Any]) -> list[SchemaProblem]:
 # the check ------------------------------------------------------------------------------------------
 
 def check_config_schema(path: Path, fmt: str, raw: Mapping[str, Any], text: str) -> SchemaCheck:
-    return _check_cached(str(path), fmt, text, json.dumps(raw, sort_keys=True, default=str))
+    return _check_cached(str(path), fmt, text, json.dumps(raw, default=str))
 
 
 @functools.lru_cache(maxsize=64)
@@ -310,9 +344,9 @@ def _check_cached(path_text: str, fmt: str, text: str, raw_json: str) -> SchemaC
     if source.path is not None:
         problems = _schema_problems(raw, validator)
         seen = {p.path for p in problems}
-        problems += [p for p in _removed_problems(raw) if p.path not in seen]
+        problems += [p for p in _removed_problems(raw) + _route_problems(raw) if p.path not in seen]
     else:
-        problems = _table_problems(raw)
+        problems = _table_problems(raw) + _route_problems(raw)
     problems += _wrangler_only_problems(raw)
     positions = key_positions(text, fmt)
     placed = []

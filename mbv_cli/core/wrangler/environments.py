@@ -124,22 +124,44 @@ def _js_stringify(value: Any) -> str:
     return "null"
 
 
-def _exports_class(worker_dir: Path, main: Any, class_name: str) -> bool:
-    """Whether the Worker's main module exports `class_name` (decides the DO/Workflow generic)."""
+_EXPORT_DECLARATION = re.compile(
+    r"\bexport\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:class|function\s*\*?|const|let|var)\s+([A-Za-z_$][\w$]*)")
+_EXPORT_LIST = re.compile(r"\bexport\s*(?:type\s*)?\{([^}]*)\}")
+
+
+def main_exports(worker_dir: Path, main: Any) -> set[str] | None:
+    """The names the Worker's main module exports (esbuild's metafile `exports`, as wrangler reads
+    them in guess-worker-format.ts), "default" included; None when there is no readable main."""
     if not isinstance(main, str):
-        return False
+        return None
     try:
         text = (worker_dir / main).read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return False
-    name = re.escape(class_name)
-    return bool(
-        re.search(rf"export\s+(?:default\s+)?(?:abstract\s+)?class\s+{name}\b", text)
-        or re.search(rf"export\s*\{{[^}}]*\b{name}\b[^}}]*\}}", text)
-    )
+        return None
+    names = {m.group(1) for m in _EXPORT_DECLARATION.finditer(text)}
+    for group in _EXPORT_LIST.finditer(text):
+        for part in group.group(1).split(","):
+            words = part.replace("type ", " ").split()
+            if words:
+                names.add(words[-1])  # `a as b` exports b
+    if re.search(r"\bexport\s+default\b", text):
+        names.add("default")
+    return names
 
 
-def _binding_type(kind: BindingKind, entry: Mapping[str, Any], worker_dir: Path, main: Any) -> str:
+def _exports_class(worker_dir: Path, main: Any, class_name: str) -> bool:
+    """Whether the Worker's main module exports `class_name` (decides the DO/Workflow generic).
+
+    `export const Room = class ...` counts: wrangler asks esbuild for the export names, not for
+    class declarations. A main without a default export is a service-worker Worker, which wrangler
+    types without its module (no class generics).
+    """
+    exports = main_exports(worker_dir, main)
+    return exports is not None and "default" in exports and class_name in exports
+
+
+def _binding_type(kind: BindingKind, entry: Mapping[str, Any], worker_dir: Path, main: Any,
+                  worker_name: str = "worker") -> str:
     if kind.kind == "durable_object_namespace":
         cls = str(entry.get("class_name", ""))
         if entry.get("script_name"):
@@ -155,6 +177,11 @@ def _binding_type(kind: BindingKind, entry: Mapping[str, Any], worker_dir: Path,
             return f"Workflow<Parameters<import(\"./{_module(main)}\").{cls}['run']>[0]['payload']>"
         return f"Workflow /* {cls} */"
     if kind.kind == "service":
+        if entry.get("service") == worker_name:  # bound to itself: wrangler types it from main
+            exports = main_exports(worker_dir, main) or set()
+            export = str(entry.get("entrypoint") or "default")
+            if export in exports:
+                return f'Service<typeof import("./{_module(main)}").{export}>'
         if entry.get("entrypoint"):
             return f"Service /* entrypoint {entry['entrypoint']} from {entry.get('service')} */"
         return f"Fetcher /* {entry.get('service')} */"
@@ -271,6 +298,7 @@ def resolve_environment(
     section = cfg.raw if effective_env is None else cfg.env_section(effective_env)
     label = "top-level" if effective_env is None else f"env.{effective_env}"
 
+    own_name = str(settings.get("name") or "worker")  # wrangler's entrypoint.name
     bindings: list[Binding] = []
     for kind in BINDING_KINDS:
         if kind.top_level_only or (kind.inheritable and effective_env is not None and kind.key not in section):
@@ -279,7 +307,8 @@ def resolve_environment(
             source, where = section, label
         warnings.extend(_shape_warnings(kind, source, where, str(cfg.path)))
         for name, entry in _entries(kind, source):
-            bindings.append(Binding(name, kind.kind, _binding_type(kind, entry, cfg.directory, main), where, entry))
+            bindings.append(Binding(name, kind.kind, _binding_type(kind, entry, cfg.directory, main, own_name),
+                                    where, entry))
     logfwdr = settings.get("logfwdr")
     if isinstance(logfwdr, dict) and logfwdr.get("bindings"):
         where = label if effective_env is not None and "logfwdr" in section else "top-level"
