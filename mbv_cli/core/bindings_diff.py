@@ -85,21 +85,37 @@ def _env_label(env: str | None) -> str:
 # -- snippets ------------------------------------------------------------------------------------
 
 def _toml_key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+    import tomlkit
+
+    return str(tomlkit.key(key).as_string())
 
 
 def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    """One TOML value written by tomlkit (inline tables and arrays; inf and nan are TOML)."""
+    return str(_toml_item(value).as_string())
+
+
+def _toml_item(value: Any) -> Any:
+    import tomlkit
+
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    return json.dumps(str(value))
+        table = tomlkit.inline_table()
+        for key, item in value.items():
+            table.append(str(key), _toml_item(item))
+        return table
+    if isinstance(value, list):
+        array = tomlkit.array()
+        for item in value:
+            array.append(_toml_item(item))
+        return array
+    if value is None or not isinstance(value, bool | int | float | str):
+        return tomlkit.item(str(value))
+    return tomlkit.item(value)
+
+
+def _json_value(value: Any) -> str:
+    """JSON text of a value; ValueError for what JSON cannot hold (Infinity, NaN): then no snippet."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def _kind_path(kind: BindingKind) -> str:
@@ -108,6 +124,13 @@ def _kind_path(kind: BindingKind) -> str:
 
 def add_snippet(cfg: WranglerConfig, env: str, binding: Binding) -> tuple[str, str] | None:
     """The exact text to add under `env` for a binding the top level declares: (snippet, where)."""
+    try:
+        return _add_snippet(cfg, env, binding)
+    except ValueError:  # a value JSON cannot write: better no snippet than one that does not parse
+        return None
+
+
+def _add_snippet(cfg: WranglerConfig, env: str, binding: Binding) -> tuple[str, str] | None:
     section = cfg.env_section(env)
     toml = cfg.format == "toml"
     env_key = _toml_key(env)
@@ -118,7 +141,7 @@ def add_snippet(cfg: WranglerConfig, env: str, binding: Binding) -> tuple[str, s
             if "vars" in section:
                 return line, f"add it to the existing [env.{env_key}.vars] table in {cfg.path.name}"
             return f"[env.{env_key}.vars]\n{line}", f"add it to {cfg.path.name}"
-        line = f"{json.dumps(binding.name)}: {json.dumps(value, ensure_ascii=False)}"
+        line = f"{json.dumps(binding.name)}: {_json_value(value)}"
         if "vars" in section:
             return line, f'add it inside "env" > "{env}" > "vars" in {cfg.path.name}'
         return f'"vars": {{ {line} }}', f'add it inside "env" > "{env}" in {cfg.path.name}'
@@ -144,7 +167,7 @@ def add_snippet(cfg: WranglerConfig, env: str, binding: Binding) -> tuple[str, s
                 return None
             return f"[env.{env_key}.{kind.key}]\n" + "\n".join(lines), f"add it to {cfg.path.name}"
         return f"[[env.{env_key}.{_kind_path(kind)}]]\n" + "\n".join(lines), f"add it to {cfg.path.name}"
-    body = json.dumps(entry, ensure_ascii=False)
+    body = _json_value(entry)
     if kind.shape == "object":
         return f'"{kind.key}": {body}', f'add it inside "env" > "{env}" in {cfg.path.name}'
     existing = section.get(kind.key)
