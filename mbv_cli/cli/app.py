@@ -50,7 +50,25 @@ class LazyGroup(TyperGroup):
         built.name = cmd_name
         if not built.help:
             built.help = help_text
+        from mbv_cli.cli.examples import attach
+
+        attach(built, cmd_name)
         return built
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        from mbv_cli.cli.clickcompat import click
+
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.UsageError as exc:
+            # typer suggests from the commands it has built; these groups are built lazily
+            if args and "Did you mean" not in exc.message:
+                import difflib
+
+                close = difflib.get_close_matches(args[0], [n for n in GROUPS if _available(GROUPS[n][0])])
+                if close:
+                    exc.message = f"{exc.message.rstrip('.')}. Did you mean {', '.join(repr(c) for c in close)}?"
+            raise
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         # Short help from the table above: listing commands must not import every group.
@@ -73,6 +91,8 @@ def _version(value: bool) -> None:
 
 
 def build_app() -> typer.Typer:
+    from mbv_cli.cli.examples import epilog
+
     app = typer.Typer(
         cls=LazyGroup,
         name="mbv",
@@ -83,6 +103,7 @@ def build_app() -> typer.Typer:
         pretty_exceptions_show_locals=False,
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
+        epilog=epilog(""),
     )
 
     @app.callback()

@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 
+from mbv_cli.cli.options import choice_type, metavar
 from mbv_cli.core.errors import UsageError
 
 SHELLS = ("bash", "zsh", "fish", "powershell")
@@ -34,14 +35,16 @@ def completion_script(shell: str) -> str:
 
 
 @app.command("show")
-def show(shell: str = typer.Argument(..., help="bash, zsh, fish or powershell.")) -> None:
+def show(shell: str = typer.Argument(..., click_type=choice_type(SHELLS, "shell"), metavar=metavar(SHELLS),
+                                     help="bash, zsh, fish or powershell.")) -> None:
     """Print the completion script for SHELL."""
     typer.echo(completion_script(shell), nl=False)
 
 
 @app.command("install")
 def install(
-    shell: Optional[str] = typer.Argument(None, help="bash, zsh, fish or powershell (default: the current shell)."),
+    shell: Optional[str] = typer.Argument(None, click_type=choice_type(SHELLS, "shell"), metavar=metavar(SHELLS),
+                                          help="bash, zsh, fish or powershell (default: the current shell)."),
 ) -> None:
     """Install completion for SHELL into its usual start-up file."""
     from typer._completion_shared import _get_shell_name

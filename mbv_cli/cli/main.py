@@ -59,7 +59,9 @@ def run(args: list[str], prog_name: str = "mbv") -> int:
             sys.stderr.write(exc.format_message() + "\n")
             return 2
         ctx = getattr(exc, "ctx", None)
-        where = ctx.command_path if ctx is not None else prog_name
+        # click's parser raises some errors (an option without its value) without a context:
+        # point at the help of the command the arguments reached, not at the root's
+        where = ctx.command_path if ctx is not None else _command_path(command, args, prog_name)
         message = " ".join(exc.format_message().split()).rstrip(".")
         prefix = f"{where}: " if where != prog_name else ""
         console.error(f"{prefix}{message}; see '{where} --help'")
@@ -78,3 +80,20 @@ def run(args: list[str], prog_name: str = "mbv") -> int:
         )
         return 3
     return int(result or 0)
+
+
+def _command_path(command: object, args: list[str], prog_name: str) -> str:
+    """`mbv jwt verify` for args that name that command before the first option."""
+    from mbv_cli.cli.clickcompat import click
+
+    path = [prog_name]
+    for arg in args:
+        get = getattr(command, "get_command", None)
+        if arg.startswith("-") or get is None:
+            break
+        found = get(click.Context(command), arg)  # type: ignore[arg-type]
+        if found is None:
+            break
+        path.append(arg)
+        command = found
+    return " ".join(path)

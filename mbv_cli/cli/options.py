@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Optional
 
@@ -21,11 +22,50 @@ WorkerPathArg = typer.Argument(None, help="The Worker's directory or wrangler co
 PersistOpt = typer.Option(None, "--persist-to", help="wrangler's --persist-to directory for local state (relative to here).",
                           show_default=False)
 RemoteOpt = typer.Option(False, "--remote", help="The deployed D1 database, through Cloudflare's API.")
-FailOnOpt = typer.Option("error", "--fail-on", help="Lowest severity that makes the exit code 1: error, warning or info.")
+SEVERITIES = ["error", "warning", "info"]
+
+
+def choice_type(choices: Sequence[str], what: str, *, case_sensitive: bool = True) -> Any:
+    """A click type for a fixed set of values: shown as [a|b|c] in help, completed by the shells,
+    and a wrong value is one line, `unknown <what> 'x'` with the values to use (exit 2)."""
+    base: Any
+    try:
+        from typer._types import TyperChoice
+
+        base = TyperChoice
+    except ImportError:  # pragma: no cover - older typer runs on click
+        from mbv_cli.cli.clickcompat import click
+
+        base = click.Choice
+
+    class Choice(base):  # type: ignore[misc]
+        def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+            from mbv_cli.cli.clickcompat import click
+
+            try:
+                return super().convert(value, param, ctx)
+            except click.exceptions.BadParameter:
+                from mbv_cli.core.errors import UsageError
+
+                where = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
+                raise UsageError(f"unknown {what} {value!r}",
+                                 hint=f"use one of: {', '.join(choices)}{where}") from None
+
+    return Choice(list(choices), case_sensitive=case_sensitive)
+
+
+def metavar(choices: Sequence[str]) -> str:
+    return "[" + "|".join(choices) + "]"
+
+
+FailOnOpt = typer.Option("error", "--fail-on", click_type=choice_type(SEVERITIES, "severity", case_sensitive=False),
+                         metavar=metavar(SEVERITIES),
+                         help="Lowest severity that makes the exit code 1: error, warning or info.")
 
 
 def format_option(choices: list[str], default: str = "text") -> Any:
-    return typer.Option(default, "--format", "-f", help=f"Output format: {', '.join(choices)}.")
+    return typer.Option(default, "--format", "-f", click_type=choice_type(choices, "--format"),
+                        metavar=metavar(choices), help="Output format.")
 
 
 __all__ = ["AllEnvsOpt", "ConfigOpt", "D1TargetArg", "EnvOpt", "FailOnOpt", "Optional", "Path", "PathArg",
