@@ -22,7 +22,7 @@ from mbv_cli.core.replay.model import ReplayRequest
 # options taking a value that mbv does not use (value skipped)
 _IGNORED_WITH_VALUE = {
     "-o", "--output", "--max-time", "-m", "--connect-timeout", "--retry", "--retry-delay", "--retry-max-time",
-    "-w", "--write-out", "--resolve", "--connect-to", "--cacert", "--cert", "--key", "--proxy", "-x",
+    "-w", "--write-out", "--resolve", "--connect-to", "--cacert", "--cert", "-E", "--key", "--proxy", "-x",
     "--limit-rate", "--max-redirs", "-D", "--dump-header", "--interface", "--trace", "--trace-ascii",
     "-c", "--cookie-jar", "--user-agent-file", "--capath", "--ciphers",
 }
@@ -38,12 +38,39 @@ _NOTED_FLAGS = {
     "-L": "curl -L/--location is not carried over; pass --follow to mbv replay to follow redirects",
     "--location": "curl -L/--location is not carried over; pass --follow to mbv replay to follow redirects",
 }
-_SHORT_WITH_VALUE = set("XHdubAeoxmwDcFT")
+_SHORT_WITH_VALUE = set("XHdubAeoxmwDcFTE")
+# options that change where or how curl connects, which mbv replay cannot honour: one note each,
+# naming the option, so that a replay that behaves differently says why
+_WHERE = "mbv replay connects to the address the URL's host resolves to (use --target to send elsewhere)"
+_NOT_HONOURED = {
+    "--resolve": _WHERE,
+    "--connect-to": _WHERE,
+    "--cert": "mbv replay sends no client certificate",
+    "-E": "mbv replay sends no client certificate",
+    "--key": "mbv replay sends no client certificate or key",
+    "--cacert": "mbv replay verifies TLS with the system's certificate authorities (or not at all with --insecure)",
+    "--capath": "mbv replay verifies TLS with the system's certificate authorities (or not at all with --insecure)",
+    "--proxy": "mbv replay does not send through that proxy",
+    "-x": "mbv replay does not send through that proxy",
+    "--http2": "mbv replay speaks HTTP/1.1",
+    "--http2-prior-knowledge": "mbv replay speaks HTTP/1.1",
+    "--http3": "mbv replay speaks HTTP/1.1",
+    "--http1.0": "mbv replay speaks HTTP/1.1",
+    "--max-time": "use mbv replay --read-timeout",
+    "-m": "use mbv replay --read-timeout",
+    "--connect-timeout": "use mbv replay --connect-timeout",
+    "--retry": "use mbv replay --retries",
+    "--interface": "mbv replay uses the system's default route",
+    "-4": "mbv replay uses whichever address family the name resolves to",
+    "-6": "mbv replay uses whichever address family the name resolves to",
+    "--ipv4": "mbv replay uses whichever address family the name resolves to",
+    "--ipv6": "mbv replay uses whichever address family the name resolves to",
+}
 
 
 def parse_curl_command(text: str, *, file: str = "<curl>", base_dir: Path | None = None) -> ReplayRequest:
     """Parse one curl command. `file` names where it came from for error locations."""
-    joined = _join_continuations(text)
+    joined = _expand_ansi_c_quotes(_join_continuations(text))
     try:
         tokens = shlex.split(joined, comments=False, posix=True)
     except ValueError as exc:
@@ -61,6 +88,72 @@ def _join_continuations(text: str) -> str:
     # a backslash at the end of a line continues the command, as in a shell; keep the line count
     # so columns still point at the right line
     return text.replace("\\\r\n", " \n").replace("\\\n", " \n").replace("\r\n", "\n")
+
+
+_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
+                   "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+
+
+def _expand_ansi_c_quotes(text: str) -> str:
+    r"""bash's `$'...'` (what browsers' "Copy as cURL (bash)" writes) -> an ordinary quoted word.
+
+    shlex knows only POSIX quoting, so each `$'...'` outside other quotes is decoded here (\n, \t,
+    \', \\, \xHH, \uHHHH, \UHHHHHHHH, \NNN octal, \cX) and quoted again with shlex.quote.
+    An unterminated `$'` is left alone: shlex then reports the open quote.
+    """
+    import re
+    import shlex
+
+    out: list[str] = []
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if char == "\\":
+            out.append(text[index:index + 2])
+            index += 2
+        elif char == "'":
+            end = text.find("'", index + 1)
+            end = length - 1 if end < 0 else end
+            out.append(text[index:end + 1])
+            index = end + 1
+        elif char == '"':
+            end = index + 1
+            while end < length and text[end] != '"':
+                end += 2 if text[end] == "\\" else 1
+            out.append(text[index:end + 1])
+            index = end + 1
+        elif text.startswith("$'", index):
+            decoded: list[str] = []
+            cursor = index + 2
+            while cursor < length and text[cursor] != "'":
+                if text[cursor] == "\\" and cursor + 1 < length:
+                    escape = text[cursor + 1]
+                    match = (re.match(r"x([0-9a-fA-F]{1,2})|u([0-9a-fA-F]{1,4})|U([0-9a-fA-F]{1,8})|([0-7]{1,3})",
+                                      text[cursor + 1:]) if escape in "xuU01234567" else None)
+                    if match:
+                        code = int(next(g for g in match.groups() if g is not None),
+                                   8 if match.group(4) is not None else 16)
+                        valid = code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+                        decoded.append(chr(code) if valid else "\ufffd")
+                        cursor += 1 + match.end()
+                    elif escape == "c" and cursor + 2 < length:
+                        decoded.append(chr(ord(text[cursor + 2]) & 0x1F))
+                        cursor += 3
+                    else:
+                        decoded.append(_SIMPLE_ESCAPES.get(escape, "\\" + escape))
+                        cursor += 2
+                else:
+                    decoded.append(text[cursor])
+                    cursor += 1
+            if cursor >= length:  # unterminated: leave it to shlex's error
+                out.append(text[index:])
+                break
+            out.append(shlex.quote("".join(decoded)))
+            index = cursor + 1
+        else:
+            out.append(char)
+            index += 1
+    return "".join(out)
 
 
 def _unclosed_quote(text: str) -> tuple[int, int]:
@@ -223,6 +316,10 @@ class _CurlBuilder:
         elif option in ("-F", "--form", "-T", "--upload-file"):
             raise self.error(f"curl {option} (multipart/upload) is not supported by mbv replay", token,
                              hint="use --data-binary @file with a Content-Type header")
+        elif option in _NOT_HONOURED:
+            note = f"curl {option} is ignored: {_NOT_HONOURED[option]}"
+            if note not in self.notes:
+                self.notes.append(note)
         elif option in _NOTED_FLAGS:
             if _NOTED_FLAGS[option] not in self.notes:
                 self.notes.append(_NOTED_FLAGS[option])

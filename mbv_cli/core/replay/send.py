@@ -5,11 +5,13 @@ read up to --max-body (10 MB) then cut with a note; redirects not followed unles
 redirect to another origin (scheme, host, port) never carries Authorization, Proxy-Authorization
 or Cookie. `--retries N` retries 429 and 503 (honouring Retry-After, seconds or an HTTP date, else backing
 off 1 s, 2 s, 4 s ... up to 30 s), failed connections, and other transport errors of idempotent
-methods (a POST that may have reached the server is not sent twice); every attempt is kept.
+methods (a POST that may have reached the server is not sent twice); every attempt is kept. The
+backoff waits are fully jittered (uniform between 0 and the step).
 """
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -218,14 +220,18 @@ def _is_dns_error(exc: BaseException) -> bool:
     return False
 
 
-def _wait(retry_number: int, retry_after: str | None) -> tuple[float, str]:
-    backoff = min(BACKOFF_CAP_S, float(2 ** (retry_number - 1)))
+def _wait(retry_number: int, retry_after: str | None,
+          rand: Callable[[], float] = random.random) -> tuple[float, str]:
+    """Retry-After when the server sent one (as asked, capped); else exponential backoff with full
+    jitter (a uniform wait between 0 and 1 s, 2 s, 4 s ... 30 s), so that many clients replaying the
+    same failure do not retry in step."""
+    ceiling = min(BACKOFF_CAP_S, float(2 ** (retry_number - 1)))
     if retry_after:
         seconds = parse_retry_after(retry_after)
         if seconds is not None:
             capped = min(seconds, RETRY_AFTER_CAP_S)
             return capped, f"Retry-After: {retry_after.strip()}" + (" (capped)" if capped < seconds else "")
-    return backoff, "backoff"
+    return round(rand() * ceiling, 3), f"backoff, full jitter up to {ceiling:g} s"
 
 
 def parse_retry_after(value: str, now: float | None = None) -> float | None:

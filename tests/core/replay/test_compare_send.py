@@ -42,8 +42,9 @@ def test_retry_after_seconds_and_http_date() -> None:
     when = datetime(2030, 1, 1, 0, 0, 10, tzinfo=timezone.utc)
     assert parse_retry_after(format_datetime(when, usegmt=True), now=when.timestamp() - 4) == pytest.approx(4.0)
     assert parse_retry_after("soon") is None
-    assert _wait(1, None) == (1.0, "backoff")
-    assert [_wait(n, None)[0] for n in range(1, 8)] == [1, 2, 4, 8, 16, 30, 30]
+    assert _wait(1, None, rand=lambda: 1.0) == (1.0, "backoff, full jitter up to 1 s")
+    assert [_wait(n, None, rand=lambda: 1.0)[0] for n in range(1, 8)] == [1, 2, 4, 8, 16, 30, 30]
+    assert _wait(3, None, rand=lambda: 0.25)[0] == 1.0
     assert _wait(3, "2") == (2.0, "Retry-After: 2")
     assert _wait(1, "100000")[0] == 120.0
 
@@ -92,3 +93,10 @@ def test_mint_matches_pyjwt() -> None:
 def test_percentiles_nearest_rank() -> None:
     summary = RepeatSummary(source="s", url="u", count=100, concurrency=1, latencies_ms=[float(i) for i in range(100, 0, -1)])
     assert summary.latency() == {"min": 1.0, "p50": 50.0, "p90": 90.0, "p99": 99.0, "max": 100.0}
+
+
+def test_backoff_is_fully_jittered() -> None:
+    waits = [_wait(3, None)[0] for _ in range(300)]
+    assert all(0.0 <= w <= 4.0 for w in waits)
+    assert min(waits) < 1.0 and max(waits) > 3.0  # spread over the whole range, not bunched at 4 s
+    assert len(set(waits)) > 100
