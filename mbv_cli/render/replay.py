@@ -75,6 +75,7 @@ def _exchange(out: Any, exchange: dict[str, Any], index: int, total: int) -> Non
         out.print(f"[red]✗ {escape(exchange['error'])}[/]")
     if exchange["sent"]:
         _timings(out, exchange)
+        _recorded(out, exchange)
     out.out("")
 
 
@@ -117,6 +118,25 @@ def _timings(out: Any, exchange: dict[str, Any]) -> None:
         parts.append(f"{label} {'-' if value is None else f'{value:.1f}'}")
     attempts = exchange["attempts"]
     out.print(f"[dim]timings (ms): {' · '.join(parts)} · {attempts} attempt{'s' if attempts != 1 else ''}[/]")
+
+
+def _recorded(out: Any, exchange: dict[str, Any]) -> None:
+    """HAR and tail sources: what was recorded, next to what happened now."""
+    recorded = exchange.get("recorded")
+    if not recorded:
+        return
+
+    def outcome(status: Any, ms: Any) -> str:
+        return (f"{status if status is not None else 'no status'}"
+                + (f" in {ms:.1f} ms" if isinstance(ms, int | float) else ""))
+
+    response = exchange["response"]
+    now = outcome(response["status"] if response else "error", exchange["timings_ms"].get("total"))
+    at = f" ({recorded['at']})" if recorded.get("at") else ""
+    changed = response is not None and recorded["status"] is not None and response["status"] != recorded["status"]
+    colour = "yellow" if changed else "dim"
+    out.print(f"[{colour}]recorded {escape(outcome(recorded['status'], recorded['time_ms']))}{escape(at)}"
+              f" · replayed {escape(now)}[/]")
 
 
 def _comparison(out: Any, comparison: dict[str, Any]) -> None:

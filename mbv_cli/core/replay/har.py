@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from mbv_cli.core.errors import InputError, UsageError
-from mbv_cli.core.replay.model import ReplayRequest
+from mbv_cli.core.replay.model import Recorded, ReplayRequest
 from mbv_cli.core.replay.status import StatusFilter
 
 RECOMPUTED_HEADERS = frozenset({"host", "content-length", "connection", "transfer-encoding", "keep-alive",
@@ -49,8 +49,21 @@ def parse_har_text(text: str, *, file: str = "<har>", match: str | None = None,
         request.source = f"{file}:{line}" if line else f"{file}:{where}"
         comment = entry.get("comment") or entry.get("pageref")
         request.name = str(comment) if comment else None
+        request.recorded = recorded_of_entry(entry)
         requests.append(request)
     return requests
+
+
+def recorded_of_entry(entry: dict[str, Any]) -> Recorded:
+    """HAR 1.2: response.status (0 when there was no response), time in ms (-1 when unknown)."""
+    response = entry.get("response")
+    status = response.get("status") if isinstance(response, dict) else None
+    time_ms = entry.get("time")
+    started = entry.get("startedDateTime")
+    return Recorded(status=status if isinstance(status, int) and not isinstance(status, bool) and status > 0 else None,
+                    time_ms=float(time_ms) if isinstance(time_ms, int | float) and not isinstance(time_ms, bool)
+                    and time_ms >= 0 else None,
+                    at=started if isinstance(started, str) else None)
 
 
 def _compile(match: str | None) -> re.Pattern[str] | None:

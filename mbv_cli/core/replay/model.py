@@ -14,6 +14,18 @@ from typing import Any
 
 
 @dataclass(slots=True)
+class Recorded:
+    """What the recording says happened (a HAR entry's response and time, a tail event's status)."""
+
+    status: int | None = None
+    time_ms: float | None = None    # HAR `time`; tail `wallTime`
+    at: str | None = None           # when it was recorded, ISO 8601 (HAR startedDateTime; tail eventTimestamp)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "time_ms": self.time_ms, "at": self.at}
+
+
+@dataclass(slots=True)
 class ReplayRequest:
     """One request to send. `headers` keeps order, case and duplicates as the source had them."""
 
@@ -24,6 +36,7 @@ class ReplayRequest:
     source: str = ""            # "file:line" (or "argv", "stdin:line") where the request came from
     name: str | None = None     # `# @name` in .http files, HAR page/comment, tail scriptName
     notes: list[str] = field(default_factory=list)  # things the parser changed or dropped, said once
+    recorded: Recorded | None = None  # HAR and tail sources: the recorded outcome, shown next to the replayed
 
     def header(self, name: str) -> str | None:
         lower = name.lower()
@@ -113,6 +126,7 @@ class Exchange:
     notes: list[str] = field(default_factory=list)
     sent: bool = True               # False with --dry-run
     started_at: float = 0.0         # epoch seconds of the first attempt (HAR startedDateTime)
+    recorded: Recorded | None = None  # the source's recorded outcome (HAR, tail), next to this one
 
     def ok(self, expect_status: set[int] | None) -> bool:
         if not self.sent:

@@ -142,4 +142,4 @@ def prepare(request: ReplayRequest, rewrite: Rewrite, base: str | None = None) -
         headers.append(("Authorization", f"Bearer {rewrite.bearer}"))
     return ReplayRequest(method=request.method, url=rewrite_url(request.url, base or rewrite.target),
                          headers=headers, body=request.body, source=request.source, name=request.name,
-                         notes=list(request.notes))
+                         notes=list(request.notes), recorded=request.recorded)

@@ -139,6 +139,7 @@ def exchange_dict(exchange: Exchange, redactor: Redactor) -> dict[str, Any]:
         "sent": exchange.sent,
         "notes": [redactor.text(n) for n in exchange.notes],
         "started_at": exchange.started_at,
+        "recorded": exchange.recorded.to_dict() if exchange.recorded is not None else None,
     }
 
 

@@ -86,6 +86,7 @@ def run_replay(requests: list[ReplayRequest], options: ReplayOptions, *,
                     _add(result, dry_run(client, prepare(original, options.rewrite, options.compare), "compare"))
                 continue
             exchange = send(client, backend, request, options.send, log=safe_log)
+            exchange.recorded = request.recorded
             _add(result, exchange)
             if options.compare:
                 other = send(client, backend, prepare(original, options.rewrite, options.compare), options.send,

@@ -16,7 +16,7 @@ from typing import Any
 
 from mbv_cli.core.errors import InputError
 from mbv_cli.core.replay.har import RECOMPUTED_HEADERS
-from mbv_cli.core.replay.model import ReplayRequest
+from mbv_cli.core.replay.model import Recorded, ReplayRequest
 from mbv_cli.core.replay.status import StatusFilter
 
 OUTCOMES = ("ok", "canceled", "exception", "exceededCpu", "exceededMemory", "unknown", "scriptNotFound",
@@ -95,4 +95,24 @@ def _request(raw: dict[str, Any], event: dict[str, Any], file: str, line: int) -
     outcome = event.get("outcome")
     name = f"{event.get('scriptName') or 'worker'} ({outcome})" if outcome else event.get("scriptName")
     return ReplayRequest(method=str(method).upper(), url=url, headers=headers, body=None,
-                         source=f"{file}:{line}", name=name, notes=notes)
+                         source=f"{file}:{line}", name=name, notes=notes, recorded=_recorded(event))
+
+
+def _recorded(event: dict[str, Any]) -> Recorded:
+    """event.response.status (optional), wallTime (ms) and eventTimestamp (epoch ms) of a tail event."""
+    import datetime as _dt
+
+    inner = event.get("event")
+    response = inner.get("response") if isinstance(inner, dict) else None
+    status = response.get("status") if isinstance(response, dict) else None
+    wall = event.get("wallTime")
+    stamp = event.get("eventTimestamp")
+    at = None
+    if isinstance(stamp, int | float) and not isinstance(stamp, bool):
+        try:
+            at = _dt.datetime.fromtimestamp(stamp / 1000, _dt.timezone.utc).isoformat(timespec="milliseconds")
+        except (OverflowError, OSError, ValueError):
+            at = None
+    return Recorded(status=status if isinstance(status, int) and not isinstance(status, bool) else None,
+                    time_ms=float(wall) if isinstance(wall, int | float) and not isinstance(wall, bool) else None,
+                    at=at.replace("+00:00", "Z") if at else None)
