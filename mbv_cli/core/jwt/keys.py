@@ -2,8 +2,9 @@
 
 Secret values come only from environment variables, files and a Worker's `.dev.vars`, never
 from argv. A key's label (the variable or file name, a JWKS `kid`) is what reports show; the
-value never appears in a repr, a message or an exception. cryptography is imported only when a
-public key is loaded or checked, so HMAC-only runs stay light.
+value never appears in a repr, a message or an exception. The signature and key-type checks are
+PyJWT's algorithm objects (`signature_matches`, `pyjwt_key`), imported only when a signature is
+checked or made, so `jwt decode` never loads PyJWT or cryptography.
 """
 
 from __future__ import annotations
