@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mbv_cli.core.wrangler.config import load_config
 from mbv_cli.core.wrangler.config_schema import check_config_schema, did_you_mean, find_schema, schema_notes
@@ -107,3 +109,42 @@ def test_a_broken_schema_is_a_note_not_a_crash(tmp_path: Path) -> None:
     result = check_config_schema(cfg.path, cfg.format, cfg.raw, cfg.text)
     assert result.source.path is None and result.note and "not a usable JSON schema" in result.note
     assert [p.hint for p in result.problems] == ["did you mean `name`?"]
+
+
+_keys = st.from_regex(r"[a-z_][a-z0-9_-]{0,8}", fullmatch=True) | st.text(min_size=1, max_size=6)
+_leaf = st.one_of(st.booleans(), st.integers(-1000, 1000), st.text(max_size=8))
+_doc = st.dictionaries(_keys, st.recursive(_leaf, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(_keys, inner, max_size=3)), max_leaves=6), min_size=1, max_size=4)
+
+
+def _paths(value: object, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found: list[tuple[str | int, ...]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.append((*prefix, key))
+            found += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.append((*prefix, index))
+            found += _paths(item, (*prefix, index))
+    return found
+
+
+@settings(max_examples=120, deadline=None)
+@given(doc=_doc)
+def test_every_key_of_a_written_config_is_found_on_its_line(doc: dict[str, object]) -> None:
+    """Configs written by tomlkit and json (indented and not): each key path gets a position, and the
+    line there holds that key (quoted or bare)."""
+    import tomlkit
+
+    texts = [(tomlkit.dumps(doc), "toml"), (json.dumps(doc, indent=2), "jsonc"), (json.dumps(doc), "jsonc")]
+    for text, fmt in texts:
+        positions = key_positions(text, fmt)
+        lines = text.split("\n")  # lines as the positions count them (not at U+0085 or U+2028)
+        for path in _paths(doc):
+            assert path in positions, (fmt, path, text)
+            line, column = positions[path]
+            if isinstance(path[-1], str):
+                written = lines[line - 1][column - 1:]
+                assert written.startswith((path[-1], json.dumps(path[-1]), f"'{path[-1]}'")) or \
+                    written.startswith(tomlkit.key(path[-1]).as_string()), (fmt, path, written)
