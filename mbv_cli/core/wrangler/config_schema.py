@@ -2,10 +2,10 @@
 
 Every project that deploys with wrangler has the JSON schema of its wrangler version on disk:
 `node_modules/wrangler/config-schema.json` (what `"$schema"` in many wrangler.jsonc files points
-at). mbv finds it (the `$schema` path when it is a file, else `node_modules/wrangler` in the
-config's directory or any parent, as Node resolves a package), validates the raw config with
-jsonschema (imported here only), and turns each error into a problem with the key's
-file:line:col. Without a schema on disk it falls back to mbv's own key tables (`schema.py`,
+at). mbv finds it (the `$schema` path when it is a file, or a TOML file's `#:schema` directive,
+else `node_modules/wrangler` in the config's directory or any parent, as Node resolves a
+package), validates the raw config with jsonschema (imported here only), and turns each error
+into a problem with the key's file:line:col. Without a schema on disk it falls back to mbv's own key tables (`schema.py`,
 wrangler 4.86) and says which was used.
 
 A few of wrangler's checks are hand-written in its validation.ts and not in the schema; they are
@@ -332,7 +332,8 @@ def check_config_schema(path: Path, fmt: str, raw: Mapping[str, Any], text: str)
 def _check_cached(path_text: str, fmt: str, text: str, raw_json: str) -> SchemaCheck:
     path = Path(path_text)
     raw = json.loads(raw_json)
-    source = find_schema(path.parent, raw)
+    directive = re.search(r"^#:schema\s+(\S+)", text, re.M) if fmt == "toml" else None  # taplo's, in TOML
+    source = find_schema(path.parent, {"$schema": directive.group(1)} if directive and "$schema" not in raw else raw)
     note = None
     problems: list[SchemaProblem]
     if source.path is not None:

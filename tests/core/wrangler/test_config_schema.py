@@ -148,3 +148,13 @@ def test_every_key_of_a_written_config_is_found_on_its_line(doc: dict[str, objec
                 written = lines[line - 1][column - 1:]
                 assert written.startswith((path[-1], json.dumps(path[-1]), f"'{path[-1]}'")) or \
                     written.startswith(tomlkit.key(path[-1]).as_string()), (fmt, path, written)
+
+
+def test_a_toml_schema_directive_names_the_schema(tmp_path: Path) -> None:
+    schema = _install_wrangler(tmp_path / "vendor", "4.86.0")
+    (tmp_path / "wrangler.toml").write_text(
+        '#:schema vendor/node_modules/wrangler/config-schema.json\nname = "api"\nworkers_dev = 1\n')
+    cfg = load_config(tmp_path / "wrangler.toml")
+    result = check_config_schema(cfg.path, cfg.format, cfg.raw, cfg.text)
+    assert result.source.path == tmp_path / "vendor/node_modules/wrangler/config-schema.json" == schema
+    assert [(p.kind, p.line) for p in result.problems] == [("invalid", 3)]
