@@ -200,6 +200,18 @@ def signature_matches(key: VerificationKey, alg: str, signing_input: bytes, sign
         return False
 
 
+def key_refusal(key: VerificationKey, alg: str) -> str | None:
+    """Why PyJWT will not use `key` for `alg` (a PEM key or a JWK given as an HMAC secret, a
+    wrong curve), or None; verify reports it so that a "bad signature" is not a mystery."""
+    if alg not in key.algorithms():
+        return None
+    try:
+        pyjwt_key(alg, key.secret if key.family == "oct" else key.public)
+    except InvalidKey as exc:
+        return str(exc)
+    return None
+
+
 class InvalidKey(ValueError):
     """PyJWT refused the key for that algorithm (wrong type or curve, or a PEM/JWK used as a secret)."""
 

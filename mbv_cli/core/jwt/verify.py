@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mbv_cli.core.jwt.keys import ALGORITHMS, VerificationKey, signature_matches, weakness
+from mbv_cli.core.jwt.keys import ALGORITHMS, VerificationKey, key_refusal, signature_matches, weakness
 from mbv_cli.core.jwt.revocation import RevocationLookup, RevocationRequest
 from mbv_cli.core.jwt.times import iso_utc, numeric_date, span
 from mbv_cli.core.jwt.token import ParsedToken
@@ -257,6 +257,9 @@ def verify_token(token: ParsedToken, keys: Sequence[VerificationKey], options: V
             if problem and key.label not in seen:
                 seen.add(key.label)
                 warnings.append(f"weak key: {problem}")
+            refused = key_refusal(key, token.alg)
+            if refused:
+                warnings.append(f"key not usable: {key.label}: {refused}")
     else:
         checks.append(Check("signature", False, algorithm.code, "not checked: the algorithm is not allowed"))
     checks.extend(check_times(token.claims, now, options.leeway))

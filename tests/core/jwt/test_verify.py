@@ -86,8 +86,10 @@ def test_hmac_token_is_never_checked_with_a_public_key(tmp_path) -> None:  # typ
     result = verify(forged, [key])
     assert result.reason == "alg_not_allowed"
     assert "algorithm confusion" in result.checks[1].detail
-    # Even given as an HMAC secret, the PEM bytes are refused by PyJWT's key check: no match.
-    assert verify(forged, [secret_key("pem as secret", pem)]).reason == "bad_signature"
+    # Even given as an HMAC secret, the PEM bytes are refused by PyJWT's key check: no match, and why.
+    as_secret = verify(forged, [secret_key("pem as secret", pem)])
+    assert as_secret.reason == "bad_signature"
+    assert any(w.startswith("key not usable: pem as secret: ") and "asymmetric key" in w for w in as_secret.warnings)
 
 
 def test_alg_narrowing() -> None:
