@@ -50,6 +50,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "mbv db health DB --full --stats --fail-on warning",
         "mbv db health DB --remote --format json",
     ),
+    "db queries": (
+        "mbv db queries",
+        "mbv db queries AUTH_DB workers/auth --assume-rows users=100000 --min-rows 500",
+        "mbv db queries --format sarif > queries.sarif",
+    ),
     "db locks": (
         "mbv db locks DB",
         "mbv db locks ./data/app.sqlite --watch --interval 200 --duration 30",
