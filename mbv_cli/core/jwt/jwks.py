@@ -75,14 +75,14 @@ class JwksCache:
 
 
 def _read_file(source: str) -> Any:
+    from mbv_cli.core.input_files import read_file_text
+
     path = Path(source)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the JWKS file: {getattr(exc, 'strerror', None) or type(exc).__name__}",
-                         file=path) from None
+    text = read_file_text(path, what="the JWKS file", limit=MAX_JWKS_BYTES, encoding="utf-8")
     try:
         return json.loads(text)
+    except RecursionError:
+        raise InputError("the JWKS file is JSON nested too deeply to read", file=path) from None
     except ValueError as exc:
         raise InputError("the JWKS file is not JSON", file=path, line=getattr(exc, "lineno", None),
                          column=getattr(exc, "colno", None)) from None
@@ -97,6 +97,8 @@ def _b64_field(jwk: dict[str, Any], name: str, where: str) -> bytes:
     except MalformedTokenError as exc:
         raise InputError(f"{where}: {exc.message}") from None
 
+
+MAX_JWKS_BYTES = 4 * 1024 * 1024  # a key set, from a file or a URL (real ones are a few KB)
 
 _EC_CURVES = {"P-256": "SECP256R1", "P-384": "SECP384R1", "P-521": "SECP521R1"}
 

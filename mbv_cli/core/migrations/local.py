@@ -33,7 +33,7 @@ def open_readonly(path: Path) -> sqlite3.Connection | None:
     """A read-only connection, or None when the file does not exist yet (nothing applied)."""
     from mbv_cli.core.db.sqlite_file import header_cut_short, inspect_file, open_read_only
 
-    if not path.exists():
+    if not _exists(path):
         return None
     facts = inspect_file(path)
     if header_cut_short(facts):
@@ -72,9 +72,22 @@ def database_schema(conn: sqlite3.Connection | None, table: str) -> Schema:
     return Schema() if conn is None else read_schema(conn, table)
 
 
+def _exists(path: Path) -> bool:
+    """Whether the database file exists; a symlink loop or an unreachable path is an InputError."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        from mbv_cli.core.input_files import os_error_text
+
+        raise InputError(f"cannot open {path.name}: {os_error_text(exc)}", file=path) from None
+    return True
+
+
 def open_for_apply(path: Path, lock_timeout: float = 0) -> sqlite3.Connection:
     try:
-        if not path.exists():
+        if not _exists(path):
             path.parent.mkdir(parents=True, exist_ok=True)
             create_wal_database(path)
         conn = sqlite3.connect(path, isolation_level=None, timeout=max(lock_timeout, 0))
