@@ -56,9 +56,13 @@ class JwksCache:
         if problem:
             raise UsageError(f"the --jwks URL is malformed: {problem}",
                              hint="check the host, brackets and port, e.g. https://issuer/.well-known/jwks.json")
+        from mbv_cli.core.http_body import read_capped
+
         try:
-            response = httpx.get(url, timeout=timeout, follow_redirects=True,
-                                 headers={"Accept": "application/json", "User-Agent": "mbv"})
+            with httpx.stream("GET", url, timeout=timeout, follow_redirects=True,
+                              headers={"Accept": "application/json", "User-Agent": "mbv"}) as response:
+                if response.status_code == 200:
+                    read_capped(response, MAX_JWKS_BYTES, what=f"the JWKS at {shown}")
         except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL: e.g. a redirect to a bad Location
             raise RemoteError(f"cannot fetch the JWKS from {shown}: {type(exc).__name__}",
                               hint="check the URL and the network") from None
@@ -68,8 +72,8 @@ class JwksCache:
                               hint="check the URL (often /.well-known/jwks.json)")
         try:
             document = response.json()
-        except ValueError:
-            raise RemoteError(f"the JWKS at {shown} is not JSON") from None
+        except (ValueError, RecursionError):
+            raise RemoteError(f"the JWKS at {shown} is not JSON (or nested too deeply to read)") from None
         self.documents[url] = document
         return document
 
