@@ -41,6 +41,19 @@ def show(shell: str = typer.Argument(..., click_type=choice_type(SHELLS, "shell"
     typer.echo(completion_script(shell), nl=False)
 
 
+def _install_error(shell: str, exc: OSError) -> Exception:
+    from mbv_cli.core.errors import InputError
+    from mbv_cli.core.input_files import os_error_text
+
+    if shell == "powershell" and isinstance(exc, FileNotFoundError) and exc.filename in ("pwsh", "powershell"):
+        return UsageError("installing PowerShell completion needs pwsh (or powershell) on PATH to find $PROFILE",
+                          hint="install PowerShell, or add the output of `mbv completions show powershell` "
+                               "to your profile by hand")
+    where = f" {exc.filename}" if exc.filename else ""
+    return InputError(f"cannot write the {shell} completion file{where}: {os_error_text(exc)}",
+                      hint=f"check that HOME is writable, or save `mbv completions show {shell}` yourself")
+
+
 @app.command("install")
 def install(
     shell: Optional[str] = typer.Argument(None, click_type=choice_type(SHELLS, "shell"), metavar=metavar(SHELLS),
@@ -56,5 +69,8 @@ def install(
     if chosen not in SHELLS:
         raise UsageError(f"cannot tell which shell to install for ({chosen or 'unknown'})",
                          hint=f"name it: mbv completions install {{{','.join(SHELLS)}}}")
-    _, path = typer_install(shell=chosen, prog_name="mbv", complete_var=COMPLETE_VAR)
+    try:
+        _, path = typer_install(shell=chosen, prog_name="mbv", complete_var=COMPLETE_VAR)
+    except OSError as exc:
+        raise _install_error(chosen, exc) from None
     typer.echo(f"installed {chosen} completion in {Path(path)}; open a new shell to use it")

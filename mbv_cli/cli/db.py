@@ -132,6 +132,10 @@ def locks_command(
     _check_format(fmt, ["text", "json"])
     if not watch and duration is not None:
         raise UsageError("--duration needs --watch")
+    if duration is not None:
+        from mbv_cli.core.option_values import check_seconds
+
+        check_seconds(duration, "--duration")
     d1 = resolve_d1_target(target, path=path, config=config, env=env, persist_to=persist_to)
     assert d1.path is not None
     if not watch or d1.path.is_dir():

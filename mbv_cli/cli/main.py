@@ -6,8 +6,10 @@ error, 3 an mbv bug (an unexpected exception; the traceback is shown with MBV_DE
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
+from contextlib import suppress
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -15,7 +17,11 @@ def main(argv: list[str] | None = None) -> None:
     if args in (["--version"], ["-V"]):
         from mbv_cli import __version__
 
-        sys.stdout.write(f"mbv {__version__}\n")
+        try:
+            sys.stdout.write(f"mbv {__version__}\n")
+            sys.stdout.flush()
+        except OSError as exc:
+            raise SystemExit(_environment_failure(f"cannot write the output: {exc.strerror}", output_broken=True)) from None
         raise SystemExit(0)
     raise SystemExit(run(args))
 
@@ -74,11 +80,21 @@ def run(args: list[str], prog_name: str = "mbv") -> int:
     except Exception as exc:
         if debug:
             raise
+        known = environment_error(exc)
+        if known is not None:
+            return _environment_failure(known, output_broken=isinstance(exc, OSError))
         console.error(
             f"internal error ({type(exc).__name__}); this is a bug in mbv: "
             "run again with MBV_DEBUG=1 for the traceback and report it"
         )
         return 3
+    try:
+        sys.stdout.flush()  # a full disk shows here, not in the interpreter's last flush (exit 120)
+    except OSError as exc:
+        if debug:
+            raise
+        return _environment_failure(environment_error(exc) or f"cannot write the output: {exc.strerror or exc}",
+                                    output_broken=True)
     return int(result or 0)
 
 
@@ -97,3 +113,33 @@ def _command_path(command: object, args: list[str], prog_name: str) -> str:
         path.append(arg)
         command = found
     return " ".join(path)
+
+
+def environment_error(exc: BaseException) -> str | None:
+    """One line for a failure the user's input or machine caused (not an mbv bug), else None.
+
+    Caught last, at the top, because they can arise anywhere: memory running out on a huge input,
+    Python's recursion limit on deeply nested JSON, Path.resolve() meeting a symlink loop (Python
+    3.11 raises RuntimeError there), and the output stream failing (stdout on a full disk).
+    """
+    if isinstance(exc, MemoryError):
+        return "out of memory; is an input file far larger than expected?"
+    if isinstance(exc, RecursionError):
+        return "an input is nested too deeply to process (thousands of levels of [ or {)"
+    if isinstance(exc, RuntimeError) and str(exc).startswith("Symlink loop from "):
+        return f"{str(exc).removeprefix('Symlink loop from ').strip(chr(39))}: a symlink loop; fix or remove the link"
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+        return f"cannot write the output: {exc.strerror}"
+    return None
+
+
+def _environment_failure(message: str, *, output_broken: bool = False) -> int:
+    from mbv_cli.render import console
+
+    if output_broken:
+        with suppress(OSError, ValueError):  # later writes and the interpreter's final flush go nowhere
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+    console.error(message)
+    return 2

@@ -63,6 +63,8 @@ def replay_command(
     insecure: bool = typer.Option(False, "--insecure", help="Do not verify TLS certificates (warns)."),
     connect_timeout: float = typer.Option(5.0, "--connect-timeout", metavar="SECONDS", help="Seconds to wait for a connection."),
     read_timeout: float = typer.Option(30.0, "--read-timeout", metavar="SECONDS", help="Seconds to wait for response data."),
+    max_time: float = typer.Option(120.0, "--max-time", metavar="SECONDS", help="Longest a whole exchange may take "
+                                                                "(0: no limit)."),
     max_body: float = typer.Option(10.0, "--max-body", metavar="MB", help="Megabytes of each response body to read; the rest "
                                                             "is cut with a note."),
     follow: bool = typer.Option(False, "--follow", help="Follow redirects (Authorization never goes to another "
@@ -83,6 +85,7 @@ def replay_command(
     transport errors and --compare differences), 2 for sources that do not parse and misuse.
     """
     from mbv_cli.core.errors import UsageError
+    from mbv_cli.core.option_values import check_megabytes
     from mbv_cli.core.replay import ReplayOptions, SourceSpec, load_requests, run_replay
     from mbv_cli.core.replay.prepare import Credentials, Rewrite, check_base_url, parse_header_option
     from mbv_cli.core.replay.send import SendOptions
@@ -104,7 +107,8 @@ def replay_command(
                         add_headers=[parse_header_option(h) for h in header], drop_headers=list(drop_header)),
         credentials=Credentials(bearer_env=bearer_env, mint_jwt=mint_jwt, secret_env=secret_env, sub=sub),
         send=SendOptions(insecure=insecure, connect_timeout=connect_timeout, read_timeout=read_timeout,
-                         max_body=int(max_body * _MB), follow=follow, retries=retries),
+                         max_body=int(check_megabytes(max_body, "--max-body") * _MB), follow=follow,
+                         retries=retries, max_time=max_time),
         compare=check_base_url(compare, "--compare") if compare else None,
         compare_headers=list(compare_header), ignore_fields=list(ignore_field), repeat=repeat,
         concurrency=concurrency, dry_run=dry_run,

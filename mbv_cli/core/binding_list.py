@@ -14,11 +14,12 @@ from mbv_cli.core.wrangler.environments import ResolvedWorker
 def display_path(path: Path, cwd: Path | None = None) -> str:
     """A path relative to the current directory when it lies below it, else absolute; `/` separators."""
     base = cwd or Path.cwd()
+    real = Path(os.path.realpath(path))  # unlike Path.resolve() on 3.11, no RuntimeError on a symlink loop
     try:
-        rel = os.path.relpath(path.resolve(), base.resolve())
+        rel = os.path.relpath(real, os.path.realpath(base))
     except ValueError:
-        return path.resolve().as_posix()
-    return Path(rel).as_posix() if not rel.startswith("..") else path.resolve().as_posix()
+        return real.as_posix()
+    return Path(rel).as_posix() if not rel.startswith("..") else real.as_posix()
 
 
 @dataclass(slots=True)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import httpx
 
 DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # decoded; D1 results are capped far below (a KV value at 25 MiB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ class CloudflareClient:
         import httpx
 
         try:
-            return self._http.request(method, path, **kwargs)
+            return self._send_capped(method, path, **kwargs)
         except httpx.TimeoutException:
             raise RemoteError(f"Cloudflare API timed out ({method} {path})",
                               hint="retry, or check CLOUDFLARE_API_BASE_URL") from None
@@ -91,11 +92,22 @@ class CloudflareClient:
             raise RemoteError(f"cannot reach the Cloudflare API at {self.creds.base_url}: {type(exc).__name__}",
                               hint="check the network and CLOUDFLARE_API_BASE_URL") from None
 
+    def _send_capped(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The response with its body read up to MAX_RESPONSE_BYTES (decoded), never more."""
+        from mbv_cli.core.http_body import read_capped
+
+        response = self._http.send(self._http.build_request(method, path, **kwargs), stream=True)
+        try:
+            read_capped(response, MAX_RESPONSE_BYTES, what=f"Cloudflare API ({method} {path})")
+        finally:
+            response.close()
+        return response
+
     @staticmethod
     def _envelope(response: httpx.Response, what: str) -> Any:
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise RemoteError(f"{what}: HTTP {response.status_code} with a body that is not JSON") from None
         if not isinstance(body, dict):
             raise RemoteError(f"{what}: unexpected response shape")

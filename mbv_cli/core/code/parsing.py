@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,12 +117,21 @@ def read_error(path: Path, exc: OSError) -> SkippedFile:
 
 def read_source_bytes(path: Path) -> bytes | SkippedFile:
     """A source file's bytes, or why it is skipped (too large, unreadable, a broken link)."""
+    from mbv_cli.core.errors import InputError
+    from mbv_cli.core.input_files import file_kind, read_file_bytes
+
     try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
+        st = path.stat()
+        kind = None if stat.S_ISDIR(st.st_mode) else file_kind(st.st_mode)
+        if kind is not None:  # a FIFO would block the read forever, a device never end
+            return SkippedFile(path, f"{kind}, not analysed")
+        if st.st_size > MAX_SOURCE_BYTES:
             return SkippedFile(path, f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, not analysed")
-        return path.read_bytes()
+        return read_file_bytes(path, what="source file", limit=MAX_SOURCE_BYTES)
     except OSError as exc:
         return read_error(path, exc)
+    except InputError as exc:
+        return SkippedFile(path, f"{exc.message}, not analysed")
 
 
 def parse_file(path: Path) -> SourceFile | SkippedFile:

@@ -144,7 +144,8 @@ def getlk(fd: int, *, write: bool, start: int, length: int) -> Conflict | None:
 
 def _open_ro(path: Path) -> int | None:
     try:
-        return os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0))
+        return os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+                       | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
 
@@ -317,6 +318,10 @@ def _journal_mode(path: Path) -> str:
 
 def probe_locks(path: Path, *, use_proc: bool = True) -> LocksResult:
     """One look at the locks on `path` and its `-wal`/`-shm`/`-journal` files. Never creates or locks."""
+    if os.path.lexists(path):  # a FIFO would block the header read; a symlink loop is named
+        from mbv_cli.core.input_files import check_regular_file
+
+        check_regular_file(path, what="the database")
     mode = _journal_mode(path) if path.exists() else "unknown"
     result = LocksResult(path=path, exists=path.exists(), journal_mode=mode)
     if not result.exists:

@@ -56,9 +56,13 @@ class JwksCache:
         if problem:
             raise UsageError(f"the --jwks URL is malformed: {problem}",
                              hint="check the host, brackets and port, e.g. https://issuer/.well-known/jwks.json")
+        from mbv_cli.core.http_body import read_capped
+
         try:
-            response = httpx.get(url, timeout=timeout, follow_redirects=True,
-                                 headers={"Accept": "application/json", "User-Agent": "mbv"})
+            with httpx.stream("GET", url, timeout=timeout, follow_redirects=True,
+                              headers={"Accept": "application/json", "User-Agent": "mbv"}) as response:
+                if response.status_code == 200:
+                    read_capped(response, MAX_JWKS_BYTES, what=f"the JWKS at {shown}")
         except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL: e.g. a redirect to a bad Location
             raise RemoteError(f"cannot fetch the JWKS from {shown}: {type(exc).__name__}",
                               hint="check the URL and the network") from None
@@ -68,21 +72,21 @@ class JwksCache:
                               hint="check the URL (often /.well-known/jwks.json)")
         try:
             document = response.json()
-        except ValueError:
-            raise RemoteError(f"the JWKS at {shown} is not JSON") from None
+        except (ValueError, RecursionError):
+            raise RemoteError(f"the JWKS at {shown} is not JSON (or nested too deeply to read)") from None
         self.documents[url] = document
         return document
 
 
 def _read_file(source: str) -> Any:
+    from mbv_cli.core.input_files import read_file_text
+
     path = Path(source)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the JWKS file: {getattr(exc, 'strerror', None) or type(exc).__name__}",
-                         file=path) from None
+    text = read_file_text(path, what="the JWKS file", limit=MAX_JWKS_BYTES, encoding="utf-8")
     try:
         return json.loads(text)
+    except RecursionError:
+        raise InputError("the JWKS file is JSON nested too deeply to read", file=path) from None
     except ValueError as exc:
         raise InputError("the JWKS file is not JSON", file=path, line=getattr(exc, "lineno", None),
                          column=getattr(exc, "colno", None)) from None
@@ -97,6 +101,8 @@ def _b64_field(jwk: dict[str, Any], name: str, where: str) -> bytes:
     except MalformedTokenError as exc:
         raise InputError(f"{where}: {exc.message}") from None
 
+
+MAX_JWKS_BYTES = 4 * 1024 * 1024  # a key set, from a file or a URL (real ones are a few KB)
 
 _EC_CURVES = {"P-256": "SECP256R1", "P-384": "SECP384R1", "P-521": "SECP521R1"}
 

@@ -88,11 +88,10 @@ def secret_from_env(var: str, environ: Mapping[str, str] | None = None) -> Verif
 
 def secret_from_file(path: str | Path) -> VerificationKey:
     """The file's bytes, minus one trailing line break (as `echo` or an editor leaves it)."""
+    from mbv_cli.core.input_files import MB, read_file_bytes
+
     file = Path(path)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the secret file: {exc.strerror or type(exc).__name__}", file=file) from None
+    data = read_file_bytes(file, what="the secret file", limit=MB)
     if data.endswith(b"\r\n"):
         data = data[:-2]
     elif data.endswith(b"\n"):
@@ -128,11 +127,10 @@ def public_key_from_pem(path: str | Path) -> VerificationKey:
     """A PEM public key (SPKI or PKCS#1) or an X.509 certificate's key."""
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
+    from mbv_cli.core.input_files import MB, read_file_bytes
+
     file = Path(path)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the public key: {exc.strerror or type(exc).__name__}", file=file) from None
+    data = read_file_bytes(file, what="the public key", limit=MB)
     if b"PRIVATE KEY" in data:
         raise InputError("this is a private key", file=file,
                          hint="verify with the public key (openssl pkey -in KEY -pubout)")

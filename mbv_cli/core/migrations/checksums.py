@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,7 +51,9 @@ class SumFile:
 
 
 def compute_entries(directory: Path, names: list[str]) -> list[tuple[str, str]]:
-    return [(name, file_hash((directory / name).read_bytes())) for name in names]
+    from mbv_cli.core.migrations.files import read_migration_bytes
+
+    return [(name, file_hash(read_migration_bytes(directory, name))) for name in names]
 
 
 def render_sum(entries: list[tuple[str, str]]) -> str:
@@ -61,20 +64,29 @@ def render_sum(entries: list[tuple[str, str]]) -> str:
 def write_sum(directory: Path, names: list[str]) -> Path:
     path = directory / SUM_FILE
     tmp = path.with_suffix(".sum.tmp")
-    tmp.write_text(render_sum(compute_entries(directory, names)), encoding="utf-8")
-    tmp.replace(path)
+    text = render_sum(compute_entries(directory, names))
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        from mbv_cli.core.input_files import os_error_text
+
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {SUM_FILE}: {os_error_text(exc)}", file=path,
+                         hint="check that the migrations directory is writable") from None
     return path
 
 
 def read_sum(directory: Path) -> SumFile | None:
     path = directory / SUM_FILE
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
+    from mbv_cli.core.input_files import read_file_text
+
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {SUM_FILE}: {exc}", file=path,
-                         hint="regenerate it with mbv migrate hash") from None
+        lines = read_file_text(path, what=SUM_FILE, limit=16 * 1024 * 1024, encoding="utf-8").splitlines()
+    except InputError as exc:
+        raise InputError(exc.message, file=path, hint="regenerate it with mbv migrate hash") from None
     if not lines or not lines[0].startswith("h1:"):
         raise InputError(f"{SUM_FILE} does not start with an h1: line", file=path, line=1,
                          hint="regenerate it with mbv migrate hash")

@@ -21,6 +21,9 @@ from pathlib import Path
 from mbv_cli.core.binding_list import display_path
 from mbv_cli.core.errors import InputError, UsageError
 
+MAX_NAME_BYTES = 255  # NAME_MAX of ext4, APFS, NTFS
+MAX_MIGRATION_BYTES = 256 * 1024 * 1024  # a seed file may be large; /dev/zero must still stop
+
 _JS_SPACE = " \t\n\r\v\f\u00a0\ufeff\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
@@ -58,9 +61,18 @@ def _compare_numbers(a: str, b: str) -> int:
 def list_migration_names(directory: Path) -> list[str]:
     """Names as `wrangler d1 migrations list` shows them: `*.sql` at the top level, code-unit order."""
     if not directory.is_dir():
+        if directory.exists():
+            raise InputError(f"{display_path(directory)} is a file, not a migrations directory",
+                             hint="point migrations_dir (or --dir) at the directory holding the .sql files")
         raise InputError(f"no migrations directory at {display_path(directory)}",
                          hint="create it (mbv migrate create DATABASE NAME does) or set migrations_dir in the config")
-    names = [entry.name for entry in os.scandir(directory) if entry.name.endswith(".sql")]
+    try:
+        names = [entry.name for entry in os.scandir(directory) if entry.name.endswith(".sql")]
+    except OSError as exc:
+        from mbv_cli.core.input_files import os_error_text
+
+        raise InputError(f"cannot list the migrations directory: {os_error_text(exc)}",
+                         file=display_path(directory), hint="check its permissions") from None
     return sorted(names, key=_utf16_key)
 
 
@@ -97,17 +109,24 @@ def _decode_position(data: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
+def read_migration_bytes(directory: Path, name: str) -> bytes:
+    """A migration file's bytes; a directory, FIFO, device, symlink loop or huge file is one InputError."""
+    from mbv_cli.core.input_files import check_regular_file, read_file_bytes
+
+    path = directory / name
+    shown = display_path(path)
+    if path.is_dir():
+        raise InputError(f"{name} is a directory, not a migration file", file=shown,
+                         hint="rename it so it does not end in .sql")
+    check_regular_file(shown, what=f"migration {name}")
+    return read_file_bytes(shown, what=f"migration {name}", limit=MAX_MIGRATION_BYTES)
+
+
 def read_migration(directory: Path, name: str) -> MigrationFile:
     """Read one file as UTF-8; a file that is not UTF-8 is an input error naming line and column."""
     path = directory / name
     shown = display_path(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{name} is a directory, not a migration file", file=shown,
-                         hint="rename it so it does not end in .sql") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {name}: {exc.strerror}", file=shown) from None
+    data = read_migration_bytes(directory, name)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -147,13 +166,26 @@ def migration_file_name(number: int, message: str) -> str:
 
 def create_migration_file(directory: Path, message: str, *, now: datetime | None = None) -> Path:
     """Write the next `NNNN_<message>.sql` with wrangler's header line; create the directory if missing."""
-    directory.mkdir(parents=True, exist_ok=True)
+    from mbv_cli.core.input_files import os_error_text
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the migrations directory: {os_error_text(exc)}",
+                         file=display_path(directory)) from None
     names = list_migration_names(directory)
     number = next_migration_number(names)
     name = migration_file_name(number, message)
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise UsageError(f"the migration NAME is {len(message)} characters; the file name would pass the "
+                         f"{MAX_NAME_BYTES}-byte limit of file systems", hint="describe the change in a few words")
     path = directory / name
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
-    with path.open("x", encoding="utf-8", newline="\n") as handle:
-        handle.write(f"-- Migration number: {number:04d} \t {iso}\n")
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(f"-- Migration number: {number:04d} \t {iso}\n")
+    except OSError as exc:
+        raise InputError(f"cannot write {name}: {os_error_text(exc)}", file=display_path(directory),
+                         hint="check that the migrations directory is writable") from None
     return path

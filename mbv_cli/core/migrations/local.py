@@ -8,10 +8,12 @@ transaction (executor.py). A new file is put in WAL mode, as Miniflare's are.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from mbv_cli.core.db.sqlite_file import sidecar
 from mbv_cli.core.errors import InputError, LockTimeoutError
 from mbv_cli.core.migrations.executor import begin_immediate, pieces_of, run_migration
 from mbv_cli.core.migrations.files import MigrationFile
@@ -31,7 +33,7 @@ def open_readonly(path: Path) -> sqlite3.Connection | None:
     """A read-only connection, or None when the file does not exist yet (nothing applied)."""
     from mbv_cli.core.db.sqlite_file import header_cut_short, inspect_file, open_read_only
 
-    if not path.exists():
+    if not _exists(path):
         return None
     facts = inspect_file(path)
     if header_cut_short(facts):
@@ -70,18 +72,60 @@ def database_schema(conn: sqlite3.Connection | None, table: str) -> Schema:
     return Schema() if conn is None else read_schema(conn, table)
 
 
-def open_for_apply(path: Path, lock_timeout: float = 0) -> sqlite3.Connection:
-    fresh = not path.exists()
-    if fresh:
-        path.parent.mkdir(parents=True, exist_ok=True)
+def _exists(path: Path) -> bool:
+    """Whether the database file exists; a symlink loop or an unreachable path is an InputError."""
     try:
+        os.stat(path)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        from mbv_cli.core.input_files import os_error_text
+
+        raise InputError(f"cannot open {path.name}: {os_error_text(exc)}", file=path) from None
+    return True
+
+
+def open_for_apply(path: Path, lock_timeout: float = 0) -> sqlite3.Connection:
+    try:
+        if not _exists(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            create_wal_database(path)
         conn = sqlite3.connect(path, isolation_level=None, timeout=max(lock_timeout, 0))
         conn.execute("PRAGMA foreign_keys = ON")  # D1 and Miniflare enforce foreign keys
-        if fresh:
-            conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.DatabaseError as exc:
         raise InputError(f"cannot open {path.name} as SQLite: {exc}", file=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot create {path.name}: {exc.strerror or exc}", file=path,
+                         hint="check that its directory exists and is writable") from None
     return conn
+
+
+def create_wal_database(path: Path) -> None:
+    """Make an empty WAL database at `path` in one step, unless another process got there first.
+
+    Two fresh `apply` runs must not both switch the new file to WAL: that switch upgrades a shared
+    lock to an exclusive one, and SQLite answers "database is locked" at once instead of calling the
+    busy handler (it would deadlock otherwise). So the file is built under a private name and
+    hard-linked into place, which fails harmlessly when the other run was first.
+    """
+    scratch = path.with_name(f"{path.name}.mbv-new-{os.getpid()}")
+    scratch.unlink(missing_ok=True)
+    try:
+        conn = sqlite3.connect(scratch, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        try:
+            os.link(scratch, path)
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: a rename, which only loses a narrower race
+            if not path.exists():
+                os.replace(scratch, path)
+    finally:
+        for leftover in (scratch, sidecar(scratch, "-wal"), sidecar(scratch, "-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def ensure_ledger(conn: sqlite3.Connection, table: str, *, lock_timeout: float, where: str) -> None:

@@ -20,7 +20,12 @@ from mbv_cli.core.migrations import checksums, local
 from mbv_cli.core.migrations.backup import BACKUP_DIR, backup_database
 from mbv_cli.core.migrations.d1_rules import remote_warnings
 from mbv_cli.core.migrations.executor import pieces_of
-from mbv_cli.core.migrations.files import MigrationFile, apply_order, create_migration_file
+from mbv_cli.core.migrations.files import (
+    MigrationFile,
+    apply_order,
+    create_migration_file,
+    read_migration_bytes,
+)
 from mbv_cli.core.migrations.ledger import LedgerRow, check_table_name, create_table_sql, insert_suffix
 from mbv_cli.core.migrations.plan import (
     MigrationDirectory,
@@ -41,6 +46,7 @@ from mbv_cli.core.migrations.results import (
     VerifyResult,
 )
 from mbv_cli.core.migrations.schema import diff_schemas, read_schema
+from mbv_cli.core.option_values import check_seconds
 
 PENDING_CODE = "MBV301"
 DRIFT_CODE = "MBV302"
@@ -210,7 +216,7 @@ def _warnings_for(target: MigrationTarget, directory: MigrationDirectory, applie
     if sums is not None:
         recorded = sums.hashes
         for migration in files:
-            current = checksums.file_hash(migration.path.read_bytes())
+            current = checksums.file_hash(read_migration_bytes(migration.path.parent, migration.name))
             if migration.name in recorded and recorded[migration.name] != current:
                 warnings.append(f"{migration.name} changed since mbv.sum was written (run mbv migrate hash)")
     return warnings
@@ -221,8 +227,7 @@ def apply(target: MigrationTarget, *, to: str | None = None, dry_run: bool = Fal
           lock_timeout: float = 30.0, allow_empty: bool = False, progress: Progress | None = None,
           on_warnings: Callable[[list[str]], None] | None = None) -> ApplyResult:
     """Apply the pending migrations (up to `to`); `on_warnings` hears the warnings before anything runs."""
-    if lock_timeout < 0:
-        raise UsageError(f"--lock-timeout {lock_timeout:g} is negative", hint="give seconds, 0 or more")
+    check_seconds(lock_timeout, "--lock-timeout")
     directory = open_directory(target.directory)
     rows = _ledger(target)
     applied = {row.name for row in rows}
@@ -415,6 +420,7 @@ def baseline_names(target: MigrationTarget, to: str) -> tuple[list[str], list[st
 
 @_sqlite_errors
 def baseline(target: MigrationTarget, to: str, *, lock_timeout: float = 30.0) -> BaselineResult:
+    check_seconds(lock_timeout, "--lock-timeout")
     todo, already = baseline_names(target, to)
     result = BaselineResult(target.label, target.target_dict(), target.table, already=already)
     if not todo:

@@ -74,7 +74,7 @@ def _json(body: bytes) -> Any:
         return _MISSING
     try:
         return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: `[` nested 100k deep
         return _MISSING
 
 

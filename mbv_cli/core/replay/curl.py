@@ -352,17 +352,19 @@ class _CurlBuilder:
         self.headers.append((name, rest))
 
     def _read(self, name: str, token: str) -> bytes:
-        if name == "-":
-            import sys
+        from mbv_cli.core.errors import InputError
+        from mbv_cli.core.input_files import read_file_bytes, read_stdin_bytes
+        from mbv_cli.core.replay.model import MAX_REQUEST_BODY
 
-            return sys.stdin.buffer.read()
+        if name == "-":
+            return read_stdin_bytes(what="the data", limit=MAX_REQUEST_BODY)
         path = Path(name)
         if not path.is_absolute():
             path = self.base_dir / path
         try:
-            return path.read_bytes()
-        except OSError as exc:
-            raise self.error(f"cannot read data file {name}: {exc.strerror}", token) from None
+            return read_file_bytes(path, what=f"data file {name}", limit=MAX_REQUEST_BODY)
+        except InputError as exc:
+            raise self.error(exc.message, token, hint=exc.hint) from None
 
     def _data_value(self, value: str, token: str, *, strip_newlines: bool) -> bytes:
         if value.startswith("@"):

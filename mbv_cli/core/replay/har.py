@@ -29,6 +29,9 @@ def parse_har_text(text: str, *, file: str = "<har>", match: str | None = None,
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno,
                          hint="a HAR file is one JSON document with log.entries") from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply to read (thousands of levels)", file=file,
+                         hint="a HAR file is one JSON document with log.entries") from None
     pattern = _compile(match)
     entries = _entries(document, file)
     lines = _entry_lines(text, len(entries))

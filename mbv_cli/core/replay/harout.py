@@ -8,6 +8,7 @@ Chrome's DevTools does. `mbv replay FILE.har` reads the file back.
 
 from __future__ import annotations
 
+import errno
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -44,11 +45,19 @@ def check_har_out(path: Path) -> None:
 
 
 def write_har(result: ReplayResult, path: Path) -> None:
+    import fcntl
+    import os
+
     text = json.dumps(har_document(result), indent=2, ensure_ascii=False)
     try:
-        path.write_text(text + "\n", encoding="utf-8")
+        # O_NONBLOCK: a FIFO nobody reads fails at once (ENXIO) instead of blocking the open forever
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK | os.O_NOCTTY, 0o666)
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
     except OSError as exc:
-        raise InputError(f"cannot write --har-out {path}: {exc.strerror}", file=path) from None
+        reason = "a named pipe nobody reads" if exc.errno == errno.ENXIO else exc.strerror
+        raise InputError(f"cannot write --har-out {path}: {reason}", file=path) from None
 
 
 def _ms(value: float | None) -> float:

@@ -258,10 +258,12 @@ def _body(lines: list[_Line], resolver: _Resolver, file: str, base_dir: Path | N
         resolved = Path(resolver.resolve(target, kept[0], kept[0].text.find(target)))
         if not resolved.is_absolute() and base_dir is not None:
             resolved = base_dir / resolved
+        from mbv_cli.core.input_files import read_file_bytes
+        from mbv_cli.core.replay.model import MAX_REQUEST_BODY
+
         try:
-            return resolved.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read body file {resolved}: {exc.strerror}", file=file,
-                             line=kept[0].number, column=2) from None
+            return read_file_bytes(resolved, what=f"body file {resolved}", limit=MAX_REQUEST_BODY)
+        except InputError as exc:
+            raise InputError(exc.message, file=file, line=kept[0].number, column=2, hint=exc.hint) from None
     parts = [resolver.resolve(line.text, line) for line in kept]
     return "\n".join(parts).encode("utf-8")

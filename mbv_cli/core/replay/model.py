@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+MAX_SOURCE_BYTES = 256 * 1024 * 1024  # a replay source (.http, HAR, tail log, curl command) read whole
+MAX_REQUEST_BODY = 64 * 1024 * 1024  # a request body read from a file (`-d @file`, `.http` `< file`)
+
 
 @dataclass(slots=True)
 class Recorded:
@@ -140,11 +143,6 @@ class Exchange:
 
 def read_text_file(path: Path) -> str:
     """A source file's text (UTF-8, BOM dropped); one-line errors naming the file."""
-    from mbv_cli.core.errors import InputError
+    from mbv_cli.core.input_files import read_file_text
 
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}", file=path) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=path, hint="save the file as UTF-8") from None
+    return read_file_text(path, what="the replay source", limit=MAX_SOURCE_BYTES)

@@ -82,6 +82,22 @@ async def _repeat(request: ReplayRequest, count: int, concurrency: int, options:
         latencies = summary.latencies_ms
         statuses = summary.statuses
 
+        async def _exchange(built: httpx.Request, *, keep: bool) -> tuple[httpx.Response, list[bytes]]:
+            """Send and read the body up to --max-body (an endless body stops there, kept or not)."""
+            response = await client.send(built, stream=True)
+            chunks: list[bytes] = []
+            size = 0
+            try:
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if keep:
+                        chunks.append(chunk)
+                    if size > max_body:
+                        break
+            finally:
+                await response.aclose()
+            return response, chunks
+
         async def worker() -> None:
             nonlocal remaining, done
             while remaining > 0:
@@ -90,17 +106,9 @@ async def _repeat(request: ReplayRequest, count: int, concurrency: int, options:
                                              content=request.body)
                 started = time.perf_counter()
                 try:
-                    response = await client.send(built, stream=True)
-                    try:
-                        chunks: list[bytes] = []
-                        size = 0
-                        async for chunk in response.aiter_bytes():
-                            if first or size > max_body:
-                                continue
-                            chunks.append(chunk)
-                            size += len(chunk)
-                    finally:
-                        await response.aclose()
+                    exchange = _exchange(built, keep=not first)
+                    response, chunks = await (asyncio.wait_for(exchange, options.max_time) if options.max_time
+                                              else exchange)
                     elapsed = (time.perf_counter() - started) * 1000
                     statuses[response.status_code] += 1
                     if not first:
@@ -117,6 +125,9 @@ async def _repeat(request: ReplayRequest, count: int, concurrency: int, options:
                 except httpx.HTTPError as exc:
                     elapsed = (time.perf_counter() - started) * 1000
                     summary.errors[type(exc).__name__] += 1
+                except asyncio.TimeoutError:
+                    elapsed = (time.perf_counter() - started) * 1000
+                    summary.errors[f"over --max-time {options.max_time:g} s"] += 1
                 latencies.append(elapsed)
                 done += 1
                 if progress is not None:

@@ -146,5 +146,5 @@ def exchange_dict(exchange: Exchange, redactor: Redactor) -> dict[str, Any]:
 def pretty_json(text: str) -> str | None:
     try:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep, shown as text instead
         return None

@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from mbv_cli.core.errors import UsageError
+from mbv_cli.core.option_values import check_seconds
 from mbv_cli.core.replay.compare import compare_exchanges
 from mbv_cli.core.replay.model import Exchange, ReplayRequest
 from mbv_cli.core.replay.prepare import Credentials, Rewrite, check_request, prepare, resolve_bearer
@@ -52,6 +53,9 @@ def check_options(options: ReplayOptions) -> None:
         raise UsageError("--retries must be 0 or more")
     if options.send.max_body < 0:
         raise UsageError("--max-body must be 0 or more")
+    check_seconds(options.send.connect_timeout, "--connect-timeout", zero_ok=False)
+    check_seconds(options.send.read_timeout, "--read-timeout", zero_ok=False)
+    check_seconds(options.send.max_time, "--max-time")
 
 
 def run_replay(requests: list[ReplayRequest], options: ReplayOptions, *,

@@ -48,6 +48,7 @@ class SendOptions:
     max_body: int = 10 * 1024 * 1024
     follow: bool = False
     retries: int = 0
+    max_time: float = 120.0  # the whole attempt: connect, send, headers and body (0: no limit)
 
 
 def make_client(options: SendOptions) -> tuple[httpx.Client, ResolvingBackend]:
@@ -170,6 +171,7 @@ def _send_with_retries(client: httpx.Client, backend: ResolvingBackend, request:
     while True:
         number = len(attempts) + 1
         clock = PhaseClock(backend)
+        backend.start_attempt(options.max_time)
         built = build(client, request)
         built.extensions["trace"] = clock.trace
         response: ReceivedResponse | None = None
@@ -276,6 +278,8 @@ def describe_error(exc: httpx.HTTPError, request: httpx.Request, options: SendOp
     where = f"{request.url.host}:{request.url.port or (443 if request.url.scheme == 'https' else 80)}"
     if _is_dns_error(exc):
         return f"{exc} (the request was not sent)"
+    if isinstance(exc, httpx.ReadTimeout) and "--max-time" in str(exc):
+        return f"{where}: {exc}"
     if isinstance(exc, httpx.ConnectTimeout):
         return f"connect to {where} timed out after {options.connect_timeout:g} s"
     if isinstance(exc, httpx.ReadTimeout):

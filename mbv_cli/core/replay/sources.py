@@ -8,15 +8,15 @@ is a tail log, text starting with `curl` is a curl command, anything else is tri
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mbv_cli.core.errors import InputError, UsageError
+from mbv_cli.core.input_files import read_file_bytes, read_file_text, read_stdin_bytes, read_stdin_text
 from mbv_cli.core.replay.curl import parse_curl_command
 from mbv_cli.core.replay.har import parse_har_text
 from mbv_cli.core.replay.httpfile import METHODS, parse_http_text
-from mbv_cli.core.replay.model import ReplayRequest, read_text_file
+from mbv_cli.core.replay.model import MAX_REQUEST_BODY, MAX_SOURCE_BYTES, ReplayRequest, read_text_file
 from mbv_cli.core.replay.status import StatusFilter
 from mbv_cli.core.replay.tail import OUTCOMES, parse_tail_text
 
@@ -96,10 +96,8 @@ def _inline(spec: SourceSpec) -> ReplayRequest:
     if spec.data is not None:
         if spec.data.startswith("@"):
             path = Path(spec.data[1:])
-            try:
-                body = sys.stdin.buffer.read() if spec.data == "@-" else path.read_bytes()
-            except OSError as exc:
-                raise InputError(f"cannot read -d file {path}: {exc.strerror}", file=path) from None
+            body = (read_stdin_bytes(what="the -d body", limit=MAX_REQUEST_BODY) if spec.data == "@-"
+                    else read_file_bytes(path, what="the -d file", limit=MAX_REQUEST_BODY))
         else:
             body = spec.data.encode("utf-8")
     return ReplayRequest(method=method, url=url, body=body, source="argv")
@@ -108,21 +106,18 @@ def _inline(spec: SourceSpec) -> ReplayRequest:
 def _read_arg(value: str) -> tuple[str, str, Path | None]:
     """--curl value: `-` (stdin), `@file`, an existing file, or the command itself."""
     if value == "-":
-        return sys.stdin.read(), "<stdin>", None
+        return read_stdin_text(what="the curl command", limit=MAX_SOURCE_BYTES), "<stdin>", None
     candidate = value[1:] if value.startswith("@") else value
     if value.startswith("@") or (not value.lstrip().startswith("curl") and Path(candidate).is_file()):
         path = Path(candidate)
-        try:
-            return path.read_text(encoding="utf-8"), str(path), path.parent
-        except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror}", file=path) from None
+        return read_file_text(path, what="the curl file", limit=MAX_SOURCE_BYTES), str(path), path.parent
     return value, "--curl", None
 
 
 def _from_file(spec: SourceSpec) -> list[ReplayRequest]:
     name = spec.args[0]
     if name == "-":
-        text, file, base = sys.stdin.read(), "<stdin>", Path.cwd()
+        text, file, base = read_stdin_text(what="the replay source", limit=MAX_SOURCE_BYTES), "<stdin>", Path.cwd()
         if spec.kind is None:
             raise UsageError("reading stdin needs --from http|curl|har|tail")
     else:

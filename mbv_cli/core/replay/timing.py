@@ -23,10 +23,59 @@ class DNSError(httpcore.ConnectError):
     """The host name did not resolve (raised inside httpcore, so httpx maps it to ConnectError)."""
 
 
+class DeadlineExceeded(httpcore.ReadTimeout):
+    """The whole attempt ran past --max-time (a server trickling bytes never trips the read timeout)."""
+
+
+class DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose every read and write waits at most until the backend's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream, backend: ResolvingBackend) -> None:
+        self._inner = inner
+        self._backend = backend
+
+    def _timeout(self, timeout: float | None) -> float | None:
+        deadline = self._backend.deadline
+        if deadline is None:
+            return timeout
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlineExceeded(f"the exchange took longer than --max-time {self._backend.max_time:g} s")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        limit = self._timeout(timeout)
+        try:
+            return self._inner.read(max_bytes, limit)
+        except httpcore.ReadTimeout:
+            self._timeout(None)  # raises DeadlineExceeded when the deadline, not the read timeout, ran out
+            raise
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._timeout(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, self._timeout(timeout)),
+                              self._backend)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 class ResolvingBackend(httpcore.NetworkBackend):
     def __init__(self) -> None:
         self._base = httpcore.SyncBackend()
         self.last_dns_ms: float | None = None
+        self.deadline: float | None = None  # time.monotonic() at which the current attempt must end
+        self.max_time = 0.0
+
+    def start_attempt(self, max_time: float | None) -> None:
+        self.max_time = max_time or 0.0
+        self.deadline = time.monotonic() + max_time if max_time else None
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                     socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
@@ -41,7 +90,8 @@ class ResolvingBackend(httpcore.NetworkBackend):
         for info in infos:
             address = str(info[4][0])
             try:
-                return self._base.connect_tcp(address, port, timeout, local_address, socket_options)
+                return DeadlineStream(self._base.connect_tcp(address, port, timeout, local_address, socket_options),
+                                      self)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
         assert error is not None

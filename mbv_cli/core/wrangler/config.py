@@ -9,12 +9,13 @@ file:line:col.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mbv_cli.core.errors import ConfigError
+from mbv_cli.core.errors import ConfigError, InputError
 from mbv_cli.core.wrangler import jsonc
 from mbv_cli.core.wrangler.schema import ENVIRONMENT_KEYS, TOP_LEVEL_KEYS
 
@@ -109,18 +110,22 @@ def _read_text(path: Path) -> str:
             file=path,
             hint="pass the wrangler.toml/json/jsonc inside it, or the directory as PATH without --config",
         )
+    from mbv_cli.core.input_files import check_regular_file, read_file_bytes
+
     try:
-        size = path.stat().st_size
+        size = check_regular_file(path, what="config file").st_size
         if size > MAX_CONFIG_BYTES:
             raise ConfigError(f"config file is {size} bytes; that is not a wrangler config", file=path)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError("config file not found", file=path, hint="check the path given to --config") from None
-    except PermissionError:
-        raise ConfigError("config file is not readable (permission denied)", file=path,
-                          hint="check the file's permissions") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file: {exc.strerror or exc}", file=path) from None
+        data = read_file_bytes(path, what="config file", limit=MAX_CONFIG_BYTES)
+    except ConfigError:
+        raise
+    except InputError as exc:
+        if not os.path.lexists(path):
+            raise ConfigError("config file not found", file=path, hint="check the path given to --config") from None
+        if "permission denied" in exc.message:
+            raise ConfigError("config file is not readable (permission denied)", file=path,
+                              hint="check the file's permissions") from None
+        raise ConfigError(exc.message, file=path, hint=exc.hint) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -6,6 +6,7 @@ import json
 import os
 import string
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -86,10 +87,14 @@ def test_unreadable_file_reported_as_config_error(tmp_path: Path, monkeypatch: p
     path = tmp_path / "wrangler.toml"
     path.write_text('name = "x"\n')
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    def refuse(name: Any, flags: int, *args: Any) -> int:  # the open every user-file read goes through
+        if str(name) == str(path):
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, flags, *args)
+
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(ConfigError, match="not readable"):
         load_config(path)
 
