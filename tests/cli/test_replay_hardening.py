@@ -1,0 +1,69 @@
+"""Issue 17 (security, replay): redaction without gaps, no raw terminal escapes, --follow drops
+every credential header across origins. Against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.echo_server import EchoServer, serve_echo
+
+
+@pytest.fixture
+def echo() -> Iterator[EchoServer]:
+    with serve_echo() as server:
+        yield server
+
+
+def _everything(result: object, har: Path) -> str:
+    return result.stdout + result.stderr + har.read_text(encoding="utf-8")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_json_body_sent_as_form_is_redacted(run_mbv, echo: EchoServer, tmp_path: Path, fmt: str) -> None:
+    curl = f"""curl {echo.url}/login --data-raw '{{"user":"ann","password":"Hunter2-SEKRET"}}'"""
+    har = tmp_path / "out.har"
+    result = run_mbv("replay", "--curl", curl, "-f", fmt, "--har-out", str(har))
+    assert result.exit_code == 0, result.stderr
+    # it went out exactly as curl sends it (form-encoded label), and the server echoed it back
+    assert echo.received[-1].body == b'{"user":"ann","password":"Hunter2-SEKRET"}'
+    assert echo.received[-1].header("Content-Type") == "application/x-www-form-urlencoded"
+    text = _everything(result, har)
+    assert "Hunter2-SEKRET" not in text
+    assert "REDACTED" in text and "ann" in text
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_multipart_form_fields_are_redacted(run_mbv, echo: EchoServer, tmp_path: Path, fmt: str) -> None:
+    body = ("--XyZ\r\nContent-Disposition: form-data; name=\"user\"\r\n\r\nann\r\n"
+            "--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nMultiPart-SEKRET\r\n"
+            "--XyZ\r\nContent-Disposition: form-data; name=\"api_key\"\r\n\r\nKeyValue-SEKRET\r\n--XyZ--\r\n")
+    data = tmp_path / "body.bin"
+    data.write_bytes(body.encode())
+    har = tmp_path / "out.har"
+    result = run_mbv("replay", "POST", f"{echo.url}/upload", "-H", "Content-Type: multipart/form-data; boundary=XyZ",
+                     "-d", f"@{data}", "-f", fmt, "--har-out", str(har))
+    assert result.exit_code == 0, result.stderr
+    assert echo.received[-1].body == body.encode()
+    text = _everything(result, har)
+    for secret in ("MultiPart-SEKRET", "KeyValue-SEKRET"):
+        assert secret not in text
+    assert "ann" in text
+
+
+@pytest.mark.parametrize("param", ["sig", "signature", "X-Amz-Signature", "X-Amz-Credential", "X-Goog-Signature",
+                                   "code", "pwd", "hmac", "otp"])
+def test_signing_query_parameters_are_redacted(run_mbv, echo: EchoServer, tmp_path: Path, param: str) -> None:
+    har = tmp_path / "out.har"
+    value = f"Q{param.replace('-', '')}Value9876"
+    result = run_mbv("replay", "GET", f"{echo.url}/obj?page=2&{param}={value}", "-f", "json", "--har-out", str(har))
+    assert result.exit_code == 0, result.stderr
+    assert echo.received[-1].query == f"page=2&{param}={value}"
+    text = _everything(result, har)
+    assert value not in text
+    assert f"{param}=REDACTED" in text and "page=2" in text
+    text_result = run_mbv("replay", "GET", f"{echo.url}/obj?{param}={value}")
+    assert value not in text_result.stdout + text_result.stderr
