@@ -67,3 +67,48 @@ def test_signing_query_parameters_are_redacted(run_mbv, echo: EchoServer, tmp_pa
     assert f"{param}=REDACTED" in text and "page=2" in text
     text_result = run_mbv("replay", "GET", f"{echo.url}/obj?{param}={value}")
     assert value not in text_result.stdout + text_result.stderr
+
+
+# -- terminal escape sequences from a server never reach the terminal raw ------------------------------
+
+HOSTILE = "\x1b]0;pwned-title\x07\x1b[2Jcleared\x9b31m"
+
+
+def _hostile_server() -> object:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            body = HOSTILE.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_escape_sequences_in_bodies_are_shown_escaped(run_mbv, echo: EchoServer) -> None:
+    server = _hostile_server()
+    try:
+        host, port = server.server_address[:2]  # type: ignore[attr-defined]
+        result = run_mbv("replay", "GET", f"http://{host}:{port}/x")
+    finally:
+        server.shutdown()  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\x9b" not in result.stdout
+    assert "\\x1b]0;pwned-title\\x07\\x1b[2Jcleared" in result.stdout
+    # a JSON echo (the server repeats the request body JSON-escaped; pretty-printing must not unescape it)
+    echoed = run_mbv("replay", "POST", f"{echo.url}/echo", "-H", "Content-Type: text/plain", "-d", HOSTILE)
+    assert echoed.exit_code == 0, echoed.stderr
+    assert "\x1b" not in echoed.stdout and "\x07" not in echoed.stdout
+    assert "pwned-title" in echoed.stdout
