@@ -54,10 +54,12 @@ def neutralise(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    """Text from a user's file or a server, made safe for Rich: markup escaped, control characters shown."""
+    """Text from a user's file or a server, made safe for Rich: markup escaped, control characters shown,
+    and on one line: a newline in a name (`"C\\n::error file=x::pwned"`) must not start a line of its own,
+    where CI would read it as a workflow command."""
     from rich.markup import escape as escape_markup
 
-    return escape_markup(neutralise(text))
+    return escape_markup(neutralise(text).replace("\n", "\\n"))
 
 
 def reset() -> None:
