@@ -65,7 +65,7 @@ def replay_command(
     read_timeout: float = typer.Option(30.0, "--read-timeout", metavar="SECONDS", help="Seconds to wait for response data."),
     max_body: float = typer.Option(10.0, "--max-body", metavar="MB", help="Megabytes of each response body to read; the rest "
                                                             "is cut with a note."),
-    follow: bool = typer.Option(False, "--follow", help="Follow redirects (Authorization never goes to another "
+    follow: bool = typer.Option(False, "--follow", help="Follow redirects (credential headers never go to another "
                                                         "origin)."),
     expect_status: Optional[str] = typer.Option(None, "--expect-status", metavar="CODES", help="Statuses that count as success, e.g. "
                                                                               "200,404 or 2xx (default: below 400).",

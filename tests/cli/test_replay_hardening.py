@@ -112,3 +112,24 @@ def test_escape_sequences_in_bodies_are_shown_escaped(run_mbv, echo: EchoServer)
     assert echoed.exit_code == 0, echoed.stderr
     assert "\x1b" not in echoed.stdout and "\x07" not in echoed.stdout
     assert "pwned-title" in echoed.stdout
+
+
+# -- --follow: every credential header stays with its origin ------------------------------------------
+
+def test_follow_drops_every_secret_header_across_origins(run_mbv, echo: EchoServer) -> None:
+    with serve_echo() as other:
+        result = run_mbv("replay", f"{echo.url}/redirect?to={other.url}/landing", "--follow",
+                         "-H", "X-Api-Key: key-value-123456", "-H", "X-Auth-Token: tok-value-123456",
+                         "-H", "Proxy-Authorization: Basic abcdefgh", "-H", "X-Session-Id: sess-123456",
+                         "-H", "X-Other: ok", "-f", "json")
+        assert result.exit_code == 0, result.stderr
+        assert echo.received[0].header("X-Api-Key") == "key-value-123456"
+        landed = other.received[0]
+        for name in ("X-Api-Key", "X-Auth-Token", "Proxy-Authorization", "X-Session-Id"):
+            assert landed.header(name) is None, name
+        assert landed.header("X-Other") == "ok"
+        dropped = json.loads(result.stdout)["exchanges"][0]["redirects"][0]["dropped_headers"]
+        assert dropped == ["Proxy-Authorization", "X-Api-Key", "X-Auth-Token", "X-Session-Id"]
+    # the same origin keeps them
+    run_mbv("replay", f"{echo.url}/redirect?to=/same&code=307", "--follow", "-H", "X-Api-Key: key-value-123456")
+    assert echo.received[-1].path == "/same" and echo.received[-1].header("X-Api-Key") == "key-value-123456"

@@ -2,8 +2,8 @@
 
 Safe defaults (issue #7): TLS verified unless --insecure; connect timeout 5 s, read 30 s; bodies
 read up to --max-body (10 MB) then cut with a note; redirects not followed unless --follow, and a
-redirect to another origin (scheme, host, port) never carries Authorization, Proxy-Authorization
-or Cookie. `--retries N` retries 429 and 503 (honouring Retry-After, seconds or an HTTP date, else backing
+redirect to another origin (scheme, host, port) never carries a header that redaction treats as
+secret (Authorization, Proxy-Authorization, Cookie, X-Api-Key, anything naming auth/token/key ...). `--retries N` retries 429 and 503 (honouring Retry-After, seconds or an HTTP date, else backing
 off 1 s, 2 s, 4 s ... up to 30 s), failed connections, and other transport errors of idempotent
 methods (a POST that may have reached the server is not sent twice); every attempt is kept.
 """
@@ -31,7 +31,6 @@ from mbv_cli.core.replay.timing import DNSError, PhaseClock, ResolvingBackend
 
 RETRY_STATUSES = frozenset({429, 503})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-CROSS_ORIGIN_DROP = ("authorization", "proxy-authorization", "cookie")
 MAX_REDIRECTS = 10
 BACKOFF_CAP_S = 30.0
 RETRY_AFTER_CAP_S = 120.0
@@ -153,8 +152,10 @@ def _follow(request: ReplayRequest, status: int, location: str) -> tuple[ReplayR
         headers = [(k, v) for k, v in headers if k.lower() not in ("content-type", "content-length")]
     dropped: list[str] = []
     if origin(url) != origin(request.url):
-        dropped = sorted({k for k, _ in headers if k.lower() in CROSS_ORIGIN_DROP})
-        headers = [(k, v) for k, v in headers if k.lower() not in CROSS_ORIGIN_DROP]
+        from mbv_cli.core.replay.redact import is_sensitive_header
+
+        dropped = sorted({k for k, _ in headers if is_sensitive_header(k)})
+        headers = [(k, v) for k, v in headers if not is_sensitive_header(k)]
     return ReplayRequest(method=method, url=url, headers=headers, body=body, source=request.source,
                          name=request.name), dropped
 
