@@ -276,9 +276,12 @@ def describe_error(exc: httpx.HTTPError, request: httpx.Request, options: SendOp
     if isinstance(exc, httpx.ReadTimeout):
         return f"no response from {where} within the {options.read_timeout:g} s read timeout"
     if isinstance(exc, httpx.ConnectError):
+        from mbv_cli.core.httpcheck import certificate_problem
+
         text = _strip_errno(str(exc))
-        if "CERTIFICATE_VERIFY_FAILED" in text:
-            return (f"TLS certificate of {where} is not trusted: {text.split('] ', 1)[-1]} "
+        problem = certificate_problem(exc)
+        if problem:
+            return (f"TLS certificate of {where} is not trusted: {problem} "
                     "(pass --insecure only if you mean to skip verification)")
         return f"cannot connect to {where}: {text}"
     if isinstance(exc, httpx.RemoteProtocolError):
