@@ -30,3 +30,49 @@ def test_newline_in_a_binding_name_never_starts_a_line(run_mbv, tmp_path: Path, 
         assert not line.lstrip().startswith(("::error file=x", "::warning::x")), line
     if "github" not in command:
         assert "C\\n::error file=x::pwned" in result.stdout
+
+
+SECRET_VARS = '''name = "w"
+main = "src/index.ts"
+compatibility_date = "2025-01-01"
+[vars]
+JWT_SECRET = "d2b0f5c9e1a84c7b-committed"
+STRIPE_API_KEY = "sk_live_committed_4242"
+TOKEN_TTL = "3600"
+GREETING = "hello-world-visible"
+'''
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_bindings_list_masks_secret_looking_vars(run_mbv, tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "wrangler.toml").write_text(SECRET_VARS, encoding="utf-8")
+    result = run_mbv("bindings", "list", "-f", fmt, cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout + result.stderr
+    assert "d2b0f5c9e1a84c7b-committed" not in out and "sk_live_committed_4242" not in out
+    assert "REDACTED" in out
+    # names that describe a secret (TOKEN_TTL) and ordinary vars stay readable, as doctor's MBV202 sees them
+    assert "3600" in out and "hello-world-visible" in out
+    doctor = run_mbv("doctor", "-f", "json", cwd=tmp_path)
+    flagged = {f.get("binding") for f in _findings(doctor.stdout) if f["code"] == "MBV202"}
+    assert flagged == {"JWT_SECRET", "STRIPE_API_KEY"}
+
+
+def _findings(text: str) -> list[dict]:  # type: ignore[type-arg]
+    import json
+
+    data = json.loads(text)
+    found = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            if "code" in value and "severity" in value:
+                found.append(value)
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
+    return found
