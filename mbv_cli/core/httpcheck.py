@@ -74,3 +74,12 @@ def is_loopback_host(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def colonless_header(value: str) -> str:
+    """How to name a header argument that has no colon without echoing it (it may be `Authorization
+    SEKRET`): its first word when that word is a header-name token followed by more text."""
+    first, space, _ = value.strip().partition(" ")
+    if space and _TOKEN.match(first) and len(first) <= 64:
+        return f"starting with {first!r}"
+    return f"of {len(value)} characters"

@@ -133,3 +133,19 @@ def test_follow_drops_every_secret_header_across_origins(run_mbv, echo: EchoServ
     # the same origin keeps them
     run_mbv("replay", f"{echo.url}/redirect?to=/same&code=307", "--follow", "-H", "X-Api-Key: key-value-123456")
     assert echo.received[-1].path == "/same" and echo.received[-1].header("X-Api-Key") == "key-value-123456"
+
+
+# -- a header without a colon is not echoed (it may be a credential) ----------------------------------
+
+def test_header_without_colon_is_not_echoed(run_mbv, tmp_path: Path) -> None:
+    http = tmp_path / "a.http"
+    http.write_text("GET http://127.0.0.1:9/x\nAuthorization SEKRET-HTTPFILE\n\n", encoding="utf-8")
+    for args in (("GET", "http://127.0.0.1:9/", "-H", "Authorization SEKRET-OPTION"),
+                 ("--curl", "curl http://127.0.0.1:9/ -H 'Authorization SEKRET-CURL'"),
+                 ("--curl", "curl http://127.0.0.1:9/ -H 'SEKRETONEWORD'"),
+                 (str(http), "--dry-run")):
+        result = run_mbv("replay", *args)
+        assert result.exit_code == 2, args
+        assert "SEKRET" not in result.stdout + result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert "'Authorization'" in result.stderr

@@ -240,7 +240,11 @@ class _CurlBuilder:
             if value.endswith(";"):  # curl: `-H 'X-Empty;'` sends an empty header
                 self.headers.append((value[:-1].strip(" \t"), ""))
                 return
-            raise self.error(f"header {value!r} has no colon", token, hint="write -H 'Name: value'")
+            from mbv_cli.core.httpcheck import colonless_header
+
+            # never echo it: `-H 'Authorization SEKRET'` holds a credential
+            raise self.error(f"header {colonless_header(value)} has no colon (value not shown)", token,
+                             hint="write -H 'Name: value'")
         # curl trims blanks (space, tab) only; a Unicode space such as NBSP or NEL is part of the value
         name = name.strip(" \t")
         rest = rest.strip(" \t")
