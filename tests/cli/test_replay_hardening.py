@@ -149,3 +149,20 @@ def test_header_without_colon_is_not_echoed(run_mbv, tmp_path: Path) -> None:
         assert "SEKRET" not in result.stdout + result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     assert "'Authorization'" in result.stderr
+
+
+# -- curl -u with a custom Authorization header: one header, as curl sends ---------------------------
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    ("-H 'Authorization: Bearer custom-x'", ["Bearer custom-x"]),
+    ("-H 'authorization: Bearer custom-y'", ["Bearer custom-y"]),
+    ("-H 'Authorization;'", [""]),
+    ("-H 'Authorization:'", []),
+    ("", ["Basic dXNlcjpwdw=="]),
+])
+def test_curl_user_and_authorization_header_send_one(run_mbv, echo: EchoServer, extra: str,
+                                                      expected: list[str]) -> None:
+    result = run_mbv("replay", "--curl", f"curl -u user:pw {extra} {echo.url}/who", "--show-secrets")
+    assert result.exit_code == 0, result.stderr
+    got = [v for k, v in echo.received[-1].headers if k.lower() == "authorization"]
+    assert got == expected
