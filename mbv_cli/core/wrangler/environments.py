@@ -286,6 +286,7 @@ def resolve_environment(
         bindings.append(Binding("LOGFWDR_SCHEMA", "logfwdr", "any", where, logfwdr))
 
     secrets_source = dev_secret_source(cfg.directory, effective_env, environ)
+    warnings.extend(ConfigWarning(problem, str(file)) for file, problem in secrets_source.problems)
     secret_names: dict[str, str] = {}
     if _has_config_secrets(cfg):
         declared = section.get("secrets")
