@@ -299,6 +299,14 @@ def resolve_environment(
             secret_names[key] = secrets_source.origin(key)
 
     vars_ = section.get("vars")
+    if isinstance(vars_, list):
+        # wrangler 4.86 validates vars only as `typeof "object"`, so an array passes and its items
+        # are bound by index (`wrangler types` writes "0": "a"; "1": "b"): mirror it, and say so
+        where = "vars" if effective_env is None else f"env.{effective_env}.vars"
+        warnings.append(ConfigWarning(
+            f'"{where}" is an array: wrangler binds its items as vars named "0", "1", ...; '
+            "write a table of NAME = value", str(cfg.path)))
+        vars_ = {str(index): value for index, value in enumerate(vars_)}
     if isinstance(vars_, dict):
         for name, value in vars_.items():
             if name in secret_names:
