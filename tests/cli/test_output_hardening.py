@@ -76,3 +76,19 @@ def _findings(text: str) -> list[dict]:  # type: ignore[type-arg]
 
     walk(data)
     return found
+
+
+def test_junit_is_well_formed_with_control_characters_in_names(run_mbv, tmp_path: Path) -> None:
+    from xml.etree import ElementTree as ET
+
+    (tmp_path / "wrangler.toml").write_text(
+        'name = "w\\u0001"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n'
+        '[[kv_namespaces]]\nbinding = "C\\u001b[2J\\u0000\\u000bX"\nid = "abc"\n', encoding="utf-8")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "index.ts").write_text("export default {}\n")
+    result = run_mbv("doctor", "-f", "junit", cwd=tmp_path)
+    assert result.exit_code in (0, 1), result.stderr
+    root = ET.fromstring(result.stdout.split("\n", 1)[1])  # expat refuses what XML 1.0 forbids
+    names = [case.get("name", "") + (case.find("failure").get("message", "") if case.find("failure") is not None
+                                     else "") for case in root.iter("testcase")]
+    assert any("C\\x1b[2J\\x00\\x0bX" in name for name in names), names
