@@ -127,4 +127,6 @@ def replay_command(
 
         write_har(result, har_out)
     emit(result, fmt, text="mbv_cli.render.replay:render_text")
+    if result.interrupted:  # the statistics so far are out; then one line and exit 130
+        raise KeyboardInterrupt(result.interrupted)
     raise typer.Exit(result.exit_code())

@@ -90,9 +90,9 @@ class Redactor:
     def learn_body(self, body: bytes | None, content_type: str | None) -> None:
         """Remember the values of redacted JSON/form fields so an echo of them elsewhere is hidden too."""
         if body and _is_multipart_type(content_type):
-            for name, value in _multipart_fields(body, content_type or ""):
-                if self._form_field_secret(name):
-                    self.add_secret(value.decode("utf-8", "replace"))
+            for field_name, field_value in _multipart_fields(body, content_type or ""):
+                if self._form_field_secret(field_name):
+                    self.add_secret(field_value.decode("utf-8", "replace"))
             return
         if body and _is_form_type(content_type) and not _looks_json(body):
             for name, value in parse_qsl(body.decode("latin-1"), keep_blank_values=True):
