@@ -74,7 +74,8 @@ def test_signing_query_parameters_are_redacted(run_mbv, echo: EchoServer, tmp_pa
 HOSTILE = "\x1b]0;pwned-title\x07\x1b[2Jcleared\x9b31m"
 
 
-def _hostile_server() -> object:
+def _hostile_server(body: bytes = HOSTILE.encode("utf-8"),
+                    headers: tuple[tuple[str, str], ...] = (("Content-Type", "text/plain; charset=utf-8"),)) -> object:
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -85,9 +86,9 @@ def _hostile_server() -> object:
             pass
 
         def do_GET(self) -> None:
-            body = HOSTILE.encode("utf-8")
             self.send_response(200)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            for name, value in headers:
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -166,3 +167,24 @@ def test_curl_user_and_authorization_header_send_one(run_mbv, echo: EchoServer, 
     assert result.exit_code == 0, result.stderr
     got = [v for k, v in echo.received[-1].headers if k.lower() == "authorization"]
     assert got == expected
+
+
+# -- the --max-body note under gzip compares like with like -----------------------------------------
+
+def test_gzip_note_does_not_compare_decompressed_cap_with_compressed_length(run_mbv) -> None:
+    import gzip
+
+    compressed = gzip.compress(b"0" * 2_000_000)
+    server = _hostile_server(compressed, (("Content-Type", "text/plain"), ("Content-Encoding", "gzip")))
+    try:
+        host, port = server.server_address[:2]  # type: ignore[attr-defined]
+        result = run_mbv("replay", "GET", f"http://{host}:{port}/z", "--max-body", "0.5", "-f", "json")
+    finally:
+        server.shutdown()  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.stderr
+    cap = int(0.5 * 1024 * 1024)
+    response = json.loads(result.stdout)["exchanges"][0]["response"]
+    assert response["body_truncated"] and response["body_size"] == cap
+    note = next(line for line in result.stderr.splitlines() if "cut at --max-body" in line)
+    assert note.endswith(f"cut at --max-body {cap} bytes of the decompressed body "
+                         f"({len(compressed)} bytes gzip-encoded on the wire)"), note

@@ -117,9 +117,21 @@ def send(client: httpx.Client, backend: ResolvingBackend, request: ReplayRequest
     exchange.notes = list(request.notes)
     exchange.attempts = attempts  # every hop's attempts, in order
     if response is not None and response.truncated:
-        exchange.notes.append(f"response body cut at --max-body {options.max_body} bytes"
-                              + (f" of {response.declared_length}" if response.declared_length else ""))
+        exchange.notes.append(truncation_note(response, options.max_body))
     return exchange
+
+
+def truncation_note(response: ReceivedResponse, max_body: int) -> str:
+    """--max-body counts decoded bytes; Content-Length counts them as sent, so under a
+    Content-Encoding (gzip, br ...) the two are not compared: the note says which is which."""
+    note = f"response body cut at --max-body {max_body} bytes"
+    if not response.declared_length:
+        return note
+    encoding = (_header(response.headers, "content-encoding") or "").strip().lower()
+    if encoding and encoding != "identity":
+        return (f"{note} of the decompressed body ({response.declared_length} bytes {encoding}-encoded "
+                "on the wire)")
+    return f"{note} of {response.declared_length}"
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:
