@@ -92,3 +92,15 @@ def test_junit_is_well_formed_with_control_characters_in_names(run_mbv, tmp_path
     names = [case.get("name", "") + (case.find("failure").get("message", "") if case.find("failure") is not None
                                      else "") for case in root.iter("testcase")]
     assert any("C\\x1b[2J\\x00\\x0bX" in name for name in names), names
+
+
+def test_newline_in_a_name_inside_a_warning_line_stays_on_it(run_mbv, tmp_path: Path) -> None:
+    # a directory named with a newline, echoed in a config warning (stderr, which CI reads too)
+    worker = tmp_path / "w\n::error file=y::pwned"
+    worker.mkdir()
+    (worker / "wrangler.toml").write_text('name = "w"\nmain = "src/index.ts"\nvars = ["a"]\n', encoding="utf-8")
+    result = run_mbv("bindings", "list", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "pwned" in result.stderr and '"vars" is an array' in result.stderr
+    for line in result.stderr.splitlines():
+        assert not line.startswith("::error"), line
