@@ -188,3 +188,15 @@ def test_gzip_note_does_not_compare_decompressed_cap_with_compressed_length(run_
     note = next(line for line in result.stderr.splitlines() if "cut at --max-body" in line)
     assert note.endswith(f"cut at --max-body {cap} bytes of the decompressed body "
                          f"({len(compressed)} bytes gzip-encoded on the wire)"), note
+
+
+def test_json_output_escapes_c1_controls(run_mbv) -> None:
+    server = _hostile_server()
+    try:
+        host, port = server.server_address[:2]  # type: ignore[attr-defined]
+        result = run_mbv("replay", "GET", f"http://{host}:{port}/x", "-f", "json")
+    finally:
+        server.shutdown()  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.stderr
+    assert not any(ch in result.stdout for ch in "\x1b\x07\x9b")
+    assert json.loads(result.stdout)["exchanges"][0]["response"]["body"] == HOSTILE  # still the exact text
