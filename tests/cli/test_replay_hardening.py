@@ -200,3 +200,15 @@ def test_json_output_escapes_c1_controls(run_mbv) -> None:
     assert result.exit_code == 0, result.stderr
     assert not any(ch in result.stdout for ch in "\x1b\x07\x9b")
     assert json.loads(result.stdout)["exchanges"][0]["response"]["body"] == HOSTILE  # still the exact text
+
+
+def test_presigned_location_header_is_redacted(run_mbv, echo: EchoServer, tmp_path: Path) -> None:
+    from urllib.parse import quote
+
+    target = "https://bucket.example/obj?X-Amz-Credential=AKIAEXAMPLE1234&X-Amz-Signature=abcdef0123456789"
+    har = tmp_path / "out.har"
+    result = run_mbv("replay", "GET", f"{echo.url}/redirect?to={quote(target, safe='')}", "-f", "json",
+                     "--har-out", str(har))
+    text = _everything(result, har)
+    assert "abcdef0123456789" not in text and "AKIAEXAMPLE1234" not in text
+    assert "X-Amz-Signature=REDACTED" in text and "bucket.example/obj" in text

@@ -37,6 +37,7 @@ _SENSITIVE_PARAM = re.compile(
     r"auth|token|secret|key|session|passw|jwt|signature|credential|hmac|^(?:sig|code|pwd|otp)$", re.IGNORECASE)
 _MULTIPART_NAME = re.compile(rb'(?im)^content-disposition:[^\r\n]*?;\s*name="([^"]*)"')
 _JWT_BYTES = re.compile(rb"\beyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.([A-Za-z0-9_-]{8,})")
+_URL_HEADERS = frozenset({"location", "content-location", "referer"})
 _MIN_SECRET = 6  # shorter literals would blot out ordinary text
 
 
@@ -72,6 +73,8 @@ class Redactor:
 
     def learn_headers(self, headers: Iterable[tuple[str, str]]) -> None:
         for name, value in headers:
+            if name.lower() in _URL_HEADERS:
+                self.learn_url(value)
             if not is_sensitive_header(name):
                 continue
             lower = name.lower()
@@ -157,6 +160,8 @@ class Redactor:
             if space and scheme.isalpha() and credentials:
                 return f"{scheme} {self._mask_credential(credentials)}"
             return self._mask_credential(value)
+        if lower in _URL_HEADERS:  # a presigned redirect carries X-Amz-Signature in its Location
+            return self.url(value)
         return self.text(value)
 
     def _mask_credential(self, value: str) -> str:
