@@ -28,8 +28,23 @@ GROUPS: dict[str, tuple[str, str]] = {
 }
 
 
+class CtrlC(BaseException):
+    """Ctrl-C, carried past typer (which turns KeyboardInterrupt into a bare exit code 130 and so
+    loses what the interrupted step had to say) to `cli.main`, which prints it as one line."""
+
+    def __init__(self, interrupt: KeyboardInterrupt) -> None:
+        super().__init__(str(interrupt))
+        self.interrupt = interrupt
+
+
 class LazyGroup(TyperGroup):
     """A click group that imports a subcommand's module on first use."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise CtrlC(exc) from None
 
     def list_commands(self, ctx: Any) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(GROUPS))

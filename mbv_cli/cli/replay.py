@@ -67,7 +67,7 @@ def replay_command(
                                                                 "(0: no limit)."),
     max_body: float = typer.Option(10.0, "--max-body", metavar="MB", help="Megabytes of each response body to read; the rest "
                                                             "is cut with a note."),
-    follow: bool = typer.Option(False, "--follow", help="Follow redirects (Authorization never goes to another "
+    follow: bool = typer.Option(False, "--follow", help="Follow redirects (credential headers never go to another "
                                                         "origin)."),
     expect_status: Optional[str] = typer.Option(None, "--expect-status", metavar="CODES", help="Statuses that count as success, e.g. "
                                                                               "200,404 or 2xx (default: below 400).",
@@ -131,4 +131,6 @@ def replay_command(
 
         write_har(result, har_out)
     emit(result, fmt, text="mbv_cli.render.replay:render_text")
+    if result.interrupted:  # the statistics so far are out; then one line and exit 130
+        raise KeyboardInterrupt(result.interrupted)
     raise typer.Exit(result.exit_code())

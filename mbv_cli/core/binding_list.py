@@ -8,7 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from mbv_cli.core.wrangler.config import ConfigWarning
-from mbv_cli.core.wrangler.environments import ResolvedWorker
+from mbv_cli.core.wrangler.environments import Binding, ResolvedWorker
+
+MASKED_VALUE = '"REDACTED"'
+
+
+def listed_type(binding: Binding) -> str:
+    """The type column, with the value of a var named like a secret (what doctor reports as MBV202)
+    masked as replay's redaction masks it: the list is pasted into issues and CI logs."""
+    from mbv_cli.core.rules.naming import is_secret_name
+
+    value = binding.entry.get("value")
+    if binding.kind == "var" and isinstance(value, str) and value.strip() and is_secret_name(binding.name):
+        return MASKED_VALUE
+    return binding.type
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:
@@ -35,7 +48,7 @@ class BindingsListResult:
                     "name": w.name,
                     "config": display_path(w.config.path),
                     "env": w.env,
-                    "bindings": [b.to_dict() for b in w.bindings],
+                    "bindings": [{**b.to_dict(), "type": listed_type(b)} for b in w.bindings],
                 }
                 for w in self.workers
             ],

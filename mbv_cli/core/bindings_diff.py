@@ -435,6 +435,8 @@ def _mbv006(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
         names.extend((name, kind.kind) for name, _ in _entries(kind, _section_for(cfg, env, kind)))
     section = cfg.raw if env is None else cfg.env_section(env)
     vars_ = section.get("vars")
+    if isinstance(vars_, list):  # bound by index, as wrangler does (see resolve_environment)
+        names.extend((str(index), "var") for index in range(len(vars_)))
     if isinstance(vars_, dict):
         names.extend((str(n), "var") for n in vars_)
     secrets = section.get("secrets")

@@ -53,6 +53,16 @@ def credentials_from_env(environ: Mapping[str, str] | None = None) -> Credential
     if problem:
         raise UsageError(f"CLOUDFLARE_API_BASE_URL is not a usable http(s) URL: {problem}",
                          hint=f"unset it to use {DEFAULT_BASE_URL}, or fix the host, brackets and port")
+    from urllib.parse import urlsplit
+
+    from mbv_cli.core.httpcheck import is_loopback_host
+
+    parts = urlsplit(base)
+    if parts.scheme.lower() == "http" and not is_loopback_host(parts.hostname or ""):
+        # the API token would cross the network in clear text
+        raise UsageError(f"CLOUDFLARE_API_BASE_URL {parts.scheme}://{parts.netloc} is plain HTTP to another "
+                         "machine and would send CLOUDFLARE_API_TOKEN unencrypted",
+                         hint="use https:// (plain http:// is accepted only for localhost/127.0.0.1)")
     return Credentials(token, account, base.rstrip("/"))
 
 
@@ -89,6 +99,13 @@ class CloudflareClient:
             raise RemoteError(f"Cloudflare API timed out ({method} {path})",
                               hint="retry, or check CLOUDFLARE_API_BASE_URL") from None
         except httpx.HTTPError as exc:
+            from mbv_cli.core.httpcheck import certificate_problem
+
+            problem = certificate_problem(exc)
+            if problem:
+                raise RemoteError(f"TLS certificate of the Cloudflare API at {self.creds.base_url} is not trusted: "
+                                  f"{problem}", hint="check CLOUDFLARE_API_BASE_URL, or SSL_CERT_FILE for a "
+                                  "private CA") from None
             raise RemoteError(f"cannot reach the Cloudflare API at {self.creds.base_url}: {type(exc).__name__}",
                               hint="check the network and CLOUDFLARE_API_BASE_URL") from None
 

@@ -171,6 +171,7 @@ class AreaResult:
     ran: bool = True
     findings: list[Finding] = field(default_factory=list)
     note: str | None = None
+    note_always: bool = False  # shown without -v (e.g. pending migrations of a database not created yet)
 
     @property
     def status(self) -> str:
@@ -260,7 +261,8 @@ def _optional(module: str, function: str) -> Callable[..., Any] | None:
 
 
 def _migrations_area(workspace: Workspace, workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
-    """Pending migrations (MBV301) and drift (MBV302) of every local D1 file that exists, via `mbv migrate`."""
+    """Pending migrations (MBV301) and drift (MBV302) of every local D1 file that exists, via `mbv migrate`.
+    A database not created yet is `_pending_without_database`'s (a note, not a finding)."""
     verify = _optional("mbv_cli.core.migrations.service", "verify")
     target_class = _optional("mbv_cli.core.migrations.service", "MigrationTarget")
     if verify is None or target_class is None:
@@ -380,7 +382,11 @@ def run_doctor(
         if not any(settings.enabled(c) for c in _codes_of_area(name)):
             area.ran = False
             continue
-        if name in {"local databases", "migrations"} and not _has_local_state(workers):
+        if name == "migrations" and not _has_local_state(workers) and not _has_migrations(workers):
+            area.ran = False
+            area.note = "no local D1 state in .wrangler/state and no migrations directory next to any Worker config"
+            continue
+        if name == "local databases" and not _has_local_state(workers):
             area.ran = False
             area.note = "no local D1 state in .wrangler/state next to any Worker config"
             continue
@@ -396,6 +402,10 @@ def run_doctor(
             area.note = f"the {name} check is not part of this mbv build"
             continue
         area.findings.extend(found)
+        if name == "migrations":
+            fresh = _pending_without_database(workers)
+            if fresh:
+                area.note, area.note_always = fresh, True
 
     # selection, suppression, de-duplication (an inherited setting is reported once, not per env)
     suppressed = 0
@@ -446,6 +456,59 @@ def _queries_area(area: AreaResult, groups: Sequence[Any], outcomes: Sequence[An
         area.findings.extend(result.findings)
     if checked == 0 and not area.findings:
         area.note = "no SQL statement sent to a D1 binding with migrations or local state"
+
+
+def _pending_without_database(workers: Sequence[ResolvedWorker]) -> str | None:
+    """On a fresh clone (migrations, no local database yet) every migration is pending, as
+    `mbv migrate status` says. Said in the area's note rather than as MBV301: a CI checkout is always
+    a fresh clone, and `wrangler dev` has not run there. Nothing is created to find it out."""
+    status = _optional("mbv_cli.core.migrations.service", "status")
+    target_class = _optional("mbv_cli.core.migrations.service", "MigrationTarget")
+    if status is None or target_class is None:
+        return None
+    from mbv_cli.core.d1_target import target_from_entry
+    from mbv_cli.core.errors import MbvError
+
+    parts: list[str] = []
+    seen: set[Path] = set()
+    for worker in workers:
+        for binding in worker.bindings:
+            if binding.kind != "d1_database":
+                continue
+            d1 = target_from_entry(worker, binding.entry, remote=False)
+            if d1.path is None or d1.migrations_dir is None:
+                continue
+            path = d1.path.resolve()
+            if path in seen or path.exists() or not d1.migrations_dir.is_dir():
+                continue
+            seen.add(path)
+            try:
+                result = status(target_class(d1, d1.migrations_dir, d1.migrations_table))
+            except MbvError:  # an unreadable directory is migrate's to report
+                continue
+            pending = [m.name for m in result.migrations if m.state in ("pending", "out_of_order")]
+            if pending:
+                label = binding.name + (f" (env {worker.env})" if worker.env else "")
+                parts.append(f"{label} {len(pending)}")
+    if not parts:
+        return None
+    return (f"no local database yet, so every migration is pending: {', '.join(parts)} "
+            "(`mbv migrate apply BINDING` or `wrangler d1 migrations apply BINDING --local` creates it)")
+
+
+def _has_migrations(workers: Sequence[ResolvedWorker]) -> bool:
+    """Some D1 binding has a migrations directory holding a .sql file (then, with no local database
+    yet, every migration is pending)."""
+    from mbv_cli.core.d1_target import target_from_entry
+
+    for worker in workers:
+        for binding in worker.bindings:
+            if binding.kind != "d1_database":
+                continue
+            directory = target_from_entry(worker, binding.entry, remote=False).migrations_dir
+            if directory is not None and directory.is_dir() and any(directory.glob("*.sql")):
+                return True
+    return False
 
 
 def _has_local_state(workers: Sequence[ResolvedWorker]) -> bool:

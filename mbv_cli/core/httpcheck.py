@@ -46,3 +46,40 @@ def header_value_problem(name: str, value: str) -> tuple[str, int] | None:
         if _CONTROL.match(char):
             return f"the value of header {name} has a control character at position {index + 1}", index
     return None
+
+
+def certificate_problem(exc: BaseException) -> str | None:
+    """The certificate problem behind a failed TLS handshake, in OpenSSL's words without the `[SSL: ...]`
+    prefix (`certificate verify failed: self-signed certificate`), or None when it was something else.
+    Shared by replay, the JWKS fetch and the Cloudflare API client so all three name it the same way."""
+    cause: BaseException | None = exc
+    seen = 0
+    while cause is not None and seen < 20:
+        text = str(cause)
+        if "CERTIFICATE_VERIFY_FAILED" in text or type(cause).__name__ == "SSLCertVerificationError":
+            text = text.split("] ", 1)[-1]
+            return text[text.index("certificate verify failed"):] if "certificate verify failed" in text else text
+        cause, seen = cause.__cause__ or cause.__context__, seen + 1
+    return None
+
+
+def is_loopback_host(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1: a plain-HTTP hop that never leaves the machine."""
+    import ipaddress
+
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def colonless_header(value: str) -> str:
+    """How to name a header argument that has no colon without echoing it (it may be `Authorization
+    SEKRET`): its first word when that word is a header-name token followed by more text."""
+    first, space, _ = value.strip().partition(" ")
+    if space and _TOKEN.match(first) and len(first) <= 64:
+        return f"starting with {first!r}"
+    return f"of {len(value)} characters"

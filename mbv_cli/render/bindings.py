@@ -7,7 +7,7 @@ from typing import Any
 from rich import box
 from rich.table import Table
 
-from mbv_cli.core.binding_list import BindingsListResult, display_path
+from mbv_cli.core.binding_list import BindingsListResult, display_path, listed_type
 from mbv_cli.render import console
 from mbv_cli.render.console import escape
 
@@ -27,6 +27,6 @@ def render_list_text(result: BindingsListResult, **_: Any) -> None:
         table.add_column("Type", overflow="fold")
         table.add_column("Declared in", style="dim")
         for b in worker.bindings:
-            table.add_row(escape(b.name), b.kind, escape(b.type), escape(b.declared_in))
+            table.add_row(escape(b.name), b.kind, escape(listed_type(b)), escape(b.declared_in))
         out.print(table)
         out.print()

@@ -54,10 +54,12 @@ def neutralise(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    """Text from a user's file or a server, made safe for Rich: markup escaped, control characters shown."""
+    """Text from a user's file or a server, made safe for Rich: markup escaped, control characters shown,
+    and on one line: a newline in a name (`"C\\n::error file=x::pwned"`) must not start a line of its own,
+    where CI would read it as a workflow command."""
     from rich.markup import escape as escape_markup
 
-    return escape_markup(neutralise(text))
+    return escape_markup(neutralise(text).replace("\n", "\\n"))
 
 
 def reset() -> None:
@@ -66,14 +68,19 @@ def reset() -> None:
     stderr.cache_clear()
 
 
+def _one_line(message: str) -> str:
+    # CI reads stderr for workflow commands too: a name holding "\n::error ..." must not start a line
+    return neutralise(message.rstrip("\n")).replace("\n", "\\n")
+
+
 def error(message: str) -> None:
     """One line on stderr, no markup interpretation (messages may hold user text)."""
-    sys.stderr.write(f"mbv: error: {neutralise(message)}\n")
+    sys.stderr.write(f"mbv: error: {_one_line(message)}\n")
     sys.stderr.flush()
 
 
 def warning(message: str) -> None:
-    sys.stderr.write(f"mbv: warning: {neutralise(message)}\n")
+    sys.stderr.write(f"mbv: warning: {_one_line(message)}\n")
     sys.stderr.flush()
 
 
@@ -99,5 +106,5 @@ def config_warnings(warnings: Iterable[ConfigWarning]) -> None:
 
 
 def note(message: str) -> None:
-    sys.stderr.write(f"mbv: {neutralise(message)}\n")
+    sys.stderr.write(f"mbv: {_one_line(message)}\n")
     sys.stderr.flush()

@@ -38,8 +38,11 @@ def render_doctor(result: DoctorResult, *, verbose: bool = False, **_: Any) -> N
         for note in result.report.notes:
             err.print(f"[dim]note[/]: {escape(note)}")
     for area in result.areas:
+        if area.note_always and area.note and not area.findings:  # e.g. pending, no database yet to compare
+            out.print(f"- [bold]{area.name}[/]: {escape(area.note)}", soft_wrap=True)
+            continue
         out.print(f"{_MARK[area.status]} [bold]{area.name}[/]: {_count(area)}")
-        if area.note and verbose:
+        if area.note and (verbose or area.note_always):
             out.print(f"    [dim]{escape(area.note)}[/]", soft_wrap=True)
         show = area.findings if verbose else [f for f in area.findings if f.severity.value != "info"]
         for f in sorted(show, key=Finding.sort_key):

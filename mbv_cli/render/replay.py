@@ -14,7 +14,7 @@ from typing import Any
 
 from mbv_cli.core.replay.result import ReplayResult, pretty_json
 from mbv_cli.render import console
-from mbv_cli.render.console import escape
+from mbv_cli.render.console import escape, neutralise
 
 TEXT_LIMIT = 64 * 1024     # bytes of a body shown in the text log (JSON and --har-out keep it all)
 HEX_PREVIEW = 256
@@ -45,9 +45,9 @@ def _exchange(out: Any, exchange: dict[str, Any], index: int, total: int) -> Non
     out.rule(f"[bold]{escape(title)}[/]{role} [dim]{escape(where)}[/]", align="left", style="dim")
     if not exchange["sent"]:
         out.print("[dim]# dry run: nothing was sent[/]")
-    out.out(f"> {request['method']} {request['url']}", highlight=False)
+    out.out(neutralise(f"> {request['method']} {request['url']}"), highlight=False)
     for name, value in request["headers"].items():
-        out.out(f"> {name}: {value}", highlight=False)
+        out.out(neutralise(f"> {name}: {value}"), highlight=False)
     out.out(">", highlight=False)
     _body(out, request, "")
     for redirect in exchange["redirects"]:
@@ -66,7 +66,7 @@ def _exchange(out: Any, exchange: dict[str, Any], index: int, total: int) -> Non
         out.print(f"[{colour}]< {escape(response['http_version'])} {response['status']} "
                   f"{escape(response['reason'])}[/]", highlight=False)
         for name, value in response["headers"].items():
-            out.out(f"< {name}: {value}", highlight=False)
+            out.out(neutralise(f"< {name}: {value}"), highlight=False)
         out.out("<", highlight=False)
         _body(out, response, "")
         if response["body_truncated"]:
@@ -96,7 +96,8 @@ def _body(out: Any, part: dict[str, Any], indent: str) -> None:
         text = pretty_json(text) or text
     if len(text) > TEXT_LIMIT:
         text = text[:TEXT_LIMIT] + f"\n… ({len(body) - TEXT_LIMIT} more characters: see --format json or --har-out)"
-    out.out(text, highlight=False)
+    # a server's body may hold ESC/BEL/OSC sequences: shown as escapes, never sent to the terminal raw
+    out.out(neutralise(text), highlight=False)
     out.out("")
 
 

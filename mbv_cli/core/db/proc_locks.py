@@ -76,11 +76,19 @@ def process_command(pid: int) -> str | None:
     parts = [p.decode(errors="replace") for p in raw.split(b"\0") if p]
     if not parts:
         try:
-            return "[" + Path(f"/proc/{pid}/comm").read_text().strip() + "]"
+            return "[" + printable_command(Path(f"/proc/{pid}/comm").read_text().strip()) + "]"
         except OSError:
             return None
-    text = " ".join(parts)
+    text = printable_command(" ".join(parts))
     return text if len(text) <= MAX_COMMAND else text[: MAX_COMMAND - 1] + "…"
+
+
+def printable_command(text: str) -> str:
+    """A command line on one line: an argument may hold newlines or terminal escapes
+    (`python -c $'import x\\ny'`), shown as `\\n`, `\\x1b` so `db locks`/`db health` print one line each."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def ofd_owners(inodes: set[tuple[tuple[int, int], int]], *, budget_s: float = 0.2) -> dict[tuple[Any, ...], int]:

@@ -64,6 +64,12 @@ class JwksCache:
                 if response.status_code == 200:
                     read_capped(response, MAX_JWKS_BYTES, what=f"the JWKS at {shown}")
         except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL: e.g. a redirect to a bad Location
+            from mbv_cli.core.httpcheck import certificate_problem
+
+            problem = certificate_problem(exc)
+            if problem:
+                raise RemoteError(f"cannot fetch the JWKS from {shown}: TLS certificate is not trusted: {problem}",
+                                  hint="check the URL, or SSL_CERT_FILE for a private CA") from None
             raise RemoteError(f"cannot fetch the JWKS from {shown}: {type(exc).__name__}",
                               hint="check the URL and the network") from None
         self.fetches += 1

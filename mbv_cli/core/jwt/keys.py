@@ -113,6 +113,9 @@ def secrets_from_dev_vars(worker_dir: str | Path, env: str | None = None) -> lis
             for name in DEFAULT_SECRET_VARS if source.values.get(name)]
     if not keys:
         where = source.label or f"{directory}/.dev.vars (missing)"
+        if source.problems:  # the file is there but wrangler (and mbv) cannot read variables from it
+            file, problem = source.problems[0]
+            raise UsageError(f"no JWT_SECRET or JWT_SECRET_PREVIOUS read from {file}: {problem}")
         raise UsageError(f"no JWT_SECRET or JWT_SECRET_PREVIOUS in {where}",
                          hint="add them to the Worker's .dev.vars or use --secret-env")
     return keys

@@ -161,6 +161,14 @@ def migration_file_name(number: int, message: str) -> str:
         raise UsageError("the migration NAME is empty", hint="describe the change, e.g. create_users")
     if "/" in message or "\\" in message or message in (".", ".."):
         raise UsageError(f"NAME {message!r} cannot hold a path separator", hint="use a plain description")
+    import unicodedata
+
+    # a line break or control character in a file name splits its mbv.sum line (and status/verify then
+    # refuse the file): refused before anything is written
+    bad = next((c for c in message if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
+    if bad is not None:
+        raise UsageError(f"NAME {message!r} holds a control character or line break (U+{ord(bad):04X})",
+                         hint="use letters, digits, '_' and '-'")
     return f"{number:04d}_{message.replace(' ', '_')}.sql"
 
 

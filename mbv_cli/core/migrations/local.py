@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from mbv_cli.core.db.sqlite_file import sidecar
 from mbv_cli.core.errors import InputError, LockTimeoutError
@@ -144,9 +146,45 @@ def ensure_ledger(conn: sqlite3.Connection, table: str, *, lock_timeout: float, 
 def apply_files(conn: sqlite3.Connection, files: list[MigrationFile], table: str, *, lock_timeout: float,
                 where: str, display: Callable[[MigrationFile], str], locked: bool = True,
                 progress: Progress | None = None) -> list[MigrationOutcome]:
-    """Apply `files` in order, each atomically with its ledger row; stop at the first failure."""
+    """Apply `files` in order, each atomically with its ledger row; stop at the first failure.
+    Ctrl-C rolls back the migration in progress and raises `Interrupted` naming the committed ones."""
     outcomes: list[MigrationOutcome] = []
     plans = [(m, pieces_of(m, table)) for m in files]
+    try:
+        _apply_plans(conn, plans, outcomes, table, lock_timeout=lock_timeout, where=where, display=display,
+                     locked=locked, progress=progress)
+    except KeyboardInterrupt:
+        if conn.in_transaction:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        # the ledger is the truth (a COMMIT may have landed just before the signal)
+        skipped = {o.name for o in outcomes if o.status == "skipped"}
+        try:
+            recorded = {row[0] for row in conn.execute(f"SELECT name FROM {table}")}
+        except sqlite3.Error:
+            recorded = {o.name for o in outcomes if o.status == "applied"}
+        done = [m.name for m, _ in plans if m.name in recorded and m.name not in skipped]
+        current = next((m.name for m, _ in plans if m.name not in recorded), None)
+        raise Interrupted(interrupted_message(done, current, rolled_back=True)) from None
+    return outcomes
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during an apply; the message says what was committed (the CLI prints it, exit 130)."""
+
+
+def interrupted_message(done: list[str], current: str | None, *, rolled_back: bool) -> str:
+    applied = f"committed {len(done)}: {', '.join(done)}" if done else "no migration was committed"
+    if current is None:
+        return f"interrupted; {applied}"
+    fate = "was rolled back" if rolled_back else "was being sent and may have been applied (check migrate status)"
+    return f"interrupted; {applied}; {current} {fate}"
+
+
+def _apply_plans(conn: sqlite3.Connection, plans: list[tuple[MigrationFile, Any]], outcomes: list[MigrationOutcome],
+                 table: str, *, lock_timeout: float, where: str, display: Callable[[MigrationFile], str],
+                 locked: bool, progress: Progress | None) -> None:
+    files = [m for m, _ in plans]
     for index, (migration, pieces) in enumerate(plans):
         if progress:
             progress(index, len(files), migration.name, None)
@@ -175,7 +213,6 @@ def apply_files(conn: sqlite3.Connection, files: list[MigrationFile], table: str
         if outcome.status == "failed":
             outcomes.extend(MigrationOutcome(m.name, "not_run", file=display(m)) for m, _ in plans[index + 1:])
             break
-    return outcomes
 
 
 def memory_copy(path: Path | None) -> sqlite3.Connection:

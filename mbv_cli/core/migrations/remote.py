@@ -76,6 +76,18 @@ class RemoteDatabase:
     def apply_files(self, files: list[MigrationFile], table: str, *, display: Callable[[MigrationFile], str],
                     progress: Progress | None = None) -> list[MigrationOutcome]:
         outcomes: list[MigrationOutcome] = []
+        try:
+            self._apply(files, table, outcomes, display=display, progress=progress)
+        except KeyboardInterrupt:
+            from mbv_cli.core.migrations.local import Interrupted, interrupted_message
+
+            done = [o.name for o in outcomes if o.status == "applied"]
+            current = files[len(outcomes)].name if len(outcomes) < len(files) else None
+            raise Interrupted(interrupted_message(done, current, rolled_back=False)) from None
+        return outcomes
+
+    def _apply(self, files: list[MigrationFile], table: str, outcomes: list[MigrationOutcome], *,
+               display: Callable[[MigrationFile], str], progress: Progress | None) -> None:
         for index, migration in enumerate(files):
             if progress:
                 progress(index, len(files), migration.name, None)
@@ -107,7 +119,6 @@ class RemoteDatabase:
             if outcome.status == "failed":
                 outcomes.extend(MigrationOutcome(m.name, "not_run", file=display(m)) for m in files[index + 1:])
                 break
-        return outcomes
 
     def record_applied(self, table: str, names: list[str]) -> list[str]:
         applied = {row.name for row in self.read_ledger(table)}

@@ -212,6 +212,7 @@ class _CurlBuilder:
         self.get = False
         self.head = False
         self.user: str | None = None
+        self.custom_authorization = False
         self.cookie: str | None = None
         self.notes: list[str] = []
         self.first_line = 1
@@ -335,12 +336,20 @@ class _CurlBuilder:
         name, colon, rest = value.partition(":")
         if not colon:
             if value.endswith(";"):  # curl: `-H 'X-Empty;'` sends an empty header
+                if value[:-1].strip(" \t").lower() == "authorization":
+                    self.custom_authorization = True
                 self.headers.append((value[:-1].strip(" \t"), ""))
                 return
-            raise self.error(f"header {value!r} has no colon", token, hint="write -H 'Name: value'")
+            from mbv_cli.core.httpcheck import colonless_header
+
+            # never echo it: `-H 'Authorization SEKRET'` holds a credential
+            raise self.error(f"header {colonless_header(value)} has no colon (value not shown)", token,
+                             hint="write -H 'Name: value'")
         # curl trims blanks (space, tab) only; a Unicode space such as NBSP or NEL is part of the value
         name = name.strip(" \t")
         rest = rest.strip(" \t")
+        if name.lower() == "authorization":
+            self.custom_authorization = True
         if not rest:  # curl: `-H 'Accept:'` removes the header curl would add
             self.headers = [(k, v) for k, v in self.headers if k.lower() != name.lower()]
             return
@@ -413,7 +422,9 @@ class _CurlBuilder:
                 headers.append(("Accept", "application/json"))
         elif body is not None and "content-type" not in lowered:
             headers.append(("Content-Type", "application/x-www-form-urlencoded"))
-        if self.user is not None:
+        # curl (lib/http.c output_auth_headers) sends -u's Basic only when no custom Authorization
+        # header was given (`-H 'Authorization:'` counts too): one Authorization header, the -H one
+        if self.user is not None and not self.custom_authorization:
             user = self.user if ":" in self.user else f"{self.user}:"
             token = base64.b64encode(user.encode("utf-8")).decode("ascii")
             headers.append(("Authorization", f"Basic {token}"))

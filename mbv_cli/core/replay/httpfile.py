@@ -195,7 +195,11 @@ def _parse_block(block: list[_Line], label: str | None, resolver: _Resolver, fil
         match = _HEADER.match(stripped)
         if not match:
             column = line.text.find(stripped) + 1
-            raise InputError(f"expected a header `Name: value`, found {stripped[:40]!r}", file=file,
+            from mbv_cli.core.httpcheck import colonless_header
+
+            # not echoed: `Authorization SEKRET` without its colon holds a credential
+            raise InputError(f"expected a header `Name: value`, found a line {colonless_header(stripped)} "
+                             "without a colon", file=file,
                              line=line.number, column=column,
                              hint="put a blank line between the headers and the body")
         value_col = line.text.find(match.group(2), line.text.find(":")) if match.group(2) else 0

@@ -37,7 +37,11 @@ class Rewrite:
 def parse_header_option(value: str) -> tuple[str, str]:
     name, colon, rest = value.partition(":")
     if not colon or not name.strip() or " " in name.strip():
-        raise UsageError(f"-H {value!r} is not `Name: value`", hint="write -H 'X-Name: value'")
+        from mbv_cli.core.httpcheck import colonless_header
+
+        # never echo it: `-H 'Authorization SEKRET'` holds a credential
+        shown = f"{name.strip()!r}: ..." if colon and name.strip() else f"value {colonless_header(value)}"
+        raise UsageError(f"-H {shown} is not `Name: value` (value not shown)", hint="write -H 'X-Name: value'")
     name, rest = name.strip(), rest.strip()
     problem = header_problem(name, rest)
     if problem:

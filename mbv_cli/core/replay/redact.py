@@ -4,11 +4,14 @@ What is hidden (issue #7; names as the workerd Tail API redacts them, wrangler.m
 - header values of Authorization, Proxy-Authorization, Cookie, Set-Cookie and any header whose
   name contains auth, token, secret, key or session (a scheme such as `Bearer` and cookie names
   stay readable);
-- query parameters whose name matches the same words or password;
+- query parameters and form fields (urlencoded or multipart) whose name matches the same words or
+  password, and the names signing and login links use for their secret part (`sig`, `signature`,
+  `X-Amz-Signature`, `X-Amz-Credential`, `X-Goog-Signature`, `code`, `pwd`, `hmac`, `otp`);
 - JWTs anywhere (headers, URL, bodies): header and payload stay readable, the signature becomes
   `REDACTED` (pivnet-cli#49);
 - JSON body fields named by --redact-field (dotted path, `*` for any key or index) and fields whose
-  name says password/secret/token/api key;
+  name says password/secret/token/api key, also when the JSON went out under another Content-Type
+  (curl `--data-raw '{...}'` labels it form-urlencoded);
 - and, wherever they appear again (an echoed body, an error message), the literal values that
   any of the rules above removed and the values of --bearer-env/--secret-env (hurl#3543: dynamic
   secrets must go too).
@@ -29,8 +32,18 @@ _SENSITIVE_FIELD = re.compile(
     r"^(?:pass(?:word|wd)?|.*secret.*|.*token.*|api[-_]?key|apikey|private[-_]?key|access[-_]?key|credentials?"
     r"|authorization|cookie|session[-_]?id)$", re.IGNORECASE)
 JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.([A-Za-z0-9_-]{8,})")
+# query/form parameter names: the words above, plus what signed URLs and login links call their secret
+_SENSITIVE_PARAM = re.compile(
+    r"auth|token|secret|key|session|passw|jwt|signature|credential|hmac|^(?:sig|code|pwd|otp)$", re.IGNORECASE)
+_MULTIPART_NAME = re.compile(rb'(?im)^content-disposition:[^\r\n]*?;\s*name="([^"]*)"')
 _JWT_BYTES = re.compile(rb"\beyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.([A-Za-z0-9_-]{8,})")
+_URL_HEADERS = frozenset({"location", "content-location", "referer"})
 _MIN_SECRET = 6  # shorter literals would blot out ordinary text
+
+
+def is_sensitive_param(name: str) -> bool:
+    """A query parameter or form field whose value is a credential."""
+    return bool(_SENSITIVE_PARAM.search(name))
 
 
 def is_sensitive_header(name: str) -> bool:
@@ -60,6 +73,8 @@ class Redactor:
 
     def learn_headers(self, headers: Iterable[tuple[str, str]]) -> None:
         for name, value in headers:
+            if name.lower() in _URL_HEADERS:
+                self.learn_url(value)
             if not is_sensitive_header(name):
                 continue
             lower = name.lower()
@@ -72,17 +87,22 @@ class Redactor:
 
     def learn_url(self, url: str) -> None:
         for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
-            if _SENSITIVE_WORDS.search(name):
+            if is_sensitive_param(name):
                 self.add_secret(value)
 
     def learn_body(self, body: bytes | None, content_type: str | None) -> None:
         """Remember the values of redacted JSON/form fields so an echo of them elsewhere is hidden too."""
-        if body and _is_form_type(content_type):
+        if body and _is_multipart_type(content_type):
+            for field_name, field_value in _multipart_fields(body, content_type or ""):
+                if self._form_field_secret(field_name):
+                    self.add_secret(field_value.decode("utf-8", "replace"))
+            return
+        if body and _is_form_type(content_type) and not _looks_json(body):
             for name, value in parse_qsl(body.decode("latin-1"), keep_blank_values=True):
-                if self._field_selected((name,)) or _SENSITIVE_FIELD.match(name) or _SENSITIVE_WORDS.search(name):
+                if self._form_field_secret(name):
                     self.add_secret(value)
             return
-        if not body or not (_is_json_type(content_type) or body.lstrip()[:1] in (b"{", b"[")):
+        if not body or not (_is_json_type(content_type) or _looks_json(body)):
             return
         try:
             parsed = json.loads(body)
@@ -140,6 +160,8 @@ class Redactor:
             if space and scheme.isalpha() and credentials:
                 return f"{scheme} {self._mask_credential(credentials)}"
             return self._mask_credential(value)
+        if lower in _URL_HEADERS:  # a presigned redirect carries X-Amz-Signature in its Location
+            return self.url(value)
         return self.text(value)
 
     def _mask_credential(self, value: str) -> str:
@@ -159,7 +181,7 @@ class Redactor:
             pieces = []
             for piece in parts.query.split("&"):
                 name, eq, value = piece.partition("=")
-                if eq and _SENSITIVE_WORDS.search(name) and value:
+                if eq and is_sensitive_param(name) and value:
                     masked = JWT.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + MASK, value)
                     pieces.append(f"{name}={masked if masked != value else MASK}")
                 else:
@@ -203,9 +225,12 @@ class Redactor:
         """Body bytes with the rules applied; JSON bodies are re-serialised only if a field changed."""
         if not self.enabled or not body:
             return body
-        if _is_form_type(content_type):
+        if _is_multipart_type(content_type):
+            return self._multipart(body, content_type or "")
+        looks_json = _looks_json(body)
+        if _is_form_type(content_type) and not looks_json:
             return self._form(body)
-        if _is_json_type(content_type) or body[:1] in (b"{", b"["):
+        if _is_json_type(content_type) or looks_json:
             try:
                 parsed = json.loads(body)
             except (ValueError, UnicodeDecodeError):
@@ -214,16 +239,35 @@ class Redactor:
                 masked = self.json_value(parsed)
                 if masked != parsed:
                     return json.dumps(masked, ensure_ascii=False).encode("utf-8")
+        if _is_form_type(content_type):
+            return self._form(body)
         return self.raw(body)
 
+    def _form_field_secret(self, name: str) -> bool:
+        return self._field_selected((name,)) or bool(_SENSITIVE_FIELD.match(name)) or is_sensitive_param(name)
+
+    def _multipart(self, body: bytes, content_type: str) -> bytes:
+        """Each part named like a secret gets its value replaced; files and other parts are kept."""
+        boundary = _boundary(content_type)
+        if boundary is None:
+            return self.raw(body)
+        delimiter = b"--" + boundary
+        pieces = body.split(delimiter)
+        for index, piece in enumerate(pieces[1:], start=1):
+            head, sep, value = _split_part(piece)
+            match = _MULTIPART_NAME.search(head)
+            if not sep or match is None or not self._form_field_secret(match.group(1).decode("utf-8", "replace")):
+                continue
+            ending = b"\r\n" if value.endswith(b"\r\n") else b"\n" if value.endswith(b"\n") else b""
+            pieces[index] = head + sep + MASK.encode() + ending
+        return self.raw(delimiter.join(pieces))
 
     def _form(self, body: bytes) -> bytes:
         pieces = []
         for piece in body.split(b"&"):
             name, eq, value = piece.partition(b"=")
             key = name.decode("latin-1")
-            if eq and value and (self._field_selected((key,)) or _SENSITIVE_FIELD.match(key)
-                                 or _SENSITIVE_WORDS.search(key)):
+            if eq and value and self._form_field_secret(key):
                 pieces.append(name + b"=" + MASK.encode())
             else:
                 pieces.append(piece)
@@ -234,6 +278,54 @@ def _is_form_type(content_type: str | None) -> bool:
     if not content_type:
         return False
     return content_type.split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
+
+
+def _is_multipart_type(content_type: str | None) -> bool:
+    if not content_type:
+        return False
+    return content_type.split(";")[0].strip().lower() == "multipart/form-data"
+
+
+def _boundary(content_type: str) -> bytes | None:
+    match = re.search(r'boundary=(?:"([^"]+)"|([^;\s]+))', content_type, re.IGNORECASE)
+    if match is None:
+        return None
+    return (match.group(1) or match.group(2)).encode("latin-1", "replace")
+
+
+def _split_part(piece: bytes) -> tuple[bytes, bytes, bytes]:
+    """A multipart part as (headers, blank line, value)."""
+    crlf = piece.find(b"\r\n\r\n")
+    lf = piece.find(b"\n\n")
+    if crlf >= 0 and (lf < 0 or crlf <= lf):
+        return piece[:crlf], b"\r\n\r\n", piece[crlf + 4:]
+    if lf >= 0:
+        return piece[:lf], b"\n\n", piece[lf + 2:]
+    return piece, b"", b""
+
+
+def _multipart_fields(body: bytes, content_type: str) -> list[tuple[str, bytes]]:
+    boundary = _boundary(content_type)
+    if boundary is None:
+        return []
+    fields = []
+    for piece in body.split(b"--" + boundary)[1:]:
+        head, sep, value = _split_part(piece)
+        match = _MULTIPART_NAME.search(head)
+        if sep and match is not None:
+            fields.append((match.group(1).decode("utf-8", "replace"), value.rstrip(b"\r\n")))
+    return fields
+
+
+def _looks_json(body: bytes) -> bool:
+    """A body that is JSON whatever its Content-Type says (an object or array that parses)."""
+    if body.lstrip()[:1] not in (b"{", b"["):
+        return False
+    try:
+        json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False
+    return True
 
 
 def _is_json_type(content_type: str | None) -> bool:

@@ -60,14 +60,27 @@ class RepeatSummary:
                 "errors": dict(sorted(self.errors.items()))}
 
 
+class RepeatInterrupted(KeyboardInterrupt):
+    """Ctrl-C during --repeat: carries the statistics of the requests that completed."""
+
+    def __init__(self, summary: RepeatSummary, planned: int) -> None:
+        super().__init__(f"interrupted after {summary.count} of {planned} requests "
+                         "(the statistics shown are for those)")
+        self.summary = summary
+
+
 def run_repeat(request: ReplayRequest, *, count: int, concurrency: int, options: SendOptions,
                progress: Callable[[int], None] | None = None) -> tuple[RepeatSummary, Exchange]:
-    return asyncio.run(_repeat(request, count, concurrency, options, progress))
-
-
-async def _repeat(request: ReplayRequest, count: int, concurrency: int, options: SendOptions,
-                  progress: Callable[[int], None] | None) -> tuple[RepeatSummary, Exchange]:
     summary = RepeatSummary(source=request.source, url=request.url, count=count, concurrency=concurrency)
+    try:
+        return asyncio.run(_repeat(summary, request, count, concurrency, options, progress))
+    except KeyboardInterrupt:  # asyncio.run cancelled the workers; what completed is in `summary`
+        summary.count = len(summary.latencies_ms)
+        raise RepeatInterrupted(summary, count) from None
+
+
+async def _repeat(summary: RepeatSummary, request: ReplayRequest, count: int, concurrency: int,
+                  options: SendOptions, progress: Callable[[int], None] | None) -> tuple[RepeatSummary, Exchange]:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     timeout = httpx.Timeout(options.read_timeout, connect=options.connect_timeout)
     first: list[Exchange] = []
@@ -134,8 +147,10 @@ async def _repeat(request: ReplayRequest, count: int, concurrency: int, options:
                     progress(done)
 
         started_all = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(min(concurrency, count))))
-        summary.duration_s = time.perf_counter() - started_all
+        try:
+            await asyncio.gather(*(worker() for _ in range(min(concurrency, count))))
+        finally:  # also when Ctrl-C cancels the workers: the statistics so far are shown
+            summary.duration_s = time.perf_counter() - started_all
     exchange = first[0] if first else Exchange(request=sent, source=request.source, name=request.name,
                                                 error="every repeated request failed: "
                                                 + ", ".join(f"{n}× {e}" for e, n in summary.errors.items()))

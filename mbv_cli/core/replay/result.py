@@ -27,6 +27,7 @@ class ReplayResult:
     expect_status: set[int] | None = None
     dry_run: bool = False
     warnings: list[str] = field(default_factory=list)
+    interrupted: str | None = None  # Ctrl-C during --repeat: what was cut short (the statistics are partial)
 
     def learn_secrets(self, exchange: Exchange) -> None:
         self.redactor.learn_headers(exchange.request.headers)

@@ -108,14 +108,19 @@ def _add(result: ReplayResult, exchange: Exchange) -> None:
 
 def _repeat(prepared: list[ReplayRequest], options: ReplayOptions, result: ReplayResult,
             progress: ProgressFactory | None) -> None:
-    from mbv_cli.core.replay.repeat import run_repeat
+    from mbv_cli.core.replay.repeat import RepeatInterrupted, run_repeat
 
     assert options.repeat is not None
     for request in prepared:
         label = f"{request.method} {result.redactor.url(request.url)}"
         context = progress(label, options.repeat) if progress is not None else nullcontext(None)
-        with context as advance:
-            summary, exchange = run_repeat(request, count=options.repeat, concurrency=options.concurrency,
-                                           options=options.send, progress=advance)
+        try:
+            with context as advance:
+                summary, exchange = run_repeat(request, count=options.repeat, concurrency=options.concurrency,
+                                               options=options.send, progress=advance)
+        except RepeatInterrupted as exc:  # Ctrl-C: keep what completed; the CLI shows it, then exits 130
+            result.repeats.append(exc.summary)
+            result.interrupted = str(exc)
+            return
         result.repeats.append(summary)
         _add(result, exchange)

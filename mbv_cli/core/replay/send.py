@@ -2,8 +2,8 @@
 
 Safe defaults (issue #7): TLS verified unless --insecure; connect timeout 5 s, read 30 s; bodies
 read up to --max-body (10 MB) then cut with a note; redirects not followed unless --follow, and a
-redirect to another origin (scheme, host, port) never carries Authorization, Proxy-Authorization
-or Cookie. `--retries N` retries 429 and 503 (honouring Retry-After, seconds or an HTTP date, else backing
+redirect to another origin (scheme, host, port) never carries a header that redaction treats as
+secret (Authorization, Proxy-Authorization, Cookie, X-Api-Key, anything naming auth/token/key ...). `--retries N` retries 429 and 503 (honouring Retry-After, seconds or an HTTP date, else backing
 off 1 s, 2 s, 4 s ... up to 30 s), failed connections, and other transport errors of idempotent
 methods (a POST that may have reached the server is not sent twice); every attempt is kept. The
 backoff waits are fully jittered (uniform between 0 and the step).
@@ -33,7 +33,6 @@ from mbv_cli.core.replay.timing import DNSError, PhaseClock, ResolvingBackend
 
 RETRY_STATUSES = frozenset({429, 503})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-CROSS_ORIGIN_DROP = ("authorization", "proxy-authorization", "cookie")
 MAX_REDIRECTS = 10
 BACKOFF_CAP_S = 30.0
 RETRY_AFTER_CAP_S = 120.0
@@ -121,9 +120,21 @@ def send(client: httpx.Client, backend: ResolvingBackend, request: ReplayRequest
     exchange.notes = list(request.notes)
     exchange.attempts = attempts  # every hop's attempts, in order
     if response is not None and response.truncated:
-        exchange.notes.append(f"response body cut at --max-body {options.max_body} bytes"
-                              + (f" of {response.declared_length}" if response.declared_length else ""))
+        exchange.notes.append(truncation_note(response, options.max_body))
     return exchange
+
+
+def truncation_note(response: ReceivedResponse, max_body: int) -> str:
+    """--max-body counts decoded bytes; Content-Length counts them as sent, so under a
+    Content-Encoding (gzip, br ...) the two are not compared: the note says which is which."""
+    note = f"response body cut at --max-body {max_body} bytes"
+    if not response.declared_length:
+        return note
+    encoding = (_header(response.headers, "content-encoding") or "").strip().lower()
+    if encoding and encoding != "identity":
+        return (f"{note} of the decompressed body ({response.declared_length} bytes {encoding}-encoded "
+                "on the wire)")
+    return f"{note} of {response.declared_length}"
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:
@@ -156,8 +167,10 @@ def _follow(request: ReplayRequest, status: int, location: str) -> tuple[ReplayR
         headers = [(k, v) for k, v in headers if k.lower() not in ("content-type", "content-length")]
     dropped: list[str] = []
     if origin(url) != origin(request.url):
-        dropped = sorted({k for k, _ in headers if k.lower() in CROSS_ORIGIN_DROP})
-        headers = [(k, v) for k, v in headers if k.lower() not in CROSS_ORIGIN_DROP]
+        from mbv_cli.core.replay.redact import is_sensitive_header
+
+        dropped = sorted({k for k, _ in headers if is_sensitive_header(k)})
+        headers = [(k, v) for k, v in headers if not is_sensitive_header(k)]
     return ReplayRequest(method=method, url=url, headers=headers, body=body, source=request.source,
                          name=request.name), dropped
 
@@ -285,9 +298,12 @@ def describe_error(exc: httpx.HTTPError, request: httpx.Request, options: SendOp
     if isinstance(exc, httpx.ReadTimeout):
         return f"no response from {where} within the {options.read_timeout:g} s read timeout"
     if isinstance(exc, httpx.ConnectError):
+        from mbv_cli.core.httpcheck import certificate_problem
+
         text = _strip_errno(str(exc))
-        if "CERTIFICATE_VERIFY_FAILED" in text:
-            return (f"TLS certificate of {where} is not trusted: {text.split('] ', 1)[-1]} "
+        problem = certificate_problem(exc)
+        if problem:
+            return (f"TLS certificate of {where} is not trusted: {problem} "
                     "(pass --insecure only if you mean to skip verification)")
         return f"cannot connect to {where}: {text}"
     if isinstance(exc, httpx.RemoteProtocolError):

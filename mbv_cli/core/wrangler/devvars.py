@@ -5,6 +5,12 @@ wrangler `dev/dev-vars.ts` 56-130 and `config/dot-env.ts` 17-85: in the config's
 only when no `.dev.vars*` file exists, `.env`, `.env.local`, `.env.<env>`, `.env.<env>.local` merged
 in that order (unless CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV=false). Values are read only by callers
 that need them (jwt); listing and typing use the names.
+
+Encoding as wrangler reads it (`maybeGetFile`: `readFileSync(path, "utf8")`, then `dotenv.parse`):
+UTF-8, a UTF-8 byte order mark skipped (JavaScript regexes count U+FEFF as whitespace). A UTF-16 file (with the
+BOM PowerShell writes) decodes to text in which dotenv finds no variable, so wrangler dev runs
+without them: mbv reads none either and says so in `SecretSource.problems`. A file that exists
+but cannot be read stops wrangler dev ("Failed to load local dev variables file"); mbv says that too.
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ class SecretSource:
 
     files: tuple[Path, ...]
     values: Mapping[str, str]
+    problems: tuple[tuple[Path, str], ...] = ()  # (file, what is wrong), for a warning line each
 
     @property
     def label(self) -> str:
@@ -61,19 +68,37 @@ class SecretSource:
     def origin(self, key: str) -> str:
         """The file a key's final value came from (the last file that sets it)."""
         for file in reversed(self.files):
-            try:
-                if key in parse_dotenv(file.read_text(encoding="utf-8", errors="replace")):
-                    return file.name
-            except OSError:
-                continue
+            if key in _read(file)[0]:
+                return file.name
         return self.label
 
 
-def _read(path: Path) -> dict[str, str]:
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _read(path: Path) -> tuple[dict[str, str], str | None]:
+    """The variables of one file as wrangler loads them, and what went wrong (or None)."""
     try:
-        return parse_dotenv(path.read_text(encoding="utf-8", errors="replace"))
-    except OSError:
-        return {}
+        data = path.read_bytes()
+    except OSError as exc:
+        return {}, (f"unreadable ({exc.strerror or exc}): wrangler dev stops on it "
+                    "(\"Failed to load local dev variables file\"); fix its permissions")
+    if data.startswith(_UTF16_BOMS):
+        return {}, ("UTF-16 text (a byte order mark, as PowerShell writes files): wrangler reads it as UTF-8 "
+                    "and finds no variables in it; save it as UTF-8")
+    text = data.decode("utf-8", errors="replace")
+    return parse_dotenv(text[1:] if text.startswith("\ufeff") else text), None
+
+
+def _source(files: tuple[Path, ...]) -> SecretSource:
+    merged: dict[str, str] = {}
+    problems: list[tuple[Path, str]] = []
+    for file in files:
+        values, problem = _read(file)
+        merged.update(values)
+        if problem:
+            problems.append((file, problem))
+    return SecretSource(files, merged, tuple(problems))
 
 
 def dev_secret_source(config_dir: Path, env: str | None, environ: Mapping[str, str] | None = None) -> SecretSource:
@@ -82,17 +107,13 @@ def dev_secret_source(config_dir: Path, env: str | None, environ: Mapping[str, s
     if env:
         specific = config_dir / f".dev.vars.{env}"
         if specific.is_file():
-            return SecretSource((specific,), _read(specific))
+            return _source((specific,))
     plain = config_dir / ".dev.vars"
     if plain.is_file():
-        return SecretSource((plain,), _read(plain))
+        return _source((plain,))
     if environ.get("CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV", "").lower() == "false":
         return SecretSource((), {})
     names = [".env", ".env.local"]
     if env:
         names += [f".env.{env}", f".env.{env}.local"]
-    files = tuple(config_dir / n for n in names if (config_dir / n).is_file())
-    merged: dict[str, str] = {}
-    for file in files:
-        merged.update(_read(file))
-    return SecretSource(files, merged)
+    return _source(tuple(config_dir / n for n in names if (config_dir / n).is_file()))

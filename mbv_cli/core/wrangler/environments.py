@@ -315,6 +315,7 @@ def resolve_environment(
         bindings.append(Binding("LOGFWDR_SCHEMA", "logfwdr", "any", where, logfwdr))
 
     secrets_source = dev_secret_source(cfg.directory, effective_env, environ)
+    warnings.extend(ConfigWarning(problem, str(file)) for file, problem in secrets_source.problems)
     secret_names: dict[str, str] = {}
     if _has_config_secrets(cfg):
         declared = section.get("secrets")
@@ -327,6 +328,14 @@ def resolve_environment(
             secret_names[key] = secrets_source.origin(key)
 
     vars_ = section.get("vars")
+    if isinstance(vars_, list):
+        # wrangler 4.86 validates vars only as `typeof "object"`, so an array passes and its items
+        # are bound by index (`wrangler types` writes "0": "a"; "1": "b"): mirror it, and say so
+        where = "vars" if effective_env is None else f"env.{effective_env}.vars"
+        warnings.append(ConfigWarning(
+            f'"{where}" is an array: wrangler binds its items as vars named "0", "1", ...; '
+            "write a table of NAME = value", str(cfg.path)))
+        vars_ = {str(index): value for index, value in enumerate(vars_)}
     if isinstance(vars_, dict):
         for name, value in vars_.items():
             if name in secret_names:

@@ -4,12 +4,21 @@ become passing test cases with `<system-out>`. No findings: one passing test cas
 
 from __future__ import annotations
 
+import re
 import sys
 from itertools import groupby
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from mbv_cli.core.findings import FindingsReport
+
+# characters XML 1.0 does not allow at all (not even as &#..;): C0 controls but tab/LF/CR, lone
+# surrogates, U+FFFE/U+FFFF. A name from a config may hold them; shown as \xNN so the file stays valid.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _NOT_XML.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 def render_junit(report: FindingsReport, **_: Any) -> None:
@@ -48,4 +57,5 @@ def render_junit(report: FindingsReport, **_: Any) -> None:
     root.set("failures", str(failures))
     root.set("errors", "0")
     ET.indent(root)
-    sys.stdout.write('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")
+    document = _xml_safe(ET.tostring(root, encoding="unicode"))
+    sys.stdout.write('<?xml version="1.0" encoding="UTF-8"?>\n' + document + "\n")
