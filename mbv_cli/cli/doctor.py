@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from mbv_cli.cli.options import ConfigOpt, FailOnOpt, PathArg, format_option
+from mbv_cli.cli.reporting import BaselineOpt, OutputOpt, UpdateBaselineOpt
 
 app = typer.Typer(help="Run every check at once.", add_completion=False, rich_markup_mode=None)
 
@@ -27,8 +28,12 @@ def doctor_command(
     fail_on: str = FailOnOpt,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every finding with file:line and hint."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for parsing (default: CPUs)."),
+    output: list[str] = OutputOpt,
+    baseline: Optional[Path] = BaselineOpt,
+    update_baseline: bool = UpdateBaselineOpt,
 ) -> None:
     """Run every check on a Worker or a monorepo; exit 1 when a finding reaches --fail-on."""
+    from mbv_cli.cli.reporting import apply_baseline_option, deliver, parse_outputs, read_baseline_option
     from mbv_cli.core.doctor import load_settings, parse_codes, run_doctor
     from mbv_cli.core.findings import Severity
     from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
@@ -39,6 +44,8 @@ def doctor_command(
 
         raise UsageError("--env and --all-envs cannot be used together")
     threshold = Severity.parse(fail_on)
+    outputs = parse_outputs(output, FORMATS)
+    known = read_baseline_option(baseline, update_baseline)
     workspace = load_workspace(path, config)
     settings = load_settings(workspace.root)
     if select:
@@ -46,9 +53,14 @@ def doctor_command(
     settings.ignore += parse_codes(ignore, "--ignore")
     workers = resolve_workers(workspace, env, all_envs=env is None)
     result = run_doctor(workspace, workers, settings=settings, processes=jobs)
-    if fmt in {"text", "json"}:
-        emit(result, fmt, text="mbv_cli.render.doctor:render_doctor", verbose=verbose)
-    else:
-        emit(result.report, fmt)
+    apply_baseline_option(result.report, baseline, update_baseline, known, result.areas)
+
+    def render(form: str) -> None:
+        if form in {"text", "json"}:
+            emit(result, form, text="mbv_cli.render.doctor:render_doctor", verbose=verbose)
+        else:
+            emit(result.report, form)
+
+    deliver(fmt, outputs, render)
     if result.fails(threshold):
         raise typer.Exit(1)

@@ -203,6 +203,7 @@ class DoctorResult:
             "workers": list(self.workers),
             "settings": self.settings_file,
             "notes": list(self.report.notes),
+            **({"baseline": self.report.baseline.to_dict()} if self.report.baseline is not None else {}),
         }
 
 

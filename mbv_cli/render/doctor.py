@@ -11,6 +11,7 @@ from typing import Any
 from mbv_cli.core.doctor import AreaResult, DoctorResult
 from mbv_cli.core.findings import Finding
 from mbv_cli.render import console
+from mbv_cli.render.baseline import baseline_lines
 from mbv_cli.render.console import escape
 
 _MARK = {"ok": "[green]✓[/]", "warnings": "[yellow]![/]", "errors": "[bold red]✗[/]",
@@ -61,3 +62,5 @@ def render_doctor(result: DoctorResult, *, verbose: bool = False, **_: Any) -> N
     if result.suppressed:
         line += f"; {result.suppressed} suppressed"
     out.print(line if any(summary.values()) else f"no problems found in {workers}")
+    for extra in baseline_lines(result.report.baseline):
+        out.print(escape(extra), soft_wrap=True)

@@ -11,6 +11,7 @@ from typing import Any
 
 from mbv_cli.core.findings import Finding, FindingsReport
 from mbv_cli.render import console
+from mbv_cli.render.baseline import baseline_lines
 from mbv_cli.render.console import escape
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "blue"}
@@ -49,3 +50,5 @@ def render_text(report: FindingsReport, **_: Any) -> None:
         out.print(console.summary_line(summary))
     else:
         out.print("no problems found")
+    for extra in baseline_lines(report.baseline):
+        out.print(escape(extra), soft_wrap=True)

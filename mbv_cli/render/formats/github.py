@@ -56,6 +56,9 @@ def render_github(report: FindingsReport, **_: Any) -> None:
     if dropped:
         parts = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in dropped.items())
         lines.append(f"::notice title=mbv::{escape_data(f'{parts} not shown as annotations (GitHub shows {MAX_PER_TYPE} per type per step); run with --format text or sarif to see all')}")
+    from mbv_cli.render.baseline import baseline_lines
+
     summary = report.summary()
     lines.append(f"mbv: {summary_line(summary)}")
+    lines.extend(f"mbv: {line}" for line in baseline_lines(report.baseline))
     sys.stdout.write("\n".join(lines) + "\n")

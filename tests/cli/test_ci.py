@@ -1,0 +1,106 @@
+"""CI adoption: baselines, several outputs per run, repository-relative paths, statistics."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+EXAMPLE = REPO / "examples" / "mustbeviral"
+
+HANDLER = """export default {
+  async fetch(req: Request, env: Env): Promise<Response> {
+    const id = new URL(req.url).searchParams.get("id");
+    const row = await env.DB.prepare(`SELECT * FROM t WHERE id = ${id}`).first();
+    return Response.json(row);
+  },
+};
+"""
+SESSION = "export function newSession() {\n  const sessionId = Math.random().toString(36).slice(2);\n  return sessionId;\n}\n"
+NONCE = "export function nonce() {\n  const token = Math.random().toString(16);\n  return token;\n}\n"
+
+
+def _worker(root: Path, source: str) -> Path:
+    (root / "src").mkdir(parents=True, exist_ok=True)
+    (root / "wrangler.toml").write_text(
+        f'name = "w"\nmain = "src/index.ts"\ncompatibility_date = "{_dt.date.today().isoformat()}"\n'
+        '[[d1_databases]]\nbinding = "DB"\ndatabase_name = "w"\n'
+        'database_id = "0f8c3a52-6f7e-4d1b-9a40-2c1d5e7b8a91"\n', encoding="utf-8")
+    (root / "src" / "index.ts").write_text(source, encoding="utf-8")
+    return root
+
+
+def _codes(stdout: str) -> list[str]:
+    return sorted(f["code"] for f in json.loads(stdout)["findings"])
+
+
+@pytest.mark.parametrize("command", [("doctor",), ("bindings", "diff")])
+def test_baseline_round_trip_fails_only_on_the_new_finding(run_mbv, tmp_path: Path, command: tuple[str, ...]) -> None:
+    root = _worker(tmp_path / "w", HANDLER + SESSION if command == ("doctor",) else HANDLER.replace("env.DB", "env.KV"))
+    baseline = tmp_path / "baseline.json"
+    first = run_mbv(*command, str(root), "--baseline", str(baseline), "--update-baseline", "-f", "json")
+    assert first.exit_code == 0 and json.loads(first.stdout)["findings"] == []
+    written = baseline.read_text(encoding="utf-8")
+    data = json.loads(written)
+    assert data["schema"] == "mbv.baseline/1" and data["written_by"].startswith("mbv ")
+    assert data["findings"] == sorted(data["findings"], key=lambda e: (e.get("file", ""), e["code"],
+                                                                        e.get("worker", ""), e.get("env", ""),
+                                                                        e["hash"]))
+    assert data["findings"] and all(len(line) < 400 for line in written.splitlines())  # one entry per line
+    again = run_mbv(*command, str(root), "--baseline", str(baseline), "--update-baseline")
+    assert again.exit_code == 0 and baseline.read_text(encoding="utf-8") == written  # stable bytes
+    unchanged = run_mbv(*command, str(root), "--baseline", str(baseline))
+    assert unchanged.exit_code == 0, unchanged.stdout
+
+    if command == ("doctor",):
+        # fix one (the SQL), add one (a nonce), move everything 10 lines down
+        source = "\n" * 10 + HANDLER.replace("${id}", "?").replace(".first()", ".bind(id).first()") + SESSION + NONCE
+        fixed_code, new_code = "MBV101", "MBV114"
+    else:
+        # fix one (KV declared now), add one (env.QUEUE), move everything 10 lines down
+        (root / "wrangler.toml").write_text((root / "wrangler.toml").read_text(encoding="utf-8")
+                                            + '[[kv_namespaces]]\nbinding = "KV"\nid = "0f8c3a526f7e4d1b9a402c1d5e7b8a91"\n',
+                                            encoding="utf-8")
+        source = "\n" * 10 + HANDLER.replace("env.DB", "env.KV").replace("return", "await env.QUEUE.send(1);\n    return")
+        fixed_code, new_code = "MBV001", "MBV001"
+    (root / "src" / "index.ts").write_text(source, encoding="utf-8")
+    before = run_mbv(*command, str(root), "-f", "json")
+    assert len(json.loads(before.stdout)["findings"]) >= 2  # without the baseline the old ones are still there
+    result = run_mbv(*command, str(root), "--baseline", str(baseline), "-f", "json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert [(f["code"], f["line"]) for f in doc["findings"]] == [(new_code, doc["findings"][0]["line"])]
+    assert doc["findings"][0]["line"] > 10
+    if command != ("doctor",):
+        assert doc["findings"][0]["binding"] == "QUEUE"
+    assert [e["code"] for e in doc["baseline"]["fixed"]] == [fixed_code]
+    assert doc["baseline"]["known"] == len(json.loads(before.stdout)["findings"]) - 1
+    text = run_mbv(*command, str(root), "--baseline", str(baseline))
+    assert f"fixed, remove from baseline: {fixed_code}" in text.stdout
+
+
+def test_baseline_errors_are_one_line_and_exit_2(run_mbv, tmp_path: Path) -> None:
+    root = _worker(tmp_path / "w", HANDLER)
+    missing = run_mbv("doctor", str(root), "--baseline", str(tmp_path / "nope.json"))
+    assert missing.exit_code == 2 and "--update-baseline" in missing.stderr and len(missing.stderr.splitlines()) == 1
+    (tmp_path / "bad.json").write_text("{\n  nope", encoding="utf-8")
+    bad = run_mbv("doctor", str(root), "--baseline", str(tmp_path / "bad.json"))
+    assert bad.exit_code == 2 and "bad.json:2:" in bad.stderr
+    alone = run_mbv("doctor", str(root), "--update-baseline")
+    assert alone.exit_code == 2 and "--baseline" in alone.stderr
+
+
+def test_baseline_hashes_do_not_depend_on_the_directory_mbv_runs_from(run_mbv, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    root = _worker(repo / "workers" / "api", HANDLER)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    baseline = tmp_path / "b.json"
+    run_mbv("doctor", "workers/api", "--baseline", str(baseline), "--update-baseline", cwd=repo)
+    result = run_mbv("doctor", ".", "--baseline", str(baseline), cwd=root)
+    assert result.exit_code == 0, result.stdout
+    assert '"file": "workers/api/src/index.ts"' in baseline.read_text(encoding="utf-8")
