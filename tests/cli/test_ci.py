@@ -104,3 +104,26 @@ def test_baseline_hashes_do_not_depend_on_the_directory_mbv_runs_from(run_mbv, t
     result = run_mbv("doctor", ".", "--baseline", str(baseline), cwd=root)
     assert result.exit_code == 0, result.stdout
     assert '"file": "workers/api/src/index.ts"' in baseline.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", [("doctor",), ("bindings", "diff")])
+def test_several_outputs_equal_separate_runs_byte_for_byte(run_mbv, tmp_path: Path, command: tuple[str, ...]) -> None:
+    formats = ["sarif", "junit", "json", "text"]
+    args = [a for fmt in formats for a in ("--output", f"{fmt}={tmp_path / ('out.' + fmt)}")]
+    combined = run_mbv(*command, "examples/mustbeviral", "--format", "github", *args, cwd=REPO)
+    alone = run_mbv(*command, "examples/mustbeviral", "--format", "github", cwd=REPO)
+    assert combined.exit_code == alone.exit_code == 1  # computed once, the same
+    assert combined.stdout == alone.stdout
+    for fmt in formats:
+        separate = run_mbv(*command, "examples/mustbeviral", "--format", fmt, cwd=REPO)
+        assert separate.exit_code == 1
+        assert (tmp_path / f"out.{fmt}").read_bytes() == separate.stdout.encode("utf-8"), fmt
+
+
+def test_output_flag_errors_exit_2_before_the_run(run_mbv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    for value, expected in (("xml=a.xml", "unknown format"), ("sarif", "no file given"), ("sarif=", "no file given")):
+        result = run_mbv("doctor", "examples/mustbeviral", "--output", value, cwd=REPO)
+        assert result.exit_code == 2 and expected in result.stderr, value
+    blocked = run_mbv("doctor", "examples/mustbeviral", "--output", f"sarif={tmp_path / 'no' / 'dir.sarif'}", cwd=REPO)
+    assert blocked.exit_code == 2 and "cannot write the sarif output" in blocked.stderr
