@@ -10,7 +10,7 @@ import typer
 from mbv_cli.cli.options import AllEnvsOpt, ConfigOpt, EnvOpt, FailOnOpt, PathArg, format_option
 from mbv_cli.cli.reporting import BaselineOpt, OutputOpt, UpdateBaselineOpt
 
-DIFF_FORMATS = ["text", "json", "sarif", "github", "junit"]
+DIFF_FORMATS = ["text", "json", "sarif", "github", "junit", "markdown"]
 
 app = typer.Typer(help="Wrangler bindings per environment: list them, diff them against the code.",
                   no_args_is_help=True, add_completion=False, rich_markup_mode=None)

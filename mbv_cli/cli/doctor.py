@@ -12,7 +12,7 @@ from mbv_cli.cli.reporting import BaselineOpt, OutputOpt, UpdateBaselineOpt
 
 app = typer.Typer(help="Run every check at once.", add_completion=False, rich_markup_mode=None)
 
-FORMATS = ["text", "json", "sarif", "github", "junit"]
+FORMATS = ["text", "json", "sarif", "github", "junit", "markdown"]
 
 
 @app.command("doctor")
@@ -56,7 +56,7 @@ def doctor_command(
     apply_baseline_option(result.report, baseline, update_baseline, known, result.areas)
 
     def render(form: str) -> None:
-        if form in {"text", "json"}:
+        if form in {"text", "json", "markdown"}:
             emit(result, form, text="mbv_cli.render.doctor:render_doctor", verbose=verbose)
         else:
             emit(result.report, form)

@@ -23,6 +23,12 @@ RENDERERS: dict[str, dict[str, str]] = {
         "sarif": "mbv_cli.render.formats.sarif:render_sarif",
         "github": "mbv_cli.render.formats.github:render_github",
         "junit": "mbv_cli.render.formats.junit:render_junit",
+        "markdown": "mbv_cli.render.formats.markdown:render_markdown",
+    },
+    "DoctorResult": {
+        "text": "mbv_cli.render.doctor:render_doctor",
+        "json": "mbv_cli.render.formats.json:render_json",
+        "markdown": "mbv_cli.render.formats.markdown:render_doctor_markdown",
     },
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -127,3 +128,49 @@ def test_output_flag_errors_exit_2_before_the_run(run_mbv, tmp_path: Path, monke
         assert result.exit_code == 2 and expected in result.stderr, value
     blocked = run_mbv("doctor", "examples/mustbeviral", "--output", f"sarif={tmp_path / 'no' / 'dir.sarif'}", cwd=REPO)
     assert blocked.exit_code == 2 and "cannot write the sarif output" in blocked.stderr
+
+
+def _git_repo_with_example(tmp_path: Path) -> Path:
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo / "apps" / "mustbeviral", ignore=shutil.ignore_patterns(".wrangler", "node_modules"))
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    return repo
+
+
+def test_github_annotations_from_a_subdirectory_name_paths_from_the_repository_root(run_mbv, tmp_path: Path) -> None:
+    repo = _git_repo_with_example(tmp_path)
+    workdir = repo / "apps" / "mustbeviral" / "workers" / "content-worker"
+    result = run_mbv("doctor", "--format", "github", cwd=workdir)
+    assert result.exit_code == 1
+    files = re.findall(r"^::\w+ file=([^,]+)", result.stdout, re.M)
+    assert files and all(f.startswith("apps/mustbeviral/workers/content-worker/") for f in files), files
+    assert "apps/mustbeviral/workers/content-worker/src/posts.ts" in files
+    assert all((repo / f).is_file() for f in files)
+    sarif = json.loads(run_mbv("doctor", "--format", "sarif", cwd=workdir).stdout)["runs"][0]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["results"]}
+    assert uris and all((repo / u).is_file() for u in uris), uris
+    assert sarif["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
+    text = run_mbv("doctor", cwd=workdir)  # people still read paths from where they are
+    assert "src/posts.ts:24:44" in text.stdout and "apps/mustbeviral" not in text.stdout
+
+
+def test_markdown_summary_goes_to_the_job_summary_when_asked(run_mbv, tmp_path: Path) -> None:
+    summary = tmp_path / "step_summary.md"
+    summary.write_text("# earlier step\n", encoding="utf-8")
+    result = run_mbv("doctor", "examples/mustbeviral", "--format", "github", "--output", "markdown",
+                     env={"GITHUB_STEP_SUMMARY": str(summary)}, cwd=REPO)
+    assert result.exit_code == 1
+    written = summary.read_text(encoding="utf-8")
+    assert written.startswith("# earlier step\n## mbv doctor\n")  # appended, as GitHub expects
+    _, data = 0, json.loads(run_mbv("doctor", "examples/mustbeviral", "-f", "json", cwd=REPO).stdout)
+    for area in data["areas"]:
+        counts = area["counts"]
+        assert f"| {area['name']} | {counts['error']} | {counts['warning']} | {counts['info']} |" in written
+    assert "| MBV101 |" in written and "`examples/mustbeviral/workers/content-worker/src/posts.ts:24`" in written
+    alone = run_mbv("doctor", "examples/mustbeviral", "--output", f"markdown={tmp_path / 's.md'}", cwd=REPO)
+    assert (tmp_path / "s.md").read_text(encoding="utf-8") == written.removeprefix("# earlier step\n")
+    assert alone.exit_code == 1
+    diff = run_mbv("bindings", "diff", "examples/mustbeviral", "-f", "markdown", cwd=REPO)
+    assert diff.stdout.startswith("## ") and "| MBV" in diff.stdout

@@ -1,5 +1,8 @@
 """GitHub Actions workflow commands: one `::error|warning|notice` annotation per finding.
 
+`file=` is relative to the repository root (the git top level), whatever the step's
+`working-directory`, since that is where GitHub looks for it.
+
 GitHub shows at most 10 annotations of each type per step and drops the rest silently
 (actions/toolkit docs/problem-matchers.md), so after 10 of a type mbv prints one notice saying how
 many were not shown, and a plain summary line.
@@ -26,6 +29,9 @@ def escape_property(text: str) -> str:
 
 
 def render_github(report: FindingsReport, **_: Any) -> None:
+    from mbv_cli.core.repo import ci_path, ci_root
+
+    root = ci_root()  # GitHub places annotations relative to the repository, not the step's directory
     lines: list[str] = []
     shown = {"error": 0, "warning": 0, "notice": 0}
     hidden = {"error": 0, "warning": 0, "notice": 0}
@@ -37,7 +43,7 @@ def render_github(report: FindingsReport, **_: Any) -> None:
         shown[command] += 1
         props = []
         if f.file:
-            props.append(f"file={escape_property(f.file)}")
+            props.append(f"file={escape_property(ci_path(f.file, root))}")
             if f.line:
                 props.append(f"line={f.line}")
                 if f.column:
