@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from mbv_cli.cli.options import AllEnvsOpt, ConfigOpt, EnvOpt, FailOnOpt, PathArg, format_option
-from mbv_cli.cli.reporting import BaselineOpt, OutputOpt, UpdateBaselineOpt
+from mbv_cli.cli.reporting import BaselineOpt, OutputOpt, ShowAllOpt, StatisticsOpt, UpdateBaselineOpt
 
 DIFF_FORMATS = ["text", "json", "sarif", "github", "junit", "markdown"]
 
@@ -52,6 +52,8 @@ def diff_command(
     output: list[str] = OutputOpt,
     baseline: Optional[Path] = BaselineOpt,
     update_baseline: bool = UpdateBaselineOpt,
+    statistics: bool = StatisticsOpt,
+    show_all: bool = ShowAllOpt,
 ) -> None:
     """Find what the code uses that an environment does not declare, and more (MBV001-MBV008).
 
@@ -59,7 +61,14 @@ def diff_command(
     """
     import os
 
-    from mbv_cli.cli.reporting import apply_baseline_option, deliver, parse_outputs, read_baseline_option
+    from mbv_cli.cli.reporting import (
+        apply_baseline_option,
+        check_statistics,
+        deliver,
+        parse_outputs,
+        read_baseline_option,
+        statistics_of,
+    )
     from mbv_cli.core.bindings_diff import diff_bindings
     from mbv_cli.core.errors import UsageError
     from mbv_cli.core.findings import Severity
@@ -70,11 +79,13 @@ def diff_command(
     if env is not None and all_envs:
         raise UsageError("--env and --all-envs cannot be used together")
     outputs = parse_outputs(output, DIFF_FORMATS)
+    check_statistics(statistics, fmt)
     known = read_baseline_option(baseline, update_baseline)
     workspace = load_workspace(path, config)
     every = all_envs or (env is None and not os.environ.get("CLOUDFLARE_ENV"))
     report = diff_bindings(resolve_workers(workspace, None if every else env, every), jobs=jobs)
     apply_baseline_option(report, baseline, update_baseline, known)
-    deliver(fmt, outputs, lambda form: emit(report, form))
+    deliver(fmt, outputs, lambda form: emit(report, form, show_all=show_all),
+            (lambda form: emit(statistics_of(report), form)) if statistics else None)
     if report.fails(threshold):
         raise typer.Exit(1)

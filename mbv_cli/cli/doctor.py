@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from mbv_cli.cli.options import ConfigOpt, FailOnOpt, PathArg, format_option
-from mbv_cli.cli.reporting import BaselineOpt, OutputOpt, UpdateBaselineOpt
+from mbv_cli.cli.reporting import BaselineOpt, OutputOpt, ShowAllOpt, StatisticsOpt, UpdateBaselineOpt
 
 app = typer.Typer(help="Run every check at once.", add_completion=False, rich_markup_mode=None)
 
@@ -31,9 +31,18 @@ def doctor_command(
     output: list[str] = OutputOpt,
     baseline: Optional[Path] = BaselineOpt,
     update_baseline: bool = UpdateBaselineOpt,
+    statistics: bool = StatisticsOpt,
+    show_all: bool = ShowAllOpt,
 ) -> None:
     """Run every check on a Worker or a monorepo; exit 1 when a finding reaches --fail-on."""
-    from mbv_cli.cli.reporting import apply_baseline_option, deliver, parse_outputs, read_baseline_option
+    from mbv_cli.cli.reporting import (
+        apply_baseline_option,
+        check_statistics,
+        deliver,
+        parse_outputs,
+        read_baseline_option,
+        statistics_of,
+    )
     from mbv_cli.core.doctor import load_settings, parse_codes, run_doctor
     from mbv_cli.core.findings import Severity
     from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
@@ -45,6 +54,7 @@ def doctor_command(
         raise UsageError("--env and --all-envs cannot be used together")
     threshold = Severity.parse(fail_on)
     outputs = parse_outputs(output, FORMATS)
+    check_statistics(statistics, fmt)
     known = read_baseline_option(baseline, update_baseline)
     workspace = load_workspace(path, config)
     settings = load_settings(workspace.root)
@@ -57,10 +67,10 @@ def doctor_command(
 
     def render(form: str) -> None:
         if form in {"text", "json", "markdown"}:
-            emit(result, form, text="mbv_cli.render.doctor:render_doctor", verbose=verbose)
+            emit(result, form, text="mbv_cli.render.doctor:render_doctor", verbose=verbose, show_all=show_all)
         else:
             emit(result.report, form)
 
-    deliver(fmt, outputs, render)
+    deliver(fmt, outputs, render, (lambda form: emit(statistics_of(result.report), form)) if statistics else None)
     if result.fails(threshold):
         raise typer.Exit(1)

@@ -28,6 +28,27 @@ OutputOpt = typer.Option([], "--output", "-o", metavar="FORMAT=FILE", show_defau
                          help="Also write FORMAT to FILE, repeatable: sarif=mbv.sarif, junit=mbv.xml, "
                               "markdown=summary.md; `markdown` alone appends to $GITHUB_STEP_SUMMARY.")
 
+StatisticsOpt = typer.Option(False, "--statistics",
+                             help="Print how many findings of each code and severity instead of the findings "
+                                  "(text or json).")
+ShowAllOpt = typer.Option(False, "--all", help="List every finding; by default a code repeated more than "
+                                               "10 times in one Worker shows its first 3.")
+
+
+def check_statistics(statistics: bool, fmt: str) -> None:
+    """--statistics replaces the text or JSON on stdout; the other formats are for machines that want findings."""
+    if statistics and fmt not in {"text", "json"}:
+        from mbv_cli.core.errors import UsageError
+
+        raise UsageError(f"--statistics works with --format text or json, not {fmt}",
+                         hint="write the other formats with --output FORMAT=FILE next to --statistics")
+
+
+def statistics_of(report: FindingsReport) -> Any:
+    from mbv_cli.core.statistics import count_findings
+
+    return count_findings(report.findings)
+
 
 @dataclass(frozen=True, slots=True)
 class Output:
@@ -61,7 +82,8 @@ def parse_outputs(values: Iterable[str], formats: Sequence[str]) -> list[Output]
     return outputs
 
 
-def deliver(stdout_fmt: str, outputs: Sequence[Output], render: Callable[[str], None]) -> None:
+def deliver(stdout_fmt: str, outputs: Sequence[Output], render: Callable[[str], None],
+            stdout_render: Callable[[str], None] | None = None) -> None:
     """Write each output file, then stdout: `render(fmt)` writes one format to sys.stdout.
 
     A file gets the same bytes `--format FMT > FILE` would write: stdout is swapped for a buffer that
@@ -89,7 +111,7 @@ def deliver(stdout_fmt: str, outputs: Sequence[Output], render: Callable[[str], 
         except OSError as exc:
             raise InputError(f"cannot write the {output.fmt} output: {exc.strerror or exc}", file=output.path,
                              hint="check that the directory exists and is writable") from None
-    render(stdout_fmt)
+    (stdout_render or render)(stdout_fmt)
 
 
 def read_baseline_option(baseline: Path | None, update: bool) -> list[BaselineEntry] | None:

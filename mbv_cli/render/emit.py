@@ -25,6 +25,10 @@ RENDERERS: dict[str, dict[str, str]] = {
         "junit": "mbv_cli.render.formats.junit:render_junit",
         "markdown": "mbv_cli.render.formats.markdown:render_markdown",
     },
+    "StatisticsResult": {
+        "text": "mbv_cli.render.statistics:render_statistics",
+        "json": "mbv_cli.render.formats.json:render_json",
+    },
     "DoctorResult": {
         "text": "mbv_cli.render.doctor:render_doctor",
         "json": "mbv_cli.render.formats.json:render_json",

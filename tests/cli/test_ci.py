@@ -174,3 +174,37 @@ def test_markdown_summary_goes_to_the_job_summary_when_asked(run_mbv, tmp_path: 
     assert alone.exit_code == 1
     diff = run_mbv("bindings", "diff", "examples/mustbeviral", "-f", "markdown", cwd=REPO)
     assert diff.stdout.startswith("## ") and "| MBV" in diff.stdout
+
+
+def test_statistics_count_per_code_and_severity_and_keep_the_exit_code(run_mbv) -> None:
+    data = json.loads(run_mbv("doctor", "examples/mustbeviral", "-f", "json", cwd=REPO).stdout)
+    stats = run_mbv("doctor", "examples/mustbeviral", "--statistics", "-f", "json", cwd=REPO)
+    assert stats.exit_code == 1
+    doc = json.loads(stats.stdout)
+    assert doc["schema"] == "mbv.statistics/1" and doc["summary"] == {k: data["summary"][k] for k in doc["summary"]}
+    expected: dict[tuple[str, str], int] = {}
+    for f in data["findings"]:
+        expected[(f["code"], f["severity"])] = expected.get((f["code"], f["severity"]), 0) + 1
+    assert {(r["code"], r["severity"]): r["count"] for r in doc["statistics"]} == expected
+    assert [r["count"] for r in doc["statistics"]] == sorted((r["count"] for r in doc["statistics"]), reverse=True)
+    text = run_mbv("doctor", "examples/mustbeviral", "--statistics", cwd=REPO).stdout.splitlines()
+    assert re.match(r"^\s*\d+  MBV\d{3}  (error|warning|info)\s+[a-z-]+", text[0])
+    assert len(text) == len(expected) + 1
+    refused = run_mbv("bindings", "diff", "examples/mustbeviral", "--statistics", "-f", "sarif", cwd=REPO)
+    assert refused.exit_code == 2 and "--output" in refused.stderr
+
+
+def test_a_code_repeated_in_one_worker_is_grouped_in_text(run_mbv, tmp_path: Path) -> None:
+    uses = "".join(f"    await env.B{n}.get('k');\n" for n in range(12))
+    source = HANDLER.replace("    return", uses + "    return")
+    root = _worker(tmp_path / "w", source)
+    grouped = run_mbv("doctor", str(root))
+    assert grouped.stdout.count("MBV001 ") == 3 + 1, grouped.stdout
+    assert "MBV001 × 12 in 1 Worker: first 3 shown, --all lists every one" in grouped.stdout
+    assert "MBV101" in grouped.stdout  # other codes are untouched
+    every = run_mbv("doctor", str(root), "--all")
+    assert every.stdout.count("MBV001 ") == 12 and "×" not in every.stdout
+    diff = run_mbv("bindings", "diff", str(root))
+    assert diff.stdout.count(" MBV001 ") == 3 + 1 and "MBV001 × 12 in 1 Worker: first 3 shown" in diff.stdout
+    assert run_mbv("bindings", "diff", str(root), "--all").stdout.count(" MBV001 ") == 12
+    assert len(json.loads(run_mbv("bindings", "diff", str(root), "-f", "json").stdout)["findings"]) >= 12
