@@ -74,6 +74,7 @@ def diff_command(
     from mbv_cli.core.findings import Severity
     from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
     from mbv_cli.render import emit
+    from mbv_cli.render.progress import terminal_progress
 
     threshold = Severity.parse(fail_on)
     if env is not None and all_envs:
@@ -83,7 +84,9 @@ def diff_command(
     known = read_baseline_option(baseline, update_baseline)
     workspace = load_workspace(path, config)
     every = all_envs or (env is None and not os.environ.get("CLOUDFLARE_ENV"))
-    report = diff_bindings(resolve_workers(workspace, None if every else env, every), jobs=jobs)
+    with terminal_progress(fmt) as progress:
+        report = diff_bindings(resolve_workers(workspace, None if every else env, every), jobs=jobs,
+                               progress=progress)
     apply_baseline_option(report, baseline, update_baseline, known)
     deliver(fmt, outputs, lambda form: emit(report, form, show_all=show_all),
             (lambda form: emit(statistics_of(report), form)) if statistics else None)

@@ -47,6 +47,7 @@ def doctor_command(
     from mbv_cli.core.findings import Severity
     from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
     from mbv_cli.render import emit
+    from mbv_cli.render.progress import terminal_progress
 
     if env is not None and all_envs:
         from mbv_cli.core.errors import UsageError
@@ -62,7 +63,8 @@ def doctor_command(
         settings.select = parse_codes(select, "--select")
     settings.ignore += parse_codes(ignore, "--ignore")
     workers = resolve_workers(workspace, env, all_envs=env is None)
-    result = run_doctor(workspace, workers, settings=settings, processes=jobs)
+    with terminal_progress(fmt) as progress:
+        result = run_doctor(workspace, workers, settings=settings, processes=jobs, progress=progress)
     apply_baseline_option(result.report, baseline, update_baseline, known, result.areas)
 
     def render(form: str) -> None:

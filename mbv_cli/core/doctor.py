@@ -300,7 +300,10 @@ def run_doctor(
     today: _dt.date | None = None,
     adapters: dict[str, AreaAdapter] | None = None,
     processes: int | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> DoctorResult:
+    """Every area on `workers`; `progress(message)` hears each area and Worker as it finishes (for a terminal)."""
+    say = progress or (lambda _message: None)
     settings = settings or load_settings(workspace.root)
     rules = [r for r in all_rules() if settings.enabled(r.code)]
     root = workspace.root.resolve()
@@ -319,13 +322,20 @@ def run_doctor(
             report.notes.append(f"{display_path(Path(warning.file))}"
                                 f"{':' + str(warning.line) if warning.line else ''}: {warning.message}")
     areas["configuration"].ran = bool(config_rules)
+    say(f"configuration: {len(workers)} environment(s) checked, {len(areas['configuration'].findings)} finding(s)")
 
     # code and bindings: one pass over the source files (each parsed at most once)
     code_rules = [r for r in rules if r.area == "code"]
     scan_bindings = any(settings.enabled(c) for c in _codes_of_area("bindings"))
     groups = collect_groups(workers)
+    say(f"code: parsing the source of {len(groups)} Worker(s)")
+
+    def group_done(index: int, outcome: Any) -> None:
+        say(f"code: {groups[index].label} done ({outcome.checked} file(s), {len(outcome.findings)} finding(s)), "
+            f"{index + 1}/{len(groups)} Workers")
+
     outcomes = run_groups([job_for(g, code_rules, scan_bindings=scan_bindings) for g in groups],
-                          processes=processes)
+                          processes=processes, on_done=group_done)
     files = parsed = outside = 0
     for group, outcome in zip(groups, outcomes, strict=True):
         files += outcome.checked
@@ -357,6 +367,7 @@ def run_doctor(
             area.ran = False
             area.note = "no local D1 state in .wrangler/state next to any Worker config"
             continue
+        say(f"{name}: checking")
         try:
             found = adapter(workspace, workers)
         except Exception as exc:  # an area that fails must not hide the others
