@@ -208,3 +208,40 @@ def test_a_code_repeated_in_one_worker_is_grouped_in_text(run_mbv, tmp_path: Pat
     assert diff.stdout.count(" MBV001 ") == 3 + 1 and "MBV001 × 12 in 1 Worker: first 3 shown" in diff.stdout
     assert run_mbv("bindings", "diff", str(root), "--all").stdout.count(" MBV001 ") == 12
     assert len(json.loads(run_mbv("bindings", "diff", str(root), "-f", "json").stdout)["findings"]) >= 12
+
+
+def test_readme_ci_section_is_one_run_with_a_baseline_sarif_and_the_job_summary(run_mbv, tmp_path: Path) -> None:
+    import shlex
+    import shutil
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## In CI\n")[1].split("\n## ")[0]
+    workflow = section.split("```yaml\n")[1].split("```")[0]
+    runs = re.findall(r"- run: >-\n((?:\s{10}.+\n)+)", workflow)
+    commands = [" ".join(line.strip() for line in block.splitlines()) for block in runs]
+    mbv_runs = [c for c in commands if c.startswith("mbv ")]
+    assert len(mbv_runs) == 1 and "upload-sarif" in workflow
+    args = shlex.split(mbv_runs[0])[1:]
+    assert "--baseline" in args and "sarif=mbv.sarif" in args and "markdown" in args
+    # the command works as written: in a repository with a committed baseline, then a new finding
+    repo = _git_repo_with_example(tmp_path)
+    example = repo / "apps" / "mustbeviral"
+    summary = tmp_path / "summary.md"
+    first = run_mbv(*args, "--update-baseline", cwd=example, env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert first.exit_code == 0 and (example / ".mbv-baseline.json").is_file() and (example / "mbv.sarif").is_file()
+    again = run_mbv(*args, cwd=example, env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert again.exit_code == 0 and json.loads((example / "mbv.sarif").read_text(encoding="utf-8"))["runs"][0][
+        "results"] == []
+    posts = example / "workers" / "content-worker" / "src" / "posts.ts"
+    posts.write_text(posts.read_text(encoding="utf-8") + "\nexport const token = () => Math.random().toString(36);\n"
+                     "export async function q(env: Env, id: string) {\n"
+                     "  return env.CONTENT_DB.prepare(`SELECT * FROM posts WHERE id = ${id}`).first();\n}\n",
+                     encoding="utf-8")
+    failing = run_mbv(*args, cwd=example, env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert failing.exit_code == 1
+    assert "::error file=apps/mustbeviral/workers/content-worker/src/posts.ts" in failing.stdout
+    results = json.loads((example / "mbv.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert results and all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                           == "apps/mustbeviral/workers/content-worker/src/posts.ts" for r in results)
+    assert summary.read_text(encoding="utf-8").count("## mbv doctor") == 3
+    shutil.rmtree(repo)
