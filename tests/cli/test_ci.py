@@ -152,6 +152,9 @@ def test_github_annotations_from_a_subdirectory_name_paths_from_the_repository_r
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["results"]}
     assert uris and all((repo / u).is_file() for u in uris), uris
     assert sarif["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
+    junit = run_mbv("doctor", "--format", "junit", cwd=workdir).stdout
+    junit_files = re.findall(r' file="([^"]+)"', junit)
+    assert junit_files and all((repo / f).is_file() for f in junit_files), junit_files
     text = run_mbv("doctor", cwd=workdir)  # people still read paths from where they are
     assert "src/posts.ts:24:44" in text.stdout and "apps/mustbeviral" not in text.stdout
 
