@@ -248,3 +248,31 @@ def test_readme_ci_section_is_one_run_with_a_baseline_sarif_and_the_job_summary(
                            == "apps/mustbeviral/workers/content-worker/src/posts.ts" for r in results)
     assert summary.read_text(encoding="utf-8").count("## mbv doctor") == 3
     shutil.rmtree(repo)
+
+
+def test_doctor_sarif_for_a_worker_under_odd_directory_names_passes_the_real_validator(run_mbv, tmp_path: Path) -> None:
+    import shutil
+
+    from tests.support.peers import require_peer
+
+    validator = require_peer("sarif-multitool")
+    repo = tmp_path / "repo"
+    worker = repo / "my workers" / "ünï #1"
+    shutil.copytree(EXAMPLE / "workers" / "content-worker", worker,
+                    ignore=shutil.ignore_patterns(".wrangler", "node_modules"))
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-q",
+                    "--allow-empty", "-m", "init"], check=True)
+    sarif = tmp_path / "doctor.sarif"
+    result = run_mbv("doctor", ".", "--output", f"sarif={sarif}", cwd=worker)
+    assert result.exit_code == 1
+    run = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    assert "my%20workers/%C3%BCn%C3%AF%20%231/src/posts.ts" in uris
+    assert run["versionControlProvenance"][0]["revisionId"]
+    out = tmp_path / "validation.sarif"
+    proc = subprocess.run([str(validator), "validate", str(sarif), "-o", str(out), "--level", '"Error;Warning"'],
+                          capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    problems = json.loads(out.read_text(encoding="utf-8-sig"))["runs"][0]["results"]
+    assert [(p["ruleId"], p["message"].get("arguments")) for p in problems] == []
