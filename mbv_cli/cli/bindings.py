@@ -64,6 +64,7 @@ def diff_command(
     from mbv_cli.cli.reporting import (
         apply_baseline_option,
         check_statistics,
+        config_anchors,
         deliver,
         parse_outputs,
         read_baseline_option,
@@ -84,11 +85,12 @@ def diff_command(
     known = read_baseline_option(baseline, update_baseline)
     workspace = load_workspace(path, config)
     every = all_envs or (env is None and not os.environ.get("CLOUDFLARE_ENV"))
+    workers = resolve_workers(workspace, None if every else env, every)
     with terminal_progress(fmt) as progress:
-        report = diff_bindings(resolve_workers(workspace, None if every else env, every), jobs=jobs,
-                               progress=progress)
+        report = diff_bindings(workers, jobs=jobs, progress=progress)
     apply_baseline_option(report, baseline, update_baseline, known)
-    deliver(fmt, outputs, lambda form: emit(report, form, show_all=show_all),
+    anchors = config_anchors(workers, workspace.configs)
+    deliver(fmt, outputs, lambda form: emit(report, form, show_all=show_all, anchors=anchors),
             (lambda form: emit(statistics_of(report), form)) if statistics else None)
     if report.fails(threshold):
         raise typer.Exit(1)

@@ -38,6 +38,7 @@ def doctor_command(
     from mbv_cli.cli.reporting import (
         apply_baseline_option,
         check_statistics,
+        config_anchors,
         deliver,
         parse_outputs,
         read_baseline_option,
@@ -71,7 +72,7 @@ def doctor_command(
         if form in {"text", "json", "markdown"}:
             emit(result, form, text="mbv_cli.render.doctor:render_doctor", verbose=verbose, show_all=show_all)
         else:
-            emit(result.report, form)
+            emit(result.report, form, anchors=config_anchors(workers, workspace.configs))
 
     deliver(fmt, outputs, render, (lambda form: emit(statistics_of(result.report), form)) if statistics else None)
     if result.fails(threshold):

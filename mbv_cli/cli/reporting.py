@@ -114,6 +114,18 @@ def deliver(stdout_fmt: str, outputs: Sequence[Output], render: Callable[[str], 
     (stdout_render or render)(stdout_fmt)
 
 
+def config_anchors(workers: Iterable[Any], configs: Iterable[Any]) -> dict[str, str]:
+    """Worker name -> its wrangler config ("" -> the first config): where SARIF places a finding
+    that has no file of its own."""
+    from mbv_cli.core.binding_list import display_path
+
+    first = next(iter(configs), None)
+    anchors = {"": display_path(first.path)} if first is not None else {}
+    for worker in workers:
+        anchors.setdefault(worker.name, display_path(worker.config.path))
+    return anchors
+
+
 def read_baseline_option(baseline: Path | None, update: bool) -> list[BaselineEntry] | None:
     """The baseline's entries (read before the run, so a wrong path fails fast); None when not used."""
     from mbv_cli.core.errors import UsageError

@@ -151,6 +151,7 @@ def test_github_annotations_from_a_subdirectory_name_paths_from_the_repository_r
     sarif = json.loads(run_mbv("doctor", "--format", "sarif", cwd=workdir).stdout)["runs"][0]
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["results"]}
     assert uris and all((repo / u).is_file() for u in uris), uris
+    assert all("region" in r["locations"][0]["physicalLocation"] for r in sarif["results"])
     assert sarif["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
     junit = run_mbv("doctor", "--format", "junit", cwd=workdir).stdout
     junit_files = re.findall(r' file="([^"]+)"', junit)

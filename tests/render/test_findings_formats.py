@@ -161,3 +161,14 @@ def test_sarif_with_spaces_unicode_and_hash_in_paths_passes_the_real_validator(
     subprocess.run([str(validator), "validate", str(sarif), "-o", str(out), "--log", "ForceOverwrite"],
                    capture_output=True, text=True, timeout=180)
     assert [p["ruleId"] for p in json.loads(out.read_text(encoding="utf-8-sig"))["runs"][0]["results"]] == ["SARIF1002"]
+
+
+def test_sarif_places_a_finding_without_a_file_at_its_workers_config() -> None:
+    # GitHub rejects the whole upload ("expected at least one location") for one result without a location
+    report = FindingsReport(findings=[finding(file=None, line=None, column=None, worker="api"),
+                                      finding(file=None, line=None, column=None, worker=None, code="MBV000")])
+    results = to_sarif(report, anchors={"api": "workers/api/wrangler.toml", "": "wrangler.toml"})["runs"][0]["results"]
+    places = {r["ruleId"]: r["locations"][0]["physicalLocation"] for r in results}
+    assert places["MBV001"] == {"artifactLocation": {"uri": "workers/api/wrangler.toml", "uriBaseId": "%SRCROOT%"},
+                                "region": {"startLine": 1}}
+    assert places["MBV000"]["artifactLocation"]["uri"] == "wrangler.toml"

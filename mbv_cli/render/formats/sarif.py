@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -128,8 +129,13 @@ def _location(file: str, line: int | None, column: int | None, root: Path) -> di
     return {"physicalLocation": {"artifactLocation": artifact(file, root), "region": region}}
 
 
-def to_sarif(report: FindingsReport, *, root: Path | None = None) -> dict[str, Any]:
+def to_sarif(report: FindingsReport, *, root: Path | None = None,
+             anchors: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The SARIF log of `report`. GitHub rejects a whole upload when one result has no location, so a
+    finding without a file is placed at line 1 of `anchors[its worker]` (its wrangler config), else
+    `anchors[""]` (the project's)."""
     root = root or ci_root()
+    anchors = anchors or {}
     findings = report.sorted()
     codes: dict[str, int] = {}
     rules: list[dict[str, Any]] = []
@@ -152,6 +158,8 @@ def to_sarif(report: FindingsReport, *, root: Path | None = None) -> dict[str, A
         }
         if f.file:
             result["locations"] = [_location(f.file, f.line, f.column, root)]
+        elif anchors.get(f.worker or "") or anchors.get(""):
+            result["locations"] = [_location(anchors.get(f.worker or "") or anchors[""], None, None, root)]
         related = [site for site in getattr(f, "related", ()) or () if site and site[0]]
         if related:
             result["relatedLocations"] = [{"id": n, **_location(str(site[0]), *_line_column(site), root)}
@@ -180,5 +188,5 @@ def _line_column(site: Any) -> tuple[int | None, int | None]:
     return (int(line) if line else None, int(column) if column else None)
 
 
-def render_sarif(report: FindingsReport, **_: Any) -> None:
-    sys.stdout.write(json.dumps(to_sarif(report), indent=2, ensure_ascii=False) + "\n")
+def render_sarif(report: FindingsReport, *, anchors: Mapping[str, str] | None = None, **_: Any) -> None:
+    sys.stdout.write(json.dumps(to_sarif(report, anchors=anchors), indent=2, ensure_ascii=False) + "\n")
