@@ -149,7 +149,7 @@ def apply_baseline_option(report: FindingsReport, baseline: Path | None, update:
     from mbv_cli.core.binding_list import display_path
     from mbv_cli.core.repo import ci_root
 
-    root = ci_root()
+    root = ci_root(f.file for f in report.findings)
     findings = report.sorted()
     written = None
     if update:

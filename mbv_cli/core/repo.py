@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,14 @@ def git_root(start: Path | None = None) -> Path | None:
     return None
 
 
-def ci_root(start: Path | None = None) -> Path:
-    """The git top level, else the current directory: what CI paths are relative to."""
-    return git_root(start) or (start or Path.cwd()).resolve()
+def ci_root(files: Iterable[str | None] = ()) -> Path:
+    """What CI paths are relative to: the git top level of the cwd, else of the first of `files` (mbv run
+    from outside the repository on a path inside it), else the cwd."""
+    found = git_root()
+    if found is None:
+        first = next((f for f in files if f), None)
+        found = git_root((Path.cwd() / first).parent) if first else None
+    return found or Path.cwd().resolve()
 
 
 def ci_path(file: str, root: Path) -> str:

@@ -277,3 +277,12 @@ def test_doctor_sarif_for_a_worker_under_odd_directory_names_passes_the_real_val
     assert proc.returncode == 0, proc.stdout + proc.stderr
     problems = json.loads(out.read_text(encoding="utf-8-sig"))["runs"][0]["results"]
     assert [(p["ruleId"], p["message"].get("arguments")) for p in problems] == []
+
+
+def test_paths_are_from_the_repository_root_when_mbv_runs_outside_it(run_mbv, tmp_path: Path) -> None:
+    repo = _git_repo_with_example(tmp_path)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    result = run_mbv("doctor", str(repo / "apps" / "mustbeviral"), "--format", "github", cwd=outside)
+    files = re.findall(r"^::\w+ file=([^,]+)", result.stdout, re.M)
+    assert files and all(f.startswith("apps/mustbeviral/") for f in files), files

@@ -31,7 +31,8 @@ def escape_property(text: str) -> str:
 def render_github(report: FindingsReport, **_: Any) -> None:
     from mbv_cli.core.repo import ci_path, ci_root
 
-    root = ci_root()  # GitHub places annotations relative to the repository, not the step's directory
+    # GitHub places annotations relative to the repository, not the step's directory
+    root = ci_root(f.file for f in report.findings)
     lines: list[str] = []
     shown = {"error": 0, "warning": 0, "notice": 0}
     hidden = {"error": 0, "warning": 0, "notice": 0}

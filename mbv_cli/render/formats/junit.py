@@ -16,7 +16,8 @@ from mbv_cli.core.findings import FindingsReport
 def render_junit(report: FindingsReport, **_: Any) -> None:
     from mbv_cli.core.repo import ci_path, ci_root
 
-    repo_root = ci_root()  # test reporters resolve `file` against the repository, as GitHub does
+    # test reporters resolve `file` against the repository, as GitHub does
+    repo_root = ci_root(f.file for f in report.findings)
     findings = report.sorted()
     root = ET.Element("testsuites", name=report.title)
     total = failures = 0

@@ -37,7 +37,7 @@ def code_cell(text: str) -> str:
 def _findings_table(findings: list[Finding]) -> list[str]:
     if not findings:
         return []
-    root = ci_root()
+    root = ci_root(f.file for f in findings)
     ranked = sorted(findings, key=lambda f: (-f.severity.rank, *f.sort_key()))
     lines = ["| | Code | Finding | Where | Worker |", "|---|---|---|---|---|"]
     for f in ranked[:TOP]:

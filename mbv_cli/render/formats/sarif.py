@@ -134,7 +134,7 @@ def to_sarif(report: FindingsReport, *, root: Path | None = None,
     """The SARIF log of `report`. GitHub rejects a whole upload when one result has no location, so a
     finding without a file is placed at line 1 of `anchors[its worker]` (its wrangler config), else
     `anchors[""]` (the project's)."""
-    root = root or ci_root()
+    root = root or ci_root(f.file for f in report.findings)
     anchors = anchors or {}
     findings = report.sorted()
     codes: dict[str, int] = {}
