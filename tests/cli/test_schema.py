@@ -86,6 +86,7 @@ def test_the_validation_can_fail() -> None:
     assert schema_problems({**good, "summary": {"error": "0", "warning": 0, "info": 0}})
     assert schema_problems({"schema": "mbv.unknown/1"})
     assert output_problems(json.dumps(good) + "\n" + json.dumps({**good, "statistics": 3}) + "\n")
+    assert output_problems(json.dumps({"schema": "mbv.unknown/1"}), unknown_ok=False)
 
 
 def _migrations_project(tmp_path: Path) -> Path:
