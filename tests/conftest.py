@@ -40,6 +40,12 @@ def run_mbv(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str])
         code = run(list(args))
         out, err = capsys.readouterr()
         console.reset()
+        from tests.support.schemas import output_problems
+
+        problems = output_problems(out)  # every JSON document a test produces matches its shipped schema
+        if problems:
+            pytest.fail("mbv " + " ".join(args) + " wrote JSON that does not match its schema:\n"
+                        + "\n".join(problems[:20]))
         return CliResult(code, out, err)
 
     return invoke

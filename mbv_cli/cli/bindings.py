@@ -8,6 +8,9 @@ from typing import Optional
 import typer
 
 from mbv_cli.cli.options import AllEnvsOpt, ConfigOpt, EnvOpt, FailOnOpt, PathArg, format_option
+from mbv_cli.cli.reporting import BaselineOpt, OutputOpt, ShowAllOpt, StatisticsOpt, UpdateBaselineOpt
+
+DIFF_FORMATS = ["text", "json", "sarif", "github", "junit", "markdown"]
 
 app = typer.Typer(help="Wrangler bindings per environment: list them, diff them against the code.",
                   no_args_is_help=True, add_completion=False, rich_markup_mode=None)
@@ -43,9 +46,14 @@ def diff_command(
     config: Optional[Path] = ConfigOpt,
     env: Optional[str] = EnvOpt,
     all_envs: bool = AllEnvsOpt,
-    fmt: str = format_option(["text", "json", "sarif", "github", "junit"]),
+    fmt: str = format_option(DIFF_FORMATS),
     fail_on: str = FailOnOpt,
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for parsing (default: CPUs)."),
+    output: list[str] = OutputOpt,
+    baseline: Optional[Path] = BaselineOpt,
+    update_baseline: bool = UpdateBaselineOpt,
+    statistics: bool = StatisticsOpt,
+    show_all: bool = ShowAllOpt,
 ) -> None:
     """Find what the code uses that an environment does not declare, and more (MBV001-MBV008).
 
@@ -53,18 +61,36 @@ def diff_command(
     """
     import os
 
+    from mbv_cli.cli.reporting import (
+        apply_baseline_option,
+        check_statistics,
+        config_anchors,
+        deliver,
+        parse_outputs,
+        read_baseline_option,
+        statistics_of,
+    )
     from mbv_cli.core.bindings_diff import diff_bindings
     from mbv_cli.core.errors import UsageError
     from mbv_cli.core.findings import Severity
     from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
     from mbv_cli.render import emit
+    from mbv_cli.render.progress import terminal_progress
 
     threshold = Severity.parse(fail_on)
     if env is not None and all_envs:
         raise UsageError("--env and --all-envs cannot be used together")
+    outputs = parse_outputs(output, DIFF_FORMATS)
+    check_statistics(statistics, fmt)
+    known = read_baseline_option(baseline, update_baseline)
     workspace = load_workspace(path, config)
     every = all_envs or (env is None and not os.environ.get("CLOUDFLARE_ENV"))
-    report = diff_bindings(resolve_workers(workspace, None if every else env, every), jobs=jobs)
-    emit(report, fmt)
+    workers = resolve_workers(workspace, None if every else env, every)
+    with terminal_progress(fmt) as progress:
+        report = diff_bindings(workers, jobs=jobs, progress=progress)
+    apply_baseline_option(report, baseline, update_baseline, known)
+    anchors = config_anchors(workers, workspace.configs)
+    deliver(fmt, outputs, lambda form: emit(report, form, show_all=show_all, anchors=anchors),
+            (lambda form: emit(statistics_of(report), form)) if statistics else None)
     if report.fails(threshold):
         raise typer.Exit(1)

@@ -90,16 +90,19 @@ def health_command(
             raise UsageError(f"--format {fmt} is not available in this build", hint="use text or json")
     threshold = Severity.parse(fail_on)
     d1 = resolve_d1_target(target, path=path, config=config, env=env, remote=remote, persist_to=persist_to)
-    if remote:
-        from mbv_cli.core.cloudflare import CloudflareClient, credentials_from_env
-        from mbv_cli.core.db.remote import RemoteSource
+    from mbv_cli.render.progress import terminal_progress
 
-        assert d1.database_id is not None
-        with CloudflareClient(credentials_from_env()) as client:
-            result = check_health(d1, full=full, stats=stats,
-                                  remote_source=RemoteSource(client, d1.database_id, d1.internal_env))
-    else:
-        result = check_health(d1, full=full, stats=stats, busy_timeout_ms=busy_timeout)
+    with terminal_progress(fmt) as progress:
+        if remote:
+            from mbv_cli.core.cloudflare import CloudflareClient, credentials_from_env
+            from mbv_cli.core.db.remote import RemoteSource
+
+            assert d1.database_id is not None
+            with CloudflareClient(credentials_from_env()) as client:
+                result = check_health(d1, full=full, stats=stats, progress=progress,
+                                      remote_source=RemoteSource(client, d1.database_id, d1.internal_env))
+        else:
+            result = check_health(d1, full=full, stats=stats, busy_timeout_ms=busy_timeout, progress=progress)
     if fmt in ("sarif", "github"):
         emit(result.to_report(), fmt)
     else:

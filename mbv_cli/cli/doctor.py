@@ -8,10 +8,11 @@ from typing import Optional
 import typer
 
 from mbv_cli.cli.options import ConfigOpt, FailOnOpt, PathArg, format_option
+from mbv_cli.cli.reporting import BaselineOpt, OutputOpt, ShowAllOpt, StatisticsOpt, UpdateBaselineOpt
 
 app = typer.Typer(help="Run every check at once.", add_completion=False, rich_markup_mode=None)
 
-FORMATS = ["text", "json", "sarif", "github", "junit"]
+FORMATS = ["text", "json", "sarif", "github", "junit", "markdown"]
 
 
 @app.command("doctor")
@@ -27,18 +28,36 @@ def doctor_command(
     fail_on: str = FailOnOpt,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every finding with file:line and hint."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for parsing (default: CPUs)."),
+    output: list[str] = OutputOpt,
+    baseline: Optional[Path] = BaselineOpt,
+    update_baseline: bool = UpdateBaselineOpt,
+    statistics: bool = StatisticsOpt,
+    show_all: bool = ShowAllOpt,
 ) -> None:
     """Run every check on a Worker or a monorepo; exit 1 when a finding reaches --fail-on."""
+    from mbv_cli.cli.reporting import (
+        apply_baseline_option,
+        check_statistics,
+        config_anchors,
+        deliver,
+        parse_outputs,
+        read_baseline_option,
+        statistics_of,
+    )
     from mbv_cli.core.doctor import load_settings, parse_codes, run_doctor
     from mbv_cli.core.findings import Severity
     from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
     from mbv_cli.render import emit
+    from mbv_cli.render.progress import terminal_progress
 
     if env is not None and all_envs:
         from mbv_cli.core.errors import UsageError
 
         raise UsageError("--env and --all-envs cannot be used together")
     threshold = Severity.parse(fail_on)
+    outputs = parse_outputs(output, FORMATS)
+    check_statistics(statistics, fmt)
+    known = read_baseline_option(baseline, update_baseline)
     workspace = load_workspace(path, config)
     settings = load_settings(workspace.root)
     if select:
@@ -51,10 +70,16 @@ def doctor_command(
 
     for file in dict.fromkeys(f"{display_path(p[0])}: {p[1]}" for w in workers for p in w.secrets.problems):
         console.warning(file)
-    result = run_doctor(workspace, workers, settings=settings, processes=jobs)
-    if fmt in {"text", "json"}:
-        emit(result, fmt, text="mbv_cli.render.doctor:render_doctor", verbose=verbose)
-    else:
-        emit(result.report, fmt)
+    with terminal_progress(fmt) as progress:
+        result = run_doctor(workspace, workers, settings=settings, processes=jobs, progress=progress)
+    apply_baseline_option(result.report, baseline, update_baseline, known, result.areas)
+
+    def render(form: str) -> None:
+        if form in {"text", "json", "markdown"}:
+            emit(result, form, text="mbv_cli.render.doctor:render_doctor", verbose=verbose, show_all=show_all)
+        else:
+            emit(result.report, form, anchors=config_anchors(workers, workspace.configs))
+
+    deliver(fmt, outputs, render, (lambda form: emit(statistics_of(result.report), form)) if statistics else None)
     if result.fails(threshold):
         raise typer.Exit(1)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -595,7 +595,8 @@ def _nested_worker_dirs(configs: list[WranglerConfig]) -> dict[Path, list[Path]]
     return nested
 
 
-def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None) -> FindingsReport:
+def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None,
+                  progress: Callable[[str], None] | None = None) -> FindingsReport:
     """Scan each Worker's code once (all Workers' files in one pool) and diff it against every env given."""
     report = FindingsReport(title="mbv bindings diff")
     configs: dict[Path, WranglerConfig] = {}
@@ -606,7 +607,9 @@ def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None) -> 
         key: collect_paths(cfg.directory, nested.get(cfg.directory.resolve(), []))
         for key, cfg in configs.items()
     }
-    results = scan_paths([p for paths, _ in listed.values() for p in paths], jobs=jobs)
+    results = scan_paths([p for paths, _ in listed.values() for p in paths], jobs=jobs,
+                         progress=None if progress is None else lambda done, total: progress(
+                             f"parsed {done}/{total} source files"))
     codes: dict[Path, WorkerCode] = {}
     offset = 0
     for key, (paths, skipped) in listed.items():

@@ -220,6 +220,7 @@ class DoctorResult:
             "workers": list(self.workers),
             "settings": self.settings_file,
             "notes": list(self.report.notes),
+            **({"baseline": self.report.baseline.to_dict()} if self.report.baseline is not None else {}),
         }
 
 
@@ -317,7 +318,10 @@ def run_doctor(
     today: _dt.date | None = None,
     adapters: dict[str, AreaAdapter] | None = None,
     processes: int | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> DoctorResult:
+    """Every area on `workers`; `progress(message)` hears each area and Worker as it finishes (for a terminal)."""
+    say = progress or (lambda _message: None)
     settings = settings or load_settings(workspace.root)
     rules = [r for r in all_rules() if settings.enabled(r.code)]
     root = workspace.root.resolve()
@@ -342,14 +346,21 @@ def run_doctor(
         from mbv_cli.core.wrangler.config_schema import schema_notes
 
         report.notes.extend(schema_notes([w.config for w in workers]))
+    say(f"configuration: {len(workers)} environment(s) checked, {len(areas['configuration'].findings)} finding(s)")
 
     # code and bindings: one pass over the source files (each parsed at most once)
     code_rules = [r for r in rules if r.area == "code"]
     scan_bindings = any(settings.enabled(c) for c in _codes_of_area("bindings"))
     groups = collect_groups(workers)
     queries = any(settings.enabled(c) for c in _codes_of_area("queries"))
+    say(f"code: parsing the source of {len(groups)} Worker(s)")
+
+    def group_done(index: int, outcome: Any) -> None:
+        say(f"code: {groups[index].label} done ({outcome.checked} file(s), {len(outcome.findings)} finding(s)), "
+            f"{index + 1}/{len(groups)} Workers")
+
     outcomes = run_groups([job_for(g, code_rules, scan_bindings=scan_bindings, queries=queries) for g in groups],
-                          processes=processes)
+                          processes=processes, on_done=group_done)
     files = parsed = outside = 0
     for group, outcome in zip(groups, outcomes, strict=True):
         files += outcome.checked
@@ -390,6 +401,7 @@ def run_doctor(
             area.ran = False
             area.note = "no local D1 state in .wrangler/state next to any Worker config"
             continue
+        say(f"{name}: checking")
         try:
             found = adapter(workspace, workers)
         except Exception as exc:  # an area that fails must not hide the others

@@ -222,9 +222,21 @@ def _one_file(path: Path, scan_bindings: bool, wanted: Callable[[str], bool]
         return SkippedFile(path, "nested too deeply to analyse"), None, None
 
 
-def run_groups(jobs: Sequence[GroupJob], *, processes: int | None = None) -> list[GroupOutcome]:
-    """Every group's pass, in a process pool when there is enough code to make it worth it."""
+def run_groups(jobs: Sequence[GroupJob], *, processes: int | None = None,
+               on_done: Callable[[int, GroupOutcome], None] | None = None) -> list[GroupOutcome]:
+    """Every group's pass, in a process pool when there is enough code to make it worth it.
+
+    `on_done(index, outcome)` is called as each group's outcome arrives (in order), for progress."""
     processes = max(1, min(os.cpu_count() or 1, 8)) if processes is None else max(1, processes)
+
+    def collect(outcomes: Iterable[GroupOutcome]) -> list[GroupOutcome]:
+        done = []
+        for index, outcome in enumerate(outcomes):
+            done.append(outcome)
+            if on_done is not None:
+                on_done(index, outcome)
+        return done
+
     if processes > 1 and len(jobs) > 1 and _total_bytes(jobs) >= POOL_MIN_BYTES:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -232,10 +244,10 @@ def run_groups(jobs: Sequence[GroupJob], *, processes: int | None = None) -> lis
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         try:
             with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context(method)) as pool:
-                return list(pool.map(check_group, jobs))
+                return collect(pool.map(check_group, jobs))
         except (OSError, RuntimeError):  # no processes allowed here: do the work in this one
             pass
-    return [check_group(job) for job in jobs]
+    return collect(check_group(job) for job in jobs)
 
 
 def _total_bytes(jobs: Iterable[GroupJob]) -> int:

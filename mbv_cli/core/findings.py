@@ -81,6 +81,7 @@ class FindingsReport:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     title: str = "mbv"
+    baseline: Any = None  # a core.baseline.BaselineOutcome when --baseline was given
 
     def extend(self, items: Iterable[Finding]) -> None:
         self.findings.extend(items)
@@ -104,4 +105,5 @@ class FindingsReport:
             "findings": [f.to_dict() for f in self.sorted()],
             "summary": self.summary(),
             "notes": list(self.notes),
+            **({"baseline": self.baseline.to_dict()} if self.baseline is not None else {}),
         }

@@ -6,12 +6,15 @@ and hint, and the areas that are fine or not available with their notes.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from mbv_cli.core.doctor import AreaResult, DoctorResult
 from mbv_cli.core.findings import Finding
 from mbv_cli.render import console
+from mbv_cli.render.baseline import baseline_lines
 from mbv_cli.render.console import escape
+from mbv_cli.render.grouping import GROUP_SHOW, group_line, repeated_codes
 
 _MARK = {"ok": "[green]✓[/]", "warnings": "[yellow]![/]", "errors": "[bold red]✗[/]",
          "not available": "[dim]-[/]", "skipped": "[dim]-[/]"}
@@ -31,7 +34,7 @@ def _count(area: AreaResult) -> str:
     return ", ".join(parts) if parts else "no problems"
 
 
-def render_doctor(result: DoctorResult, *, verbose: bool = False, **_: Any) -> None:
+def render_doctor(result: DoctorResult, *, verbose: bool = False, show_all: bool = False, **_: Any) -> None:
     out = console.stdout()
     err = console.stderr()
     if verbose:
@@ -45,7 +48,13 @@ def render_doctor(result: DoctorResult, *, verbose: bool = False, **_: Any) -> N
         if area.note and (verbose or area.note_always):
             out.print(f"    [dim]{escape(area.note)}[/]", soft_wrap=True)
         show = area.findings if verbose else [f for f in area.findings if f.severity.value != "info"]
+        grouped = set() if show_all else repeated_codes(show)
+        shown: Counter[str] = Counter()
         for f in sorted(show, key=Finding.sort_key):
+            if f.code in grouped:
+                shown[f.code] += 1
+                if shown[f.code] > GROUP_SHOW:
+                    continue
             style = _STYLE[f.severity.value]
             where = f.where
             # the env always (per-env findings would otherwise look like duplicates), the Worker with -v
@@ -56,6 +65,8 @@ def render_doctor(result: DoctorResult, *, verbose: bool = False, **_: Any) -> N
                       + (f" [dim]{escape(context)}[/]" if context else ""), soft_wrap=True)
             if verbose and f.hint:
                 out.print(f"            [dim]hint:[/] {escape(f.hint)}", soft_wrap=True)
+            if f.code in grouped and shown[f.code] == GROUP_SHOW:
+                out.print(f"    [dim]{escape(group_line(f.code, show))}[/]", soft_wrap=True)
     summary = result.summary()
     workers = console.plural(len(result.workers), "Worker")
     line = f"{console.plural(summary['error'], 'error')}, {console.plural(summary['warning'], 'warning')} in {workers}"
@@ -64,3 +75,5 @@ def render_doctor(result: DoctorResult, *, verbose: bool = False, **_: Any) -> N
     if result.suppressed:
         line += f"; {result.suppressed} suppressed"
     out.print(line if any(summary.values()) else f"no problems found in {workers}")
+    for extra in baseline_lines(result.report.baseline):
+        out.print(escape(extra), soft_wrap=True)

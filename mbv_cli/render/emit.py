@@ -23,6 +23,16 @@ RENDERERS: dict[str, dict[str, str]] = {
         "sarif": "mbv_cli.render.formats.sarif:render_sarif",
         "github": "mbv_cli.render.formats.github:render_github",
         "junit": "mbv_cli.render.formats.junit:render_junit",
+        "markdown": "mbv_cli.render.formats.markdown:render_markdown",
+    },
+    "StatisticsResult": {
+        "text": "mbv_cli.render.statistics:render_statistics",
+        "json": "mbv_cli.render.formats.json:render_json",
+    },
+    "DoctorResult": {
+        "text": "mbv_cli.render.doctor:render_doctor",
+        "json": "mbv_cli.render.formats.json:render_json",
+        "markdown": "mbv_cli.render.formats.markdown:render_doctor_markdown",
     },
 }
 

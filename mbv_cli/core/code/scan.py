@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +48,7 @@ def may_mention_env(data: bytes) -> bool:
     return b"env" in data or b"Env" in data or b"Bindings" in data or _HANDLER_NAME.search(data) is not None
 # Below this much source, a process pool costs more than it saves.
 POOL_MIN_BYTES = 1_500_000
+PROGRESS_CHUNK = 50  # files parsed between two progress reports
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +146,11 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def scan_paths(paths: list[Path], *, jobs: int | None = None) -> list[FileFacts | SkippedFile]:
-    """Scan files, in `jobs` processes when the total size makes that worth it; order is kept."""
+def scan_paths(paths: list[Path], *, jobs: int | None = None,
+               progress: Callable[[int, int], None] | None = None) -> list[FileFacts | SkippedFile]:
+    """Scan files, in `jobs` processes when the total size makes that worth it; order is kept.
+
+    `progress(done, total)` hears how many files are parsed so far (for a terminal)."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs > 1 and len(paths) > 1:
         total = 0
@@ -158,11 +162,18 @@ def scan_paths(paths: list[Path], *, jobs: int | None = None) -> list[FileFacts 
             if total >= POOL_MIN_BYTES:
                 break
         if total >= POOL_MIN_BYTES:
-            return _scan_in_pool(paths, jobs)
-    return _scan_chunk(paths)
+            return _scan_in_pool(paths, jobs, progress)
+    if progress is None:
+        return _scan_chunk(paths)
+    done: list[FileFacts | SkippedFile] = []
+    for start in range(0, len(paths), PROGRESS_CHUNK):
+        done.extend(_scan_chunk(paths[start: start + PROGRESS_CHUNK]))
+        progress(len(done), len(paths))
+    return done
 
 
-def _scan_in_pool(paths: list[Path], jobs: int) -> list[FileFacts | SkippedFile]:
+def _scan_in_pool(paths: list[Path], jobs: int,
+                  progress: Callable[[int, int], None] | None = None) -> list[FileFacts | SkippedFile]:
     import multiprocessing
 
     from mbv_cli.core.code.parsing import _parser
@@ -175,7 +186,12 @@ def _scan_in_pool(paths: list[Path], jobs: int) -> list[FileFacts | SkippedFile]
     context = multiprocessing.get_context(method)
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            return [item for chunk in pool.map(_scan_chunk, chunks) for item in chunk]
+            results: list[FileFacts | SkippedFile] = []
+            for chunk in pool.map(_scan_chunk, chunks):
+                results.extend(chunk)
+                if progress is not None:
+                    progress(len(results), len(paths))
+            return results
     except (OSError, RuntimeError):  # no processes allowed here: do the work in this one
         return _scan_chunk(paths)
 

@@ -97,9 +97,12 @@ def display_path(path: Path) -> str:
 
 
 class _Run:
-    def __init__(self, target: D1Target, source: QuerySource | None) -> None:
+    def __init__(self, target: D1Target, source: QuerySource | None,
+                 progress: Callable[[str], None] | None = None) -> None:
         self.target = target
         self.source = source
+        self.progress = progress  # hears each query before it runs (a terminal shows it with a timer)
+        self.current = ""
         self.result = HealthResult(target)
         self.file = display_path(target.path) if target.path else None
         self.stopped: str | None = None
@@ -114,6 +117,9 @@ class _Run:
         return f
 
     def check(self, name: str, body: Callable[[], tuple[str, list[Finding]]]) -> None:
+        self.current = name
+        if self.progress is not None:
+            self.progress(name)
         if self.stopped:
             self.result.checks.append(Check(name, "skipped", self.stopped))
             return
@@ -159,6 +165,8 @@ class _Run:
 
     def rows(self, sql: str) -> list[dict[str, Any]]:
         assert self.source is not None
+        if self.progress is not None:
+            self.progress(f"{self.current}: {sql}")
         return self.source.rows(sql)
 
     def scalar(self, sql: str) -> Any:
@@ -335,17 +343,20 @@ def table_stats(run: _Run, connection: sqlite3.Connection | None) -> list[TableS
 
 def check_health(target: D1Target, *, full: bool = False, stats: bool = False,
                  busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
-                 remote_source: QuerySource | None = None) -> HealthResult:
-    """Run every check on `target`; local targets need `target.path`, remote ones `remote_source`."""
+                 remote_source: QuerySource | None = None,
+                 progress: Callable[[str], None] | None = None) -> HealthResult:
+    """Run every check on `target`; local targets need `target.path`, remote ones `remote_source`.
+
+    `progress(message)` hears each check and query (PRAGMA ...) before it runs."""
     if remote_source is not None:
-        return _run_checks(_Run(target, remote_source), None, full, stats, None)
+        return _run_checks(_Run(target, remote_source, progress), None, full, stats, None)
     assert target.path is not None
     if target.mode == "local":
         from mbv_cli.core.db.locate import require_local_file
 
         require_local_file(target)
     facts = inspect_file(target.path)
-    run = _Run(target, None)
+    run = _Run(target, None, progress)
     run.check("locks", lambda: _locks(run))  # before SQLite opens the file: see locks.py
     opened = open_read_only(facts, busy_timeout_ms=busy_timeout_ms)
     if opened.immutable:

@@ -138,7 +138,7 @@ async def _repeat(summary: RepeatSummary, request: ReplayRequest, count: int, co
                 except httpx.HTTPError as exc:
                     elapsed = (time.perf_counter() - started) * 1000
                     summary.errors[type(exc).__name__] += 1
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     elapsed = (time.perf_counter() - started) * 1000
                     summary.errors[f"over --max-time {options.max_time:g} s"] += 1
                 latencies.append(elapsed)

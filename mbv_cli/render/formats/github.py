@@ -1,5 +1,8 @@
 """GitHub Actions workflow commands: one `::error|warning|notice` annotation per finding.
 
+`file=` is relative to the repository root (the git top level), whatever the step's
+`working-directory`, since that is where GitHub looks for it.
+
 GitHub shows at most 10 annotations of each type per step and drops the rest silently
 (actions/toolkit docs/problem-matchers.md), so after 10 of a type mbv prints one notice saying how
 many were not shown, and a plain summary line.
@@ -26,6 +29,10 @@ def escape_property(text: str) -> str:
 
 
 def render_github(report: FindingsReport, **_: Any) -> None:
+    from mbv_cli.core.repo import ci_path, ci_root
+
+    # GitHub places annotations relative to the repository, not the step's directory
+    root = ci_root(f.file for f in report.findings)
     lines: list[str] = []
     shown = {"error": 0, "warning": 0, "notice": 0}
     hidden = {"error": 0, "warning": 0, "notice": 0}
@@ -37,7 +44,7 @@ def render_github(report: FindingsReport, **_: Any) -> None:
         shown[command] += 1
         props = []
         if f.file:
-            props.append(f"file={escape_property(f.file)}")
+            props.append(f"file={escape_property(ci_path(f.file, root))}")
             if f.line:
                 props.append(f"line={f.line}")
                 if f.column:
@@ -56,6 +63,9 @@ def render_github(report: FindingsReport, **_: Any) -> None:
     if dropped:
         parts = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in dropped.items())
         lines.append(f"::notice title=mbv::{escape_data(f'{parts} not shown as annotations (GitHub shows {MAX_PER_TYPE} per type per step); run with --format text or sarif to see all')}")
+    from mbv_cli.render.baseline import baseline_lines
+
     summary = report.summary()
     lines.append(f"mbv: {summary_line(summary)}")
+    lines.extend(f"mbv: {line}" for line in baseline_lines(report.baseline))
     sys.stdout.write("\n".join(lines) + "\n")

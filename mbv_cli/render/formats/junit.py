@@ -1,6 +1,7 @@
 """JUnit XML, as hurl writes it: `<testsuites><testsuite>` per Worker and environment, one
 `<testcase>` per finding code and binding, `<failure>` for errors and warnings; info findings
-become passing test cases with `<system-out>`. No findings: one passing test case."""
+become passing test cases with `<system-out>`. No findings: one passing test case. The `file`
+attribute is relative to the repository root (the git top level)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ def _xml_safe(text: str) -> str:
 
 
 def render_junit(report: FindingsReport, **_: Any) -> None:
+    from mbv_cli.core.repo import ci_path, ci_root
+
+    # test reporters resolve `file` against the repository, as GitHub does
+    repo_root = ci_root(f.file for f in report.findings)
     findings = report.sorted()
     root = ET.Element("testsuites", name=report.title)
     total = failures = 0
@@ -34,7 +39,7 @@ def render_junit(report: FindingsReport, **_: Any) -> None:
             case = ET.SubElement(suite, "testcase", classname=f"{worker or 'project'}.{env or 'top-level'}",
                                  name=f"{f.code} {f.binding or ''} {where}".replace("  ", " ").strip())
             if f.file:
-                case.set("file", f.file)
+                case.set("file", ci_path(f.file, repo_root))
             if f.line:
                 case.set("line", str(f.line))
             body = "\n".join(x for x in (f.message, f"hint: {f.hint}" if f.hint else "", f.snippet or "") if x)
