@@ -32,7 +32,7 @@ def replay_command(
     data: Optional[str] = typer.Option(None, "--data", "-d", metavar="DATA", help="Body of an inline request (@FILE reads a file).",
                                        show_default=False),
     var: list[str] = typer.Option([], "--var", metavar="NAME=VALUE", help="Set an .http variable (NAME=VALUE); repeatable."),
-    match: Optional[str] = typer.Option(None, "--match", metavar="REGEX", help="HAR: only entries whose URL matches this regex.",
+    match: Optional[str] = typer.Option(None, "--match", metavar="REGEX", help="HAR/tail: only entries whose URL matches this regex.",
                                         show_default=False),
     status: Optional[str] = typer.Option(None, "--status", metavar="CODES", help="HAR/tail: only entries whose recorded status "
                                                                 "matches, e.g. 5xx,404.", show_default=False),

@@ -29,7 +29,7 @@ def parse_har_text(text: str, *, file: str = "<har>", match: str | None = None,
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno,
                          hint="a HAR file is one JSON document with log.entries") from None
-    pattern = _compile(match)
+    pattern = compile_match(match)
     entries = _entries(document, file)
     lines = _entry_lines(text, len(entries))
     requests: list[ReplayRequest] = []
@@ -53,7 +53,7 @@ def parse_har_text(text: str, *, file: str = "<har>", match: str | None = None,
     return requests
 
 
-def _compile(match: str | None) -> re.Pattern[str] | None:
+def compile_match(match: str | None) -> re.Pattern[str] | None:
     if match is None:
         return None
     try:

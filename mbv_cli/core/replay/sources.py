@@ -32,7 +32,7 @@ class SourceSpec:
     curl: str | None = None                         # --curl: a command, @file, or - for stdin
     kind: str | None = None                         # --from
     data: str | None = None                         # -d for the inline form (@file allowed)
-    match: str | None = None                        # --match (HAR)
+    match: str | None = None                        # --match (HAR, tail)
     statuses: StatusFilter | None = None            # --status (HAR, tail)
     outcomes: set[str] | None = None                # --outcome (tail)
     variables: dict[str, str] = field(default_factory=dict)  # --var for .http files
@@ -132,8 +132,8 @@ def _from_file(spec: SourceSpec) -> list[ReplayRequest]:
         text = read_text_file(path)
         file, base = str(path), path.parent
     kind = spec.kind or _EXTENSIONS.get(Path(name).suffix.lower()) or sniff_kind(text)
-    if kind != "har" and spec.match is not None:
-        raise UsageError("--match applies to HAR sources")
+    if kind not in ("har", "tail") and spec.match is not None:
+        raise UsageError("--match applies to HAR and tail sources")
     if kind not in ("har", "tail") and spec.statuses is not None:
         raise UsageError("--status applies to HAR and tail sources")
     if kind != "tail" and spec.outcomes is not None:
@@ -143,7 +143,10 @@ def _from_file(spec: SourceSpec) -> list[ReplayRequest]:
     if kind == "har":
         return parse_har_text(text, file=file, match=spec.match, statuses=spec.statuses)
     if kind == "tail":
-        return parse_tail_text(text, file=file, outcomes=spec.outcomes, statuses=spec.statuses)
+        from mbv_cli.core.replay.har import compile_match
+
+        return parse_tail_text(text, file=file, outcomes=spec.outcomes, statuses=spec.statuses,
+                               match=compile_match(spec.match))
     if kind == "curl":
         return [parse_curl_command(text, file=file, base_dir=base)]
     return parse_http_text(text, file=file, base_dir=base, overrides=spec.variables)
@@ -157,7 +160,8 @@ def sniff_kind(text: str) -> str:
         snippet = head[:4000]
         if '"log"' in snippet and '"entries"' in snippet:
             return "har"
-        if '"outcome"' in snippet or '"eventTimestamp"' in snippet or '"event"' in snippet:
+        if ('"outcome"' in snippet or '"eventTimestamp"' in snippet or '"event"' in snippet
+                or '"EventTimestampMs"' in snippet or '"Outcome"' in snippet):
             return "tail"
         return "har"
     return "http"
