@@ -77,7 +77,8 @@ Sample = tuple[Any, ...]  # (line, ts, script, method, url, route, status, outco
 
 
 class Group:
-    """Alike exceptions or console lines: how many, first and last seen, the first request that had one."""
+    """Alike exceptions or console lines: how many, first and last seen, the first request in the
+    stream that had one (also when chunks are merged, so one process and several agree)."""
 
     __slots__ = ("count", "first", "last", "sample", "text")
 
@@ -97,9 +98,7 @@ class Group:
                 self.last = ts
 
     def merge(self, other: Group, line_offset: int) -> None:
-        if other.first is not None and (self.first is None or other.first < self.first):
-            self.sample = _shift(other.sample, line_offset)
-            self.text = other.text
+        """`other` was read later in the stream: this group keeps its sample (the first in the file)."""
         self.count += other.count
         for ts in (other.first, other.last):
             if ts is not None:
