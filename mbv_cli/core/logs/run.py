@@ -57,8 +57,17 @@ def describe_input(name: str) -> InputInfo:
     return InputInfo(name, gzipped=head == _GZIP_MAGIC, regular=path.is_file(), size=size)
 
 
+def _stdin_binary() -> IO[bytes]:
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a text stream put in place of stdin (tests, embedding)
+        return io.BytesIO(sys.stdin.read().encode("utf-8"))
+    return buffer  # type: ignore[no-any-return]
+
+
 def _stdin_is_gzip() -> bool:
-    buffer = sys.stdin.buffer
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        return False
     peek = getattr(buffer, "peek", None)
     if peek is None:
         return False
@@ -72,7 +81,7 @@ def _stdin_is_gzip() -> bool:
 def open_lines(info: InputInfo) -> Iterator[IO[bytes]]:
     """A binary stream of the input's lines, decompressed when it is gzip."""
     if info.name == "-":
-        raw: IO[bytes] = sys.stdin.buffer
+        raw: IO[bytes] = _stdin_binary()
         yield gzip.GzipFile(fileobj=raw, mode="rb") if info.gzipped else raw  # type: ignore[misc]
         return
     handle = open(info.name, "rb", buffering=1024 * 1024)  # noqa: SIM115 - closed below
