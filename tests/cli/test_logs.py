@@ -12,7 +12,16 @@ import sys
 import time
 from pathlib import Path
 
-from tests.support.trace_events import T0, as_logpush, ndjson_text, tail_event, tail_exception, tail_log, tail_text, write
+from tests.support.trace_events import (
+    T0,
+    as_logpush,
+    ndjson_text,
+    tail_event,
+    tail_exception,
+    tail_log,
+    tail_text,
+    write,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
