@@ -90,12 +90,14 @@ def test_usage_errors_are_one_line(run_mbv, tmp_path: Path) -> None:
 
 
 _WRITER = """
-import sys, time
-events = sys.argv[1].split("\\x1e")
-for chunk in events:
+import os, sys, time
+events, progress = sys.argv[1].split("\\x1e"), sys.argv[2]
+for number, chunk in enumerate(events, 1):
     sys.stdout.write(chunk)
     sys.stdout.flush()
-    time.sleep(float(sys.argv[2]))
+    if number <= 3:   # lockstep: wait until the test saw a summary that counts this event
+        while not (os.path.exists(progress) and int(open(progress).read() or 0) >= number):
+            time.sleep(0.05)
 """
 
 
@@ -106,21 +108,29 @@ def _env() -> dict[str, str]:
     return env
 
 
-def test_live_pipe_prints_summaries_as_events_arrive() -> None:
+def test_live_pipe_prints_summaries_as_events_arrive(tmp_path: Path) -> None:
     events = _events()
+    progress = tmp_path / "progress"
     chunks = "\x1e".join(tail_text([event]) for event in events)
-    writer = subprocess.Popen([sys.executable, "-c", _WRITER, chunks, "0.25"], stdout=subprocess.PIPE)
-    reader = subprocess.Popen([sys.executable, "-m", "mbv_cli", "logs", "-", "--every", "0.5", "-f", "json"],
+    writer = subprocess.Popen([sys.executable, "-c", _WRITER, chunks, str(progress)], stdout=subprocess.PIPE)
+    reader = subprocess.Popen([sys.executable, "-m", "mbv_cli", "logs", "-", "--every", "0.2", "-f", "json"],
                               stdin=writer.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
-    assert writer.stdout is not None
+    assert writer.stdout is not None and reader.stdout is not None
     writer.stdout.close()
-    out, err = reader.communicate(timeout=60)
+    documents = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = reader.stdout.readline()
+        if not line:
+            break
+        documents.append(json.loads(line))
+        progress.write_text(str(documents[-1]["events"]))   # lets the writer send the next event
+    _, err = reader.communicate(timeout=30)
     writer.wait(timeout=10)
-    documents = [json.loads(line) for line in out.decode().splitlines()]
     assert reader.returncode == 1, err
-    assert len(documents) >= 3, documents
     counts = [d["events"] for d in documents]
-    assert counts == sorted(counts) and counts[0] < len(events)       # summaries while events still arrived
+    assert counts == sorted(counts)
+    assert {1, 2, 3} <= set(counts[:-1])          # summaries came while the events were still arriving
     assert [d["final"] for d in documents] == [False] * (len(documents) - 1) + [True]
     assert documents[-1]["events"] == len(events)
 
@@ -131,20 +141,23 @@ def test_follow_a_growing_file_and_ctrl_c_prints_the_final_summary(tmp_path: Pat
     reader = subprocess.Popen([sys.executable, "-m", "mbv_cli", "logs", str(path), "--follow", "--every", "0.3",
                                "-f", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
     lines = ndjson_text([as_logpush(e) for e in _events()]).splitlines(keepends=True)
+    assert reader.stdout is not None
+    seen = [json.loads(reader.stdout.readline())]      # it runs: a first (empty) summary came
     with path.open("a") as handle:
-        for line in lines[:4]:
-            handle.write(line)
-            handle.flush()
-            time.sleep(0.2)
+        handle.writelines(lines[:4])
         handle.write(lines[4][:30])        # half a line: waits for the rest
         handle.flush()
-        time.sleep(0.8)
+        deadline = time.monotonic() + 30
+        while seen[-1]["events"] < 4 and time.monotonic() < deadline:
+            seen.append(json.loads(reader.stdout.readline()))
+        assert seen[-1]["events"] == 4 and not seen[-1]["final"]
         handle.write(lines[4][30:])
         handle.flush()
-    time.sleep(1.0)
+    while seen[-1]["events"] < 5 and time.monotonic() < deadline:
+        seen.append(json.loads(reader.stdout.readline()))
     reader.send_signal(signal.SIGINT)
     out, err = reader.communicate(timeout=30)
-    documents = [json.loads(line) for line in out.decode().splitlines()]
+    documents = seen + [json.loads(line) for line in out.decode().splitlines()]
     assert documents[-1]["final"] is True and documents[-1]["events"] == 5, err
     assert documents[-1]["garbage"]["count"] == 0
     assert any(not d["final"] and 0 < d["events"] < 5 for d in documents)

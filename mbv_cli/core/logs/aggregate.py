@@ -21,14 +21,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from mbv_cli.core.logs.fold import RouteCache, fold_message, top_frame
-from mbv_cli.core.logs.sketch import QuantileSketch
+from mbv_cli.core.logs.sketch import EXACT_BELOW, QuantileSketch, sketch_key
 from mbv_cli.core.replay.redact import is_sensitive_header
 from mbv_cli.core.replay.status import StatusFilter
 from mbv_cli.core.replay.stream import GarbageTally
 
 MAX_ROUTES = 200
 MAX_GROUPS = 500
-MAX_SCRIPTS = 100
 MAX_SECRETS = 200
 SLOWEST = 10
 OTHER_ROUTES = "(other routes)"
@@ -112,8 +111,15 @@ def _shift(sample: Sample, offset: int) -> Sample:
     return (sample[0] + offset, *sample[1:]) if offset else sample
 
 
+RouteKey = tuple[str, str, str]     # (script, method, route); method "" for events that are not HTTP
+
+
 class Aggregate:
-    """The running summary; `add(obj, line)` per decoded object."""
+    """The running summary; `add(obj, line)` per decoded object.
+
+    The hot path does as few dict operations as it can: one counter keyed by (route, event type,
+    status, outcome) and one per time value; routes, outcomes and scripts are derived from them.
+    """
 
     def __init__(self, event_filter: EventFilter | None = None) -> None:
         self.filter = event_filter or EventFilter()
@@ -122,10 +128,12 @@ class Aggregate:
         self.notices = 0             # TailInfo messages (sampling, overload) and other non-events
         self.first_ts: float | None = None
         self.last_ts: float | None = None
-        self.outcomes: dict[str, int] = {}
-        self.kinds: dict[str, int] = {}
-        self.scripts: dict[str, int] = {}
-        self.routes: dict[tuple[str, str, str], RouteStats] = {}
+        self.combos: dict[tuple[RouteKey, str, int | None, str], int] = {}
+        self.cpu_counts: dict[tuple[RouteKey, int], int] = {}
+        self.wall_counts: dict[tuple[RouteKey, int], int] = {}
+        self.cpu_max: dict[RouteKey, float] = {}     # exact maxima of values the sketch buckets
+        self.wall_max: dict[RouteKey, float] = {}
+        self.known: dict[RouteKey, bool] = {}
         self.exceptions: dict[tuple[str, str, str, str], Group] = {}
         self.logs: dict[tuple[str, str, str], Group] = {}
         self.other_exceptions = 0
@@ -152,17 +160,17 @@ class Aggregate:
 
     def _add_tail(self, obj: dict[str, Any], line: int) -> None:
         event = obj.get("event")
-        method = url = status = ray = None
+        method = url = status = None
         if type(event) is dict:
             request = event.get("request")
             if type(request) is dict:
                 url = request.get("url")
-                method = request.get("method") or "GET"
+                method = request.get("method")
                 response = event.get("response")
                 if type(response) is dict:
                     status = response.get("status")
                 headers = request.get("headers")
-                if type(headers) is dict and len(self.secrets) < MAX_SECRETS:
+                if type(headers) is dict and headers and len(self.secrets) < MAX_SECRETS:
                     self._learn(headers)
                 kind = "fetch"
             else:
@@ -170,7 +178,7 @@ class Aggregate:
         else:
             kind = "unknown"
         self._add(obj.get("eventTimestamp"), obj.get("outcome") or "unknown", obj.get("scriptName") or "",
-                  kind, method, url, status, obj.get("cpuTime"), obj.get("wallTime"), ray,
+                  kind, method, url, status, obj.get("cpuTime"), obj.get("wallTime"), None,
                   obj.get("exceptions"), obj.get("logs"), line, False)
 
     def _add_logpush(self, obj: dict[str, Any], line: int) -> None:
@@ -182,7 +190,7 @@ class Aggregate:
             request = event.get("Request")
             if type(request) is dict:
                 url = request.get("URL")
-                method = request.get("Method") or "GET"
+                method = request.get("Method")
                 kind = "fetch"
             response = event.get("Response")
             if type(response) is dict:
@@ -204,8 +212,7 @@ class Aggregate:
             status = None
         if type(url) is not str:
             url = None
-        flt = self.filter
-        if flt.active and not self._passes(flt, ts, outcome, status, url):
+        if self.filter.active and not self._passes(self.filter, ts, outcome, status, url):
             self.filtered_out += 1
             return
         self.events += 1
@@ -214,39 +221,32 @@ class Aggregate:
                 self.first_ts = ts
             if self.last_ts is None or ts > self.last_ts:
                 self.last_ts = ts
-        outcomes = self.outcomes
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        self.kinds[kind] = self.kinds.get(kind, 0) + 1
-        if script in self.scripts:
-            self.scripts[script] += 1
-        elif len(self.scripts) < MAX_SCRIPTS:
-            self.scripts[script] = 1
         if url is not None:
-            method = str(method).upper()
+            method = method.upper() if type(method) is str and method else "GET"
             route = self._route(url)
         else:
             method = ""
             route = f"({kind})"
-        key = (script, method, route)
-        stats = self.routes.get(key)
-        if stats is None:
-            if len(self.routes) >= MAX_ROUTES:
-                key = (script, "", OTHER_ROUTES)
-                stats = self.routes.get(key)
-            if stats is None:
-                stats = self.routes[key] = RouteStats()
-        stats.count += 1
-        if status is not None:
-            stats.statuses[status] = stats.statuses.get(status, 0) + 1
-        stats.outcomes[outcome] = stats.outcomes.get(outcome, 0) + 1
-        if outcome != "ok" or (status is not None and status >= 500):
-            stats.errors += 1
+        rkey = (script, method, route)
+        if rkey not in self.known:
+            if len(self.known) >= MAX_ROUTES:
+                rkey = (script, "", OTHER_ROUTES)
+            self.known[rkey] = True
+        combos = self.combos
+        ckey = (rkey, kind, status, outcome)
+        combos[ckey] = combos.get(ckey, 0) + 1
         if type(cpu) is int or type(cpu) is float:
-            stats.cpu.add(cpu)
+            key = (rkey, cpu if type(cpu) is int and 0 <= cpu < EXACT_BELOW else sketch_key(cpu))
+            self.cpu_counts[key] = self.cpu_counts.get(key, 0) + 1
+            if cpu >= EXACT_BELOW and cpu > self.cpu_max.get(rkey, 0):
+                self.cpu_max[rkey] = cpu
         else:
             cpu = None
         if type(wall) is int or type(wall) is float:
-            stats.wall.add(wall)
+            key = (rkey, wall if type(wall) is int and 0 <= wall < EXACT_BELOW else sketch_key(wall))
+            self.wall_counts[key] = self.wall_counts.get(key, 0) + 1
+            if wall >= EXACT_BELOW and wall > self.wall_max.get(rkey, 0):
+                self.wall_max[rkey] = wall
         else:
             wall = None
         sample: Sample | None = None
@@ -265,8 +265,50 @@ class Aggregate:
                 sample = (line, ts, script, method, url, route, status, outcome, cpu, wall, ray)
             self._exceptions(exceptions, script, ts, sample, pascal)
         if logs:
-            self._logs(logs, script, ts, line, sample, (line, ts, script, method, url, route, status, outcome,
-                                                         cpu, wall, ray), pascal)
+            self._logs(logs, script, ts, sample, (line, ts, script, method, url, route, status, outcome, cpu,
+                                                  wall, ray), pascal)
+
+    # -- derived views ---------------------------------------------------------------------------
+    @property
+    def routes(self) -> dict[RouteKey, RouteStats]:
+        routes: dict[RouteKey, RouteStats] = {}
+        for (rkey, _, status, outcome), n in self.combos.items():
+            stats = routes.get(rkey)
+            if stats is None:
+                stats = routes[rkey] = RouteStats()
+            stats.count += n
+            if status is not None:
+                stats.statuses[status] = stats.statuses.get(status, 0) + n
+            stats.outcomes[outcome] = stats.outcomes.get(outcome, 0) + n
+            if outcome != "ok" or (status is not None and status >= 500):
+                stats.errors += n
+        for counts, maxima, attr in ((self.cpu_counts, self.cpu_max, "cpu"), (self.wall_counts, self.wall_max, "wall")):
+            for (rkey, key), n in counts.items():
+                sketch: QuantileSketch = getattr(routes[rkey], attr)
+                sketch.add_key(key, n)
+            for rkey, value in maxima.items():
+                sketch = getattr(routes[rkey], attr)
+                sketch.max = max(sketch.max, value)
+        return routes
+
+    def _count_by(self, pick: Any) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for combo, n in self.combos.items():
+            name: str = pick(combo)
+            counts[name] = counts.get(name, 0) + n
+        return counts
+
+    @property
+    def outcomes(self) -> dict[str, int]:
+        return self._count_by(lambda combo: combo[3])
+
+    @property
+    def kinds(self) -> dict[str, int]:
+        return self._count_by(lambda combo: combo[1])
+
+    @property
+    def scripts(self) -> dict[str, int]:
+        return self._count_by(lambda combo: combo[0][0])
 
     def _passes(self, flt: EventFilter, ts: float | None, outcome: str, status: int | None, url: str | None) -> bool:
         if flt.outcomes is not None and outcome not in flt.outcomes:
@@ -308,7 +350,7 @@ class Aggregate:
                 group = self.exceptions[key] = Group(message[:500], ts, sample)
             group.seen(ts)
 
-    def _logs(self, logs: Any, script: str, ts: float | None, line: int, sample: Sample | None,
+    def _logs(self, logs: Any, script: str, ts: float | None, sample: Sample | None,
               fresh: Sample, pascal: bool) -> None:
         if type(logs) is not list:
             return
@@ -341,19 +383,22 @@ class Aggregate:
                     self.first_ts = ts
                 if self.last_ts is None or ts > self.last_ts:
                     self.last_ts = ts
-        for mine, theirs in ((self.outcomes, other.outcomes), (self.kinds, other.kinds)):
-            for name, n in theirs.items():
-                mine[name] = mine.get(name, 0) + n
-        for script, n in other.scripts.items():
-            if script in self.scripts or len(self.scripts) < MAX_SCRIPTS:
-                self.scripts[script] = self.scripts.get(script, 0) + n
-        for key, stats in other.routes.items():
-            if key not in self.routes and len(self.routes) >= MAX_ROUTES:
-                key = (key[0], "", OTHER_ROUTES)
-            if key in self.routes:
-                self.routes[key].merge(stats)
-            else:
-                self.routes[key] = stats
+        remap: dict[RouteKey, RouteKey] = {}
+        for rkey in other.known:
+            if rkey not in self.known and len(self.known) >= MAX_ROUTES:
+                remap[rkey] = (rkey[0], "", OTHER_ROUTES)
+            self.known[remap.get(rkey, rkey)] = True
+        for (rkey, kind, status, outcome), n in other.combos.items():
+            ckey = (remap.get(rkey, rkey), kind, status, outcome)
+            self.combos[ckey] = self.combos.get(ckey, 0) + n
+        for mine, theirs in ((self.cpu_counts, other.cpu_counts), (self.wall_counts, other.wall_counts)):
+            for (rkey, key), n in theirs.items():
+                tkey = (remap.get(rkey, rkey), key)
+                mine[tkey] = mine.get(tkey, 0) + n
+        for mine_max, theirs_max in ((self.cpu_max, other.cpu_max), (self.wall_max, other.wall_max)):
+            for rkey, value in theirs_max.items():
+                target = remap.get(rkey, rkey)
+                mine_max[target] = max(mine_max.get(target, 0), value)
         self.other_exceptions += _merge_groups(self.exceptions, other.exceptions, line_offset)
         self.other_logs += _merge_groups(self.logs, other.logs, line_offset)
         self.other_exceptions += other.other_exceptions

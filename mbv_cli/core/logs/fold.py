@@ -9,11 +9,8 @@ what varies, and the replay redactor runs over the result anyway.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-_SEGMENT = re.compile(rf"(?P<id>\d+)|(?P<uuid>{_UUID})|(?P<hex>(?=[a-fA-F]*\d)[0-9a-fA-F]{{8,}})"
-                      r"|(?P<token>(?=[A-Za-z_-]*\d)(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,})")
 _SEGMENT_NAMES = {"id": ":id", "uuid": ":uuid", "hex": ":hex", "token": ":token"}
 _MESSAGE = re.compile(
     r"(?P<jwt>\beyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*)"
@@ -26,26 +23,44 @@ MESSAGE_LIMIT = 300
 _CACHE_LIMIT = 50_000
 
 
+_END = r"(?=/|\.[A-Za-z0-9]{1,8}$|$)"   # a whole segment, or its stem before a file extension
+_PATH_RULES = (
+    (re.compile(r"(?<=/)\d+" + _END), ":id"),
+    (re.compile(rf"(?<=/){_UUID}" + _END), ":uuid"),
+    (re.compile(r"(?<=/)(?=[a-fA-F]*\d)[0-9a-fA-F]{8,}" + _END), ":hex"),
+    (re.compile(r"(?<=/)(?=[A-Za-z_-]*\d)(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}" + _END), ":token"),
+)
+
+
 def fold_segment(segment: str) -> str:
-    match = _SEGMENT.fullmatch(segment)
-    if match is None or match.lastgroup is None:
-        return segment
-    return _SEGMENT_NAMES[match.lastgroup]
+    return fold_path("/" + segment)[1:]
 
 
 def fold_path(path: str) -> str:
-    """`/posts/123/comments` -> `/posts/:id/comments`; the query string is dropped."""
+    """`/posts/123/comments` -> `/posts/:id/comments`, `/a/0f3c9e1d2b.js` -> `/a/:hex.js`."""
     if not path:
         return "/"
-    return "/".join(fold_segment(part) for part in path.split("/"))
+    for pattern, name in _PATH_RULES:
+        path = pattern.sub(name, path)
+    return path
+
+
+def path_of_url(url: str) -> str:
+    """The path of an absolute URL without parsing it all (this runs once per event)."""
+    scheme = url.find("//")
+    start = url.find("/", scheme + 2) if scheme >= 0 else url.find("/")
+    if start < 0:
+        return "/"
+    end = len(url)
+    for stop in ("?", "#"):
+        at = url.find(stop, start)
+        if 0 <= at < end:
+            end = at
+    return url[start:end]
 
 
 def route_of_url(url: str) -> str:
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        path = url.split("?", 1)[0]
-    return fold_path(path or "/")
+    return fold_path(path_of_url(url))
 
 
 def fold_message(text: str) -> str:
@@ -69,12 +84,16 @@ def route_regex(route: str) -> str:
     """A --match regex for replay that selects the URLs of a folded route."""
     parts = []
     for segment in route.split("/"):
-        parts.append("[^/?#]+" if segment in _SEGMENT_NAMES.values() else re.escape(segment))
+        stem, dot, extension = segment.partition(".")
+        if stem in _SEGMENT_NAMES.values():
+            parts.append("[^/?#.]+" + re.escape(dot + extension) if dot else "[^/?#]+")
+        else:
+            parts.append(re.escape(segment))
     return "/".join(parts) + "([?#]|$)"
 
 
 class RouteCache:
-    """Memoised route_of_url: most URLs repeat; unique ones (ids in the path) refill a bounded dict."""
+    """Memoised fold of URL paths: paths without ids repeat; unique ones refill a bounded dict."""
 
     __slots__ = ("_cache",)
 
@@ -82,9 +101,10 @@ class RouteCache:
         self._cache: dict[str, str] = {}
 
     def __call__(self, url: str) -> str:
-        route = self._cache.get(url)
+        path = path_of_url(url)
+        route = self._cache.get(path)
         if route is None:
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
-            route = self._cache[url] = route_of_url(url)
+            route = self._cache[path] = fold_path(path)
         return route

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-_EXACT_BELOW = 256
+EXACT_BELOW = 256
 _GAMMA = 1.02                      # bucket width: values within 1% of the bucket's middle
 _LOG_GAMMA = math.log(_GAMMA)
 _OFFSET = 1_000_000                # keys of log buckets, kept apart from exact millisecond keys
@@ -26,15 +26,16 @@ class QuantileSketch:
         self.max = 0.0
 
     def add(self, value: float) -> None:
-        if value < _EXACT_BELOW:
-            key = int(value + 0.5) if value > 0 else 0
-        else:
-            key = _OFFSET + int(math.log(value) / _LOG_GAMMA)
-        counts = self.counts
-        counts[key] = counts.get(key, 0) + 1
-        self.count += 1
+        self.add_key(sketch_key(value), 1)
         if value > self.max:
             self.max = value
+
+    def add_key(self, key: int, n: int) -> None:
+        """Count `n` values of bucket `key` (callers that keep their own counters hand them over)."""
+        self.counts[key] = self.counts.get(key, 0) + n
+        self.count += n
+        if key < _OFFSET and key > self.max:
+            self.max = float(key)
 
     def merge(self, other: QuantileSketch) -> None:
         counts = self.counts
@@ -61,6 +62,12 @@ class QuantileSketch:
 
         return {"count": self.count, "p50": rounded(self.quantile(0.5)), "p95": rounded(self.quantile(0.95)),
                 "p99": rounded(self.quantile(0.99)), "max": rounded(self.max if self.count else None)}
+
+
+def sketch_key(value: float) -> int:
+    if value < EXACT_BELOW:
+        return int(value + 0.5) if value > 0 else 0
+    return _OFFSET + int(math.log(value) / _LOG_GAMMA)
 
 
 def _value(key: int) -> float:
