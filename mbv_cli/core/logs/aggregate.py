@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mbv_cli.core.logs.fold import RouteCache, fold_message, top_frame
+from mbv_cli.core.logs.fold import RouteCache, fold_key, fold_message, top_frame
 from mbv_cli.core.logs.sketch import EXACT_BELOW, QuantileSketch, sketch_key
 from mbv_cli.core.replay.redact import is_sensitive_header
 from mbv_cli.core.replay.status import StatusFilter
@@ -123,6 +123,7 @@ class Aggregate:
 
     def __init__(self, event_filter: EventFilter | None = None) -> None:
         self.filter = event_filter or EventFilter()
+        self._filtering = self.filter.active
         self.events = 0              # trace events counted (after filters)
         self.filtered_out = 0        # trace events the filters dropped
         self.notices = 0             # TailInfo messages (sampling, overload) and other non-events
@@ -148,71 +149,71 @@ class Aggregate:
 
     # -- reading ---------------------------------------------------------------------------------
     def add(self, obj: Any, line: int) -> None:
+        """One decoded object. Both shapes are read in this one function: it runs once per event
+        and a call more per event measurably slows a gigabyte down (docs/benchmarks.md)."""
         if type(obj) is not dict:
             self.notices += 1
             return
-        if "Outcome" in obj or "EventTimestampMs" in obj or "Event" in obj:
-            self._add_logpush(obj, line)
-        elif "outcome" in obj or "event" in obj or "eventTimestamp" in obj:
-            self._add_tail(obj, line)
+        method = url = status = ray = None
+        if "Outcome" in obj or "EventTimestampMs" in obj or "Event" in obj:    # Logpush
+            pascal = True
+            event = obj.get("Event")
+            kind = obj.get("EventType") or "unknown"
+            if type(event) is dict:
+                ray = event.get("RayID")
+                request = event.get("Request")
+                if type(request) is dict:
+                    url = request.get("URL")
+                    method = request.get("Method")
+                    kind = "fetch"
+                response = event.get("Response")
+                if type(response) is dict:
+                    status = response.get("Status")
+            ts = obj.get("EventTimestampMs")
+            outcome = obj.get("Outcome") or "unknown"
+            script = obj.get("ScriptName") or ""
+            cpu = obj.get("CPUTimeMs")
+            wall = obj.get("WallTimeMs")
+            exceptions = obj.get("Exceptions")
+            logs = obj.get("Logs")
+        elif "outcome" in obj or "event" in obj or "eventTimestamp" in obj:  # wrangler tail
+            pascal = False
+            event = obj.get("event")
+            if type(event) is dict:
+                request = event.get("request")
+                if type(request) is dict:
+                    url = request.get("url")
+                    method = request.get("method")
+                    response = event.get("response")
+                    if type(response) is dict:
+                        status = response.get("status")
+                    headers = request.get("headers")
+                    if type(headers) is dict and headers and len(self.secrets) < MAX_SECRETS:
+                        self._learn(headers)
+                    kind = "fetch"
+                else:
+                    kind = _tail_kind(event)
+            else:
+                kind = "unknown"
+            ts = obj.get("eventTimestamp")
+            outcome = obj.get("outcome") or "unknown"
+            script = obj.get("scriptName") or ""
+            cpu = obj.get("cpuTime")
+            wall = obj.get("wallTime")
+            exceptions = obj.get("exceptions")
+            logs = obj.get("logs")
         else:
             self.notices += 1    # TailInfo {message, type}, or an object of some other stream
-
-    def _add_tail(self, obj: dict[str, Any], line: int) -> None:
-        event = obj.get("event")
-        method = url = status = None
-        if type(event) is dict:
-            request = event.get("request")
-            if type(request) is dict:
-                url = request.get("url")
-                method = request.get("method")
-                response = event.get("response")
-                if type(response) is dict:
-                    status = response.get("status")
-                headers = request.get("headers")
-                if type(headers) is dict and headers and len(self.secrets) < MAX_SECRETS:
-                    self._learn(headers)
-                kind = "fetch"
-            else:
-                kind = _tail_kind(event)
-        else:
-            kind = "unknown"
-        self._add(obj.get("eventTimestamp"), obj.get("outcome") or "unknown", obj.get("scriptName") or "",
-                  kind, method, url, status, obj.get("cpuTime"), obj.get("wallTime"), None,
-                  obj.get("exceptions"), obj.get("logs"), line, False)
-
-    def _add_logpush(self, obj: dict[str, Any], line: int) -> None:
-        event = obj.get("Event")
-        method = url = status = ray = None
-        kind = obj.get("EventType") or "unknown"
-        if type(event) is dict:
-            ray = event.get("RayID")
-            request = event.get("Request")
-            if type(request) is dict:
-                url = request.get("URL")
-                method = request.get("Method")
-                kind = "fetch"
-            response = event.get("Response")
-            if type(response) is dict:
-                status = response.get("Status")
-        self._add(obj.get("EventTimestampMs"), obj.get("Outcome") or "unknown", obj.get("ScriptName") or "",
-                  kind, method, url, status, obj.get("CPUTimeMs"), obj.get("WallTimeMs"), ray,
-                  obj.get("Exceptions"), obj.get("Logs"), line, True)
-
-    def _learn(self, headers: dict[str, Any]) -> None:
-        for name, value in headers.items():
-            if type(value) is str and value != "REDACTED" and is_sensitive_header(name):
-                self.secrets.append((str(name), value))
-
-    def _add(self, ts: Any, outcome: str, script: str, kind: str, method: Any, url: Any, status: Any,
-             cpu: Any, wall: Any, ray: Any, exceptions: Any, logs: Any, line: int, pascal: bool) -> None:
+            return
+        if type(outcome) is not str or type(script) is not str or type(kind) is not str:
+            outcome, script, kind = str(outcome), str(script), str(kind)
         if type(ts) is not int and type(ts) is not float:
             ts = None
         if type(status) is not int:
             status = None
         if type(url) is not str:
             url = None
-        if self.filter.active and not self._passes(self.filter, ts, outcome, status, url):
+        if self._filtering and not self._passes(self.filter, ts, outcome, status, url):
             self.filtered_out += 1
             return
         self.events += 1
@@ -268,6 +269,11 @@ class Aggregate:
             self._logs(logs, script, ts, sample, (line, ts, script, method, url, route, status, outcome, cpu,
                                                   wall, ray), pascal)
 
+    def _learn(self, headers: dict[str, Any]) -> None:
+        for name, value in headers.items():
+            if type(value) is str and value != "REDACTED" and is_sensitive_header(name):
+                self.secrets.append((str(name), value))
+
     # -- derived views ---------------------------------------------------------------------------
     @property
     def routes(self) -> dict[RouteKey, RouteStats]:
@@ -322,11 +328,12 @@ class Aggregate:
         return not (flt.until_ms is not None and (ts is None or ts > flt.until_ms))
 
     def _fold(self, text: str) -> str:
-        folded = self._folded.get(text)
+        key = fold_key(text[:600])
+        folded = self._folded.get(key)
         if folded is None:
             if len(self._folded) >= _FOLD_CACHE_LIMIT:
                 self._folded.clear()
-            folded = self._folded[text] = fold_message(text)
+            folded = self._folded[key] = fold_message(text)
         return folded
 
     def _exceptions(self, exceptions: Any, script: str, ts: float | None, sample: Sample, pascal: bool) -> None:
@@ -466,15 +473,23 @@ def _message_text(message: Any) -> str:
         return message
     if type(message) is not list:
         return "" if message is None else str(message)
-    import json
-
     parts = []
     for part in message:
         if type(part) is str:
             parts.append(part)
         else:
-            try:
-                parts.append(json.dumps(part, ensure_ascii=False, separators=(",", ":")))
-            except (TypeError, ValueError):
-                parts.append(str(part))
+            parts.append(_compact_json(part))
     return " ".join(parts)
+
+
+def _compact_json(value: Any) -> str:
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a declared dependency
+        import json
+
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    try:
+        return orjson.dumps(value, default=str).decode("utf-8")
+    except (TypeError, ValueError):
+        return str(value)

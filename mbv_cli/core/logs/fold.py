@@ -33,7 +33,9 @@ _PATH_RULES = (
 
 
 def fold_segment(segment: str) -> str:
-    return fold_path("/" + segment)[1:]
+    if segment.isdigit():
+        return ":id"
+    return fold_path("/" + segment)[1:] if any(c.isdigit() for c in segment) else segment
 
 
 def fold_path(path: str) -> str:
@@ -61,6 +63,15 @@ def path_of_url(url: str) -> str:
 
 def route_of_url(url: str) -> str:
     return fold_path(path_of_url(url))
+
+
+_SHORT_NUMBER = re.compile(r"(?<![A-Za-z_\d])\d{1,7}(?!\d)")
+
+
+def fold_key(text: str) -> str:
+    """A cheap cache key for fold_message: texts that differ only in short standalone numbers fold
+    alike (those always become `<n>`), so they share one (costly) fold."""
+    return _SHORT_NUMBER.sub("0", text)
 
 
 def fold_message(text: str) -> str:
@@ -102,9 +113,18 @@ class RouteCache:
 
     def __call__(self, url: str) -> str:
         path = path_of_url(url)
-        route = self._cache.get(path)
+        cache = self._cache
+        route = cache.get(path)
+        if route is not None:
+            return route
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        # numbers first (the first rule of fold_path, done in C): paths that differ only in their ids
+        # then share one entry, and the remaining rules run once per route
+        numbered = _PATH_RULES[0][0].sub(":id", path)
+        route = cache.get(numbered)
         if route is None:
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            route = self._cache[path] = fold_path(path)
+            route = cache[numbered] = fold_path(numbered)
+        if numbered == path:
+            cache[path] = route
         return route
