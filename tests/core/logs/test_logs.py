@@ -276,3 +276,39 @@ def test_time_bounds() -> None:
 
     with pytest.raises(UsageError, match="not a time"):
         parse_time_bound("yesterday-ish", "--since")
+
+
+_KEYS = ["outcome", "event", "request", "url", "method", "response", "status", "eventTimestamp", "cpuTime",
+         "wallTime", "logs", "exceptions", "level", "message", "name", "stack", "scriptName", "Outcome", "Event",
+         "Request", "URL", "Method", "Response", "Status", "EventTimestampMs", "Logs", "Exceptions", "Level",
+         "Message", "Name", "CPUTimeMs", "WallTimeMs", "cron", "queue", "headers"]
+
+
+def _json_values():  # type: ignore[no-untyped-def]
+    from hypothesis import strategies as st
+
+    scalars = (st.none() | st.booleans() | st.integers(-10, 10**13) | st.floats(allow_nan=False)
+               | st.sampled_from(["ok", "exception", "error", "warn", "https://h/a/1", "GET", "x"]) | st.text(max_size=8))
+    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
+                        | st.dictionaries(st.sampled_from(_KEYS), inner, max_size=5), max_leaves=25)
+
+
+def test_any_object_or_bytes_never_crash() -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from mbv_cli.core.replay.stream import ObjectStream
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(objects=st.lists(_json_values(), max_size=6), noise=st.binary(max_size=200))
+    def check(objects: list[Any], noise: bytes) -> None:
+        agg = Aggregate()
+        for number, obj in enumerate(objects, 1):
+            agg.add(obj, number)
+        stream = ObjectStream(iter((noise + b"\n" + ndjson_text(objects).encode()).splitlines(keepends=True)))
+        for line, obj in stream:
+            agg.add(obj, line)
+        agg.garbage = stream.garbage
+        json.dumps(build_summary(agg, source="x", replay=ReplaySource("x")).to_dict())
+
+    check()
