@@ -194,9 +194,9 @@ def _group_lines(group: dict[str, Any]) -> list[Any]:
     target = f"{sample['method']} {sample['url']}" if sample["url"] else sample["route"]
     status = f" → {sample['status']}" if sample["status"] is not None else ""
     script = f"{group['script']} · " if group.get("script") else ""
-    lines.append(_markup(
-        f"      [dim]{escape(script)}first {_short_time(group['first_seen'])} · last {_short_time(group['last_seen'])}"
-        f" · e.g. line {sample['line']}:[/] {escape(target)}{escape(status)}"))
+    lines.append(_markup(f"      [dim]{escape(script)}first {_short_time(group['first_seen'])} · last "
+                         f"{_short_time(group['last_seen'])}[/]"))
+    lines.append(_markup(f"      [dim]e.g. line {sample['line']}:[/] {escape(target)}{escape(status)}"))
     if group["replay"]:
         lines.append(_markup(f"      [dim]replay:[/] {escape(group['replay'])}"))
     return lines
