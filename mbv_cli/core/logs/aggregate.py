@@ -31,6 +31,7 @@ MAX_GROUPS = 500
 MAX_SECRETS = 200
 SLOWEST = 10
 OTHER_ROUTES = "(other routes)"
+_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 _FOLD_CACHE_LIMIT = 20_000
 
 
@@ -129,6 +130,9 @@ class Aggregate:
         self.notices = 0             # TailInfo messages (sampling, overload) and other non-events
         self.first_ts: float | None = None
         self.last_ts: float | None = None
+        self.first_ts_or_max = float("inf")     # the same, as numbers the hot path compares without a None test
+        self.last_ts_or_min = float("-inf")
+        self._slow_floor = float("-inf")         # an event must be slower than this to enter `slowest`
         self.combos: dict[tuple[RouteKey, str, int | None, str], int] = {}
         self.cpu_counts: dict[tuple[RouteKey, int], int] = {}
         self.wall_counts: dict[tuple[RouteKey, int], int] = {}
@@ -218,49 +222,47 @@ class Aggregate:
             return
         self.events += 1
         if ts is not None:
-            if self.first_ts is None or ts < self.first_ts:
-                self.first_ts = ts
-            if self.last_ts is None or ts > self.last_ts:
-                self.last_ts = ts
+            if ts > self.last_ts_or_min:
+                self.last_ts = self.last_ts_or_min = ts
+            if ts < self.first_ts_or_max:
+                self.first_ts = self.first_ts_or_max = ts
         if url is not None:
-            method = method.upper() if type(method) is str and method else "GET"
+            if method not in _METHODS:
+                method = method.upper() if type(method) is str and method else "GET"
             route = self._route(url)
         else:
             method = ""
             route = f"({kind})"
         rkey = (script, method, route)
-        if rkey not in self.known:
-            if len(self.known) >= MAX_ROUTES:
+        known = self.known
+        if rkey not in known:
+            if len(known) >= MAX_ROUTES:
                 rkey = (script, "", OTHER_ROUTES)
-            self.known[rkey] = True
+            known[rkey] = True
         combos = self.combos
-        ckey = (rkey, kind, status, outcome)
-        combos[ckey] = combos.get(ckey, 0) + 1
-        if type(cpu) is int or type(cpu) is float:
-            key = (rkey, cpu if type(cpu) is int and 0 <= cpu < EXACT_BELOW else sketch_key(cpu))
-            self.cpu_counts[key] = self.cpu_counts.get(key, 0) + 1
-            if cpu >= EXACT_BELOW and cpu > self.cpu_max.get(rkey, 0):
-                self.cpu_max[rkey] = cpu
+        combo = (rkey, kind, status, outcome)
+        combos[combo] = combos.get(combo, 0) + 1
+        if type(cpu) is int and 0 <= cpu < EXACT_BELOW:
+            counts = self.cpu_counts
+            key = (rkey, cpu)
+            counts[key] = counts.get(key, 0) + 1
+        elif type(cpu) is int or type(cpu) is float:
+            self._bucket(self.cpu_counts, self.cpu_max, rkey, cpu)
         else:
             cpu = None
-        if type(wall) is int or type(wall) is float:
-            key = (rkey, wall if type(wall) is int and 0 <= wall < EXACT_BELOW else sketch_key(wall))
-            self.wall_counts[key] = self.wall_counts.get(key, 0) + 1
-            if wall >= EXACT_BELOW and wall > self.wall_max.get(rkey, 0):
-                self.wall_max[rkey] = wall
+        if type(wall) is int and 0 <= wall < EXACT_BELOW:
+            counts = self.wall_counts
+            key = (rkey, wall)
+            counts[key] = counts.get(key, 0) + 1
+        elif type(wall) is int or type(wall) is float:
+            self._bucket(self.wall_counts, self.wall_max, rkey, wall)
         else:
             wall = None
         sample: Sample | None = None
         slow = wall if wall is not None else cpu
-        if slow is not None:
-            heap = self.slowest
-            if len(heap) < SLOWEST or slow > heap[0][0]:
-                sample = (line, ts, script, method, url, route, status, outcome, cpu, wall, ray)
-                self._seq += 1
-                if len(heap) < SLOWEST:
-                    heapq.heappush(heap, (slow, self._seq, sample))
-                else:
-                    heapq.heapreplace(heap, (slow, self._seq, sample))
+        if slow is not None and slow > self._slow_floor:
+            sample = (line, ts, script, method, url, route, status, outcome, cpu, wall, ray)
+            self._keep_slow(slow, sample)
         if exceptions:
             if sample is None:
                 sample = (line, ts, script, method, url, route, status, outcome, cpu, wall, ray)
@@ -268,6 +270,24 @@ class Aggregate:
         if logs:
             self._logs(logs, script, ts, sample, (line, ts, script, method, url, route, status, outcome, cpu,
                                                   wall, ray), pascal)
+
+    @staticmethod
+    def _bucket(counts: dict[tuple[RouteKey, int], int], maxima: dict[RouteKey, float], rkey: RouteKey,
+                value: float) -> None:
+        key = (rkey, sketch_key(value))
+        counts[key] = counts.get(key, 0) + 1
+        if value > maxima.get(rkey, 0):
+            maxima[rkey] = value
+
+    def _keep_slow(self, slow: float, sample: Sample) -> None:
+        heap = self.slowest
+        self._seq += 1
+        if len(heap) < SLOWEST:
+            heapq.heappush(heap, (slow, self._seq, sample))
+        else:
+            heapq.heapreplace(heap, (slow, self._seq, sample))
+        if len(heap) >= SLOWEST:
+            self._slow_floor = heap[0][0]
 
     def _learn(self, headers: dict[str, Any]) -> None:
         for name, value in headers.items():
@@ -387,9 +407,9 @@ class Aggregate:
         for ts in (other.first_ts, other.last_ts):
             if ts is not None:
                 if self.first_ts is None or ts < self.first_ts:
-                    self.first_ts = ts
+                    self.first_ts = self.first_ts_or_max = ts
                 if self.last_ts is None or ts > self.last_ts:
-                    self.last_ts = ts
+                    self.last_ts = self.last_ts_or_min = ts
         remap: dict[RouteKey, RouteKey] = {}
         for rkey in other.known:
             if rkey not in self.known and len(self.known) >= MAX_ROUTES:
@@ -410,13 +430,9 @@ class Aggregate:
         self.other_logs += _merge_groups(self.logs, other.logs, line_offset)
         self.other_exceptions += other.other_exceptions
         self.other_logs += other.other_logs
-        for slow, _, sample in other.slowest:
-            self._seq += 1
-            entry = (slow, self._seq, _shift(sample, line_offset))
-            if len(self.slowest) < SLOWEST:
-                heapq.heappush(self.slowest, entry)
-            elif slow > self.slowest[0][0]:
-                heapq.heapreplace(self.slowest, entry)
+        for slow, _, sample in sorted(other.slowest, key=lambda item: item[1]):
+            if slow > self._slow_floor:
+                self._keep_slow(slow, _shift(sample, line_offset))
         self.garbage.merge(other.garbage, line_offset)
         room = MAX_SECRETS - len(self.secrets)
         if room > 0:

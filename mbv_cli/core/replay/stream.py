@@ -81,7 +81,6 @@ class ObjectStream:
         self._loads = loads or json_loads()
         self.garbage = GarbageTally()
         self.line = first_line - 1      # lines consumed so far
-        self.bytes_read = 0
 
     def __iter__(self) -> Iterator[tuple[int, Any]]:
         loads = self._loads
@@ -92,7 +91,6 @@ class ObjectStream:
         try:
             for raw in self._lines:
                 line_no += 1
-                self.bytes_read += len(raw)
                 if block:
                     if raw[:1] == b"{":  # a new object at column 0: the open one was cut short
                         self._bad_block(block, block_line, "incomplete event, cut off by the next one")
@@ -116,7 +114,7 @@ class ObjectStream:
                             continue
                         block.append(raw)
                         continue
-                if raw[:1] == b"{":
+                if raw.startswith(b"{"):
                     try:
                         value = loads(raw)
                     except ValueError:
