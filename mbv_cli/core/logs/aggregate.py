@@ -267,9 +267,13 @@ class Aggregate:
             if sample is None:
                 sample = (line, ts, script, method, url, route, status, outcome, cpu, wall, ray)
             self._exceptions(exceptions, script, ts, sample, pascal)
-        if logs:
-            self._logs(logs, script, ts, sample, (line, ts, script, method, url, route, status, outcome, cpu,
-                                                  wall, ray), pascal)
+        if logs and type(logs) is list:
+            level_key = "Level" if pascal else "level"
+            for item in logs:   # most lines are console.log: look before building anything
+                if type(item) is dict and (item.get(level_key) == "error" or item.get(level_key) == "warn"):
+                    self._logs(logs, script, ts, sample or (line, ts, script, method, url, route, status, outcome,
+                                                            cpu, wall, ray), pascal)
+                    break
 
     @staticmethod
     def _bucket(counts: dict[tuple[RouteKey, int], int], maxima: dict[RouteKey, float], rkey: RouteKey,
@@ -377,8 +381,7 @@ class Aggregate:
                 group = self.exceptions[key] = Group(message[:500], ts, sample)
             group.seen(ts)
 
-    def _logs(self, logs: Any, script: str, ts: float | None, sample: Sample | None,
-              fresh: Sample, pascal: bool) -> None:
+    def _logs(self, logs: list[Any], script: str, ts: float | None, sample: Sample, pascal: bool) -> None:
         if type(logs) is not list:
             return
         level_key, message_key = ("Level", "Message") if pascal else ("level", "message")
@@ -395,7 +398,7 @@ class Aggregate:
                 if len(self.logs) >= MAX_GROUPS:
                     self.other_logs += 1
                     continue
-                group = self.logs[key] = Group(text[:500], ts, sample or fresh)
+                group = self.logs[key] = Group(text[:500], ts, sample)
             group.seen(ts)
 
     # -- combining -------------------------------------------------------------------------------
