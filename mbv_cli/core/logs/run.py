@@ -54,6 +54,9 @@ def describe_input(name: str) -> InputInfo:
             from None
     except OSError as exc:
         raise InputError(f"cannot read {name}: {exc.strerror}", file=name) from None
+    if head in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(f"{name} is UTF-16 text (PowerShell's `>` writes that), not UTF-8", file=name,
+                         hint="capture with `wrangler tail --format json | Out-File -Encoding utf8 tail.log`")
     return InputInfo(name, gzipped=head == _GZIP_MAGIC, regular=path.is_file(), size=size)
 
 

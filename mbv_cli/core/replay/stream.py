@@ -16,6 +16,7 @@ and keep a few samples; strict ones (replay) raise InputError at the first, with
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from mbv_cli.core.errors import InputError
 MAX_OBJECT_BYTES = 16 * 1024 * 1024   # a pretty event larger than this is treated as garbage
 GARBAGE_SAMPLES = 5
 _WHITESPACE = b" \t\r\n"
+_BOM = b"\xef\xbb\xbf"
 
 
 def json_loads() -> Callable[[bytes], Any]:
@@ -88,8 +90,12 @@ class ObjectStream:
         block_line = 0
         block_size = 0
         line_no = self.line
+        lines = iter(self._lines)
+        first = next(lines, None)
+        if first is not None:
+            lines = itertools.chain((first.removeprefix(_BOM),), lines)  # a UTF-8 BOM (Notepad, PowerShell 7)
         try:
-            for raw in self._lines:
+            for raw in lines:
                 line_no += 1
                 if block:
                     if raw[:1] == b"{":  # a new object at column 0: the open one was cut short

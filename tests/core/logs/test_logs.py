@@ -312,3 +312,16 @@ def test_any_object_or_bytes_never_crash() -> None:
         json.dumps(build_summary(agg, source="x", replay=ReplaySource("x")).to_dict())
 
     check()
+
+
+def test_byte_order_marks(tmp_path: Path) -> None:
+    from mbv_cli.core.errors import InputError
+
+    text = tail_text([tail_event(url="https://a.example/x")])
+    path = tmp_path / "bom.log"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    data = _summary(path)
+    assert (data["events"], data["garbage"]["count"]) == (1, 0)
+    path.write_bytes(text.encode("utf-16"))
+    with pytest.raises(InputError, match="UTF-16"):
+        logs_run.describe_input(str(path))
