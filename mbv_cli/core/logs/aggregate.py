@@ -8,7 +8,7 @@ Reads both shapes as they come, never the whole stream:
   `EventTimestampMs`, `EventType`, `Outcome`, `ScriptName`, `Exceptions`, `Logs[{Level, Message,
   TimestampMs}]`, `CPUTimeMs`, `WallTimeMs`; Cloudflare's Logpush dataset reference).
 
-Every structure is bounded (routes, groups, samples, the sketches), so memory stays flat, and an
+Every structure is bounded (routes, groups, samples, the time-value counters), so memory stays flat, and an
 `Aggregate` merges into another, so a file can be cut into chunks summarised by several processes.
 Line numbers are relative to where the aggregate started reading; `merge` shifts them.
 """
@@ -52,6 +52,8 @@ class EventFilter:
 
 
 class RouteStats:
+    """One route's counts, derived from the aggregate's counters when a summary is built."""
+
     __slots__ = ("count", "cpu", "errors", "outcomes", "statuses", "wall")
 
     def __init__(self) -> None:
@@ -61,16 +63,6 @@ class RouteStats:
         self.outcomes: dict[str, int] = {}
         self.cpu = QuantileSketch()
         self.wall = QuantileSketch()
-
-    def merge(self, other: RouteStats) -> None:
-        self.count += other.count
-        self.errors += other.errors
-        for status, n in other.statuses.items():
-            self.statuses[status] = self.statuses.get(status, 0) + n
-        for outcome, n in other.outcomes.items():
-            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + n
-        self.cpu.merge(other.cpu)
-        self.wall.merge(other.wall)
 
 
 Sample = tuple[Any, ...]  # (line, ts, script, method, url, route, status, outcome, cpu, wall, ray)
