@@ -50,18 +50,15 @@ def logs_command(
     from mbv_cli.core.errors import MbvError, UsageError
     from mbv_cli.core.logs import Aggregate, EventFilter, LogsSummary, ReplaySource, build_summary
     from mbv_cli.core.logs.run import LiveReader, default_jobs, describe_input, summarize
-    from mbv_cli.core.logs.timebound import parse_time_bound
-    from mbv_cli.core.replay.har import compile_match
+    from mbv_cli.core.replay.filters import check_outcomes, compile_match
     from mbv_cli.core.replay.status import StatusFilter
-    from mbv_cli.core.replay.tail import OUTCOMES
+    from mbv_cli.core.replay.timebound import parse_time_bound
     from mbv_cli.render import console, emit
     from mbv_cli.render.logs import live_view, render_periodic
 
     if fmt not in ("text", "json"):
         raise UsageError(f"format {fmt!r} is not available here", hint="use text or json")
-    unknown = sorted(set(outcome) - set(OUTCOMES))
-    if unknown:
-        raise UsageError(f"--outcome {unknown[0]!r} is not a tail outcome", hint=f"use one of {', '.join(OUTCOMES)}")
+    check_outcomes(set(outcome))
     if source is None:
         if sys.stdin.isatty():
             raise UsageError("nothing to read", hint="give a log file, or pipe: wrangler tail --format json | mbv logs -")
@@ -74,7 +71,8 @@ def logs_command(
     if show_secrets:
         console.warning("--show-secrets: redaction is off; the output may hold credentials")
     info = describe_input(source)
-    replay = ReplaySource.for_input(source, gzipped=info.gzipped)
+    replay = ReplaySource.for_input(source, gzipped=info.gzipped, since_ms=event_filter.since_ms,
+                                    until_ms=event_filter.until_ms)
 
     def build(agg: Aggregate, final: bool = True) -> LogsSummary:
         return build_summary(agg, source=name, replay=replay, cpu_limit_ms=cpu_limit, show_secrets=show_secrets,

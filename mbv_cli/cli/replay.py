@@ -38,6 +38,10 @@ def replay_command(
                                                                 "matches, e.g. 5xx,404.", show_default=False),
     outcome: list[str] = typer.Option([], "--outcome", metavar="OUTCOME", help="Tail: only events with this outcome (ok, exception, "
                                                             "exceededCpu, canceled...); repeatable."),
+    since: Optional[str] = typer.Option(None, "--since", metavar="TIME", help="Tail: only events at or after TIME (ISO, "
+                                        "epoch, or an age: 15m, 2h).", show_default=False),
+    until: Optional[str] = typer.Option(None, "--until", metavar="TIME", help="Tail: only events at or before TIME.",
+                                        show_default=False),
     target: Optional[str] = typer.Option(None, "--target", metavar="URL", help="Send to this base URL (scheme, host, port), "
                                                                 "keeping path and query.", show_default=False),
     bearer_env: Optional[str] = typer.Option(None, "--bearer-env", metavar="VAR", help="Set 'Authorization: Bearer' from this "
@@ -87,6 +91,7 @@ def replay_command(
     from mbv_cli.core.replay.prepare import Credentials, Rewrite, check_base_url, parse_header_option
     from mbv_cli.core.replay.send import SendOptions
     from mbv_cli.core.replay.status import StatusFilter
+    from mbv_cli.core.replay.timebound import parse_time_bound
     from mbv_cli.render import console, emit
     from mbv_cli.render.replay import repeat_progress
 
@@ -98,7 +103,9 @@ def replay_command(
         variables[name] = value
     spec = SourceSpec(args=list(source or []), curl=curl, kind=kind, data=data, match=match,
                       statuses=StatusFilter.parse(status, "--status") if status else None,
-                      outcomes=set(outcome) or None, variables=variables)
+                      outcomes=set(outcome) or None, variables=variables,
+                      since_ms=parse_time_bound(since, "--since") if since else None,
+                      until_ms=parse_time_bound(until, "--until") if until else None)
     options = ReplayOptions(
         rewrite=Rewrite(target=check_base_url(target, "--target") if target else None,
                         add_headers=[parse_header_option(h) for h in header], drop_headers=list(drop_header)),

@@ -161,3 +161,17 @@ def test_follow_a_growing_file_and_ctrl_c_prints_the_final_summary(tmp_path: Pat
     assert documents[-1]["final"] is True and documents[-1]["events"] == 5, err
     assert documents[-1]["garbage"]["count"] == 0
     assert any(not d["final"] and 0 < d["events"] < 5 for d in documents)
+
+
+def test_time_window_is_shared_with_replay(run_mbv, tmp_path: Path) -> None:
+    path = write(tmp_path / "tail.log", tail_text(_events()))
+    data = json.loads(run_mbv("logs", str(path), "-f", "json", "--since", "2025-12-01T09:00:10Z").stdout)
+    assert data["events"] == 4 and data["filtered_out"] == 6
+    hint = data["exceptions"][0]["replay"]
+    assert hint.endswith("--since 2025-12-01T09:00:10.000Z")
+    match = hint.split("--match ", 1)[1].split(" ")[0].strip("'")
+    replayed = run_mbv("replay", str(path), "--match", match, "--since", "2025-12-01T09:00:10Z", "--until",
+                       "2025-12-01T09:00:10.001Z", "--dry-run", "-f", "json")
+    assert replayed.exit_code == 0, replayed.stderr
+    urls = [e["request"]["url"] for e in json.loads(replayed.stdout)["exchanges"]]
+    assert urls == ["https://api.example.com/api/posts/0", "https://api.example.com/api/posts/1"]

@@ -16,14 +16,12 @@ Line numbers are relative to where the aggregate started reading; `merge` shifts
 from __future__ import annotations
 
 import heapq
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from mbv_cli.core.logs.fold import RouteCache, fold_key, fold_message, top_frame
 from mbv_cli.core.logs.sketch import EXACT_BELOW, QuantileSketch, sketch_key
+from mbv_cli.core.replay.filters import EventFilter
 from mbv_cli.core.replay.redact import is_sensitive_header
-from mbv_cli.core.replay.status import StatusFilter
 from mbv_cli.core.replay.stream import GarbageTally
 
 MAX_ROUTES = 200
@@ -33,22 +31,6 @@ SLOWEST = 10
 OTHER_ROUTES = "(other routes)"
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 _FOLD_CACHE_LIMIT = 20_000
-
-
-@dataclass(frozen=True, slots=True)
-class EventFilter:
-    """The filters `mbv logs` shares with `mbv replay` (--status, --outcome, --match) plus a time window."""
-
-    statuses: StatusFilter | None = None
-    outcomes: frozenset[str] | None = None
-    match: re.Pattern[str] | None = None
-    since_ms: float | None = None
-    until_ms: float | None = None
-
-    @property
-    def active(self) -> bool:
-        return any(value is not None for value in (self.statuses, self.outcomes, self.match, self.since_ms,
-                                                   self.until_ms))
 
 
 class RouteStats:
@@ -209,7 +191,7 @@ class Aggregate:
             status = None
         if type(url) is not str:
             url = None
-        if self._filtering and not self._passes(self.filter, ts, outcome, status, url):
+        if self._filtering and not self.filter.passes(ts=ts, outcome=outcome, status=status, url=url):
             self.filtered_out += 1
             return
         self.events += 1
@@ -331,17 +313,6 @@ class Aggregate:
     @property
     def scripts(self) -> dict[str, int]:
         return self._count_by(lambda combo: combo[0][0])
-
-    def _passes(self, flt: EventFilter, ts: float | None, outcome: str, status: int | None, url: str | None) -> bool:
-        if flt.outcomes is not None and outcome not in flt.outcomes:
-            return False
-        if flt.statuses is not None and (status is None or not flt.statuses.matches(status)):
-            return False
-        if flt.match is not None and (url is None or flt.match.search(url) is None):
-            return False
-        if flt.since_ms is not None and (ts is None or ts < flt.since_ms):
-            return False
-        return not (flt.until_ms is not None and (ts is None or ts > flt.until_ms))
 
     def _fold(self, text: str) -> str:
         key = fold_key(text[:600])

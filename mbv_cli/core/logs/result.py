@@ -43,14 +43,18 @@ class ReplaySource:
 
     words: str
     placeholder: bool = False
+    window: str = ""     # --since/--until as absolute times, so the hint means the same later
 
     @classmethod
-    def for_input(cls, name: str, *, gzipped: bool) -> ReplaySource:
+    def for_input(cls, name: str, *, gzipped: bool, since_ms: float | None = None,
+                  until_ms: float | None = None) -> ReplaySource:
+        window = " ".join(f"{option} {iso(ms)}" for option, ms in (("--since", since_ms), ("--until", until_ms))
+                          if ms is not None)
         if name == "-":
-            return cls("tail.log", placeholder=True)
+            return cls("tail.log", placeholder=True, window=window)
         if gzipped:
-            return cls(f"<(gzip -dc {shlex.quote(name)}) --from tail")
-        return cls(shlex.quote(name))
+            return cls(f"<(gzip -dc {shlex.quote(name)}) --from tail", window=window)
+        return cls(shlex.quote(name), window=window)
 
 
 def iso(ms: float | None) -> str | None:
@@ -87,6 +91,8 @@ def build_summary(agg: Aggregate, *, source: str, replay: ReplaySource, cpu_limi
         if status:
             words.append(f"--status {status}")
         words.append(f"--match {shlex.quote(route_regex(route))}")
+        if replay.window:
+            words.append(replay.window)
         return " ".join(words)
 
     routes = []

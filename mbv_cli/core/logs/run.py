@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from mbv_cli.core.errors import InputError
-from mbv_cli.core.logs.aggregate import Aggregate, EventFilter
+from mbv_cli.core.logs.aggregate import Aggregate
+from mbv_cli.core.replay.filters import EventFilter
 from mbv_cli.core.replay.stream import ObjectStream, json_loads
 
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024

@@ -14,7 +14,8 @@ import json
 import re
 from typing import Any
 
-from mbv_cli.core.errors import InputError, UsageError
+from mbv_cli.core.errors import InputError
+from mbv_cli.core.replay.filters import compile_match
 from mbv_cli.core.replay.model import ReplayRequest
 from mbv_cli.core.replay.status import StatusFilter
 
@@ -51,15 +52,6 @@ def parse_har_text(text: str, *, file: str = "<har>", match: str | None = None,
         request.name = str(comment) if comment else None
         requests.append(request)
     return requests
-
-
-def compile_match(match: str | None) -> re.Pattern[str] | None:
-    if match is None:
-        return None
-    try:
-        return re.compile(match)
-    except re.error as exc:
-        raise UsageError(f"--match {match!r} is not a valid regular expression: {exc}") from None
 
 
 def _entries(document: Any, file: str) -> list[Any]:

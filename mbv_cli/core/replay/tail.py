@@ -15,13 +15,13 @@ import re
 from typing import Any
 
 from mbv_cli.core.errors import InputError
+from mbv_cli.core.replay.filters import OUTCOMES, EventFilter
 from mbv_cli.core.replay.har import RECOMPUTED_HEADERS
 from mbv_cli.core.replay.model import ReplayRequest
 from mbv_cli.core.replay.status import StatusFilter
 from mbv_cli.core.replay.stream import iter_objects_in_text
 
-OUTCOMES = ("ok", "canceled", "exception", "exceededCpu", "exceededMemory", "unknown", "scriptNotFound",
-            "responseStreamDisconnected")
+__all__ = ["OUTCOMES", "iter_tail_objects", "parse_tail_text"]
 
 
 def iter_tail_objects(text: str, file: str) -> list[tuple[int, Any]]:
@@ -31,9 +31,12 @@ def iter_tail_objects(text: str, file: str) -> list[tuple[int, Any]]:
 
 
 def parse_tail_text(text: str, *, file: str = "<tail>", outcomes: set[str] | None = None,
-                    statuses: StatusFilter | None = None, match: re.Pattern[str] | None = None
-                    ) -> list[ReplayRequest]:
-    """HTTP requests of a tail log; Logpush Workers Trace Events (`Event.Request.URL`) are read too."""
+                    statuses: StatusFilter | None = None, match: re.Pattern[str] | None = None,
+                    event_filter: EventFilter | None = None) -> list[ReplayRequest]:
+    """HTTP requests of a tail log; Logpush Workers Trace Events (`Event.Request.URL`) are read too.
+    `event_filter` (shared with `mbv logs`) or the older keywords select events."""
+    flt = event_filter or EventFilter(statuses=statuses, outcomes=frozenset(outcomes) if outcomes is not None else None,
+                                      match=match)
     requests: list[ReplayRequest] = []
     for line, event in iter_tail_objects(text, file):
         if not isinstance(event, dict):
@@ -44,15 +47,15 @@ def parse_tail_text(text: str, *, file: str = "<tail>", outcomes: set[str] | Non
         request = inner.get("request") if isinstance(inner, dict) else None
         if not isinstance(request, dict):
             continue  # cron, queue, alarm, TailInfo... : not HTTP
-        if outcomes is not None and event.get("outcome") not in outcomes:
-            continue
-        if statuses is not None:
+        if flt.active:
             response = inner.get("response") if isinstance(inner, dict) else None
             status = response.get("status") if isinstance(response, dict) else None
-            if not isinstance(status, int) or not statuses.matches(status):
+            url = request.get("url")
+            ts = event.get("eventTimestamp")
+            if not flt.passes(ts=ts if isinstance(ts, (int, float)) and not isinstance(ts, bool) else None,
+                              outcome=event.get("outcome"), status=status if type(status) is int else None,
+                              url=url if isinstance(url, str) else None):
                 continue
-        if match is not None and not (isinstance(request.get("url"), str) and match.search(request["url"])):
-            continue
         requests.append(_request(request, event, file, line))
     return requests
 
@@ -62,7 +65,8 @@ def _from_logpush(event: dict[str, Any]) -> dict[str, Any]:
     inner = event["Event"]
     request = inner.get("Request")
     response = inner.get("Response")
-    shaped: dict[str, Any] = {"outcome": event.get("Outcome"), "scriptName": event.get("ScriptName"), "event": {}}
+    shaped: dict[str, Any] = {"outcome": event.get("Outcome"), "scriptName": event.get("ScriptName"),
+                              "eventTimestamp": event.get("EventTimestampMs"), "event": {}}
     if isinstance(request, dict):
         shaped["event"]["request"] = {"url": request.get("URL"), "method": request.get("Method"), "headers": {}}
     if isinstance(response, dict):

@@ -21,9 +21,9 @@ from mbv_cli.core.logs import Aggregate, EventFilter, ReplaySource, build_summar
 from mbv_cli.core.logs import run as logs_run
 from mbv_cli.core.logs.fold import fold_message, fold_path, route_regex, top_frame
 from mbv_cli.core.logs.sketch import QuantileSketch
-from mbv_cli.core.logs.timebound import parse_time_bound
 from mbv_cli.core.replay.status import StatusFilter
 from mbv_cli.core.replay.tail import OUTCOMES
+from mbv_cli.core.replay.timebound import parse_time_bound
 from tests.support.trace_events import (
     T0,
     as_logpush,

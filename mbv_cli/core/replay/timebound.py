@@ -1,4 +1,5 @@
-"""`--since` / `--until`: an ISO 8601 time, epoch seconds or milliseconds, or an age such as 15m.
+"""`--since` / `--until` (`mbv logs`, `mbv replay` tail sources): an ISO 8601 time, epoch seconds
+or milliseconds, or an age such as 15m.
 
 An age (`30s`, `15m`, `2h`, `1d`) counts back from now, as journalctl and `docker logs` read it. A
 time without an offset is UTC, the zone of tail and Logpush timestamps.
