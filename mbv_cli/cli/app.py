@@ -22,6 +22,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "db": ("mbv_cli.cli.db", "Locate local D1 files; health and lock diagnosis."),
     "migrate": ("mbv_cli.cli.migrate", "Wrangler-compatible D1 migrations with dry-run, drift detection and a lock."),
     "replay": ("mbv_cli.cli.replay", "Re-send recorded requests to a local or deployed Worker."),
+    "logs": ("mbv_cli.cli.logs", "Summarise wrangler tail output and Logpush trace events: where it hurts, grouped."),
     "doctor": ("mbv_cli.cli.doctor", "Run every check at once."),
     "rules": ("mbv_cli.cli.rules", "List doctor rules or show one rule's documentation."),
     "schema": ("mbv_cli.cli.schema", "Print the JSON Schema of an mbv JSON document."),

@@ -32,12 +32,16 @@ def replay_command(
     data: Optional[str] = typer.Option(None, "--data", "-d", metavar="DATA", help="Body of an inline request (@FILE reads a file).",
                                        show_default=False),
     var: list[str] = typer.Option([], "--var", metavar="NAME=VALUE", help="Set an .http variable (NAME=VALUE); repeatable."),
-    match: Optional[str] = typer.Option(None, "--match", metavar="REGEX", help="HAR: only entries whose URL matches this regex.",
+    match: Optional[str] = typer.Option(None, "--match", metavar="REGEX", help="HAR/tail: only entries whose URL matches this regex.",
                                         show_default=False),
     status: Optional[str] = typer.Option(None, "--status", metavar="CODES", help="HAR/tail: only entries whose recorded status "
                                                                 "matches, e.g. 5xx,404.", show_default=False),
     outcome: list[str] = typer.Option([], "--outcome", metavar="OUTCOME", help="Tail: only events with this outcome (ok, exception, "
                                                             "exceededCpu, canceled...); repeatable."),
+    since: Optional[str] = typer.Option(None, "--since", metavar="TIME", help="Tail: only events at or after TIME (ISO, "
+                                        "epoch, or an age: 15m, 2h).", show_default=False),
+    until: Optional[str] = typer.Option(None, "--until", metavar="TIME", help="Tail: only events at or before TIME.",
+                                        show_default=False),
     target: Optional[str] = typer.Option(None, "--target", metavar="URL", help="Send to this base URL (scheme, host, port), "
                                                                 "keeping path and query.", show_default=False),
     bearer_env: Optional[str] = typer.Option(None, "--bearer-env", metavar="VAR", help="Set 'Authorization: Bearer' from this "
@@ -90,6 +94,7 @@ def replay_command(
     from mbv_cli.core.replay.prepare import Credentials, Rewrite, check_base_url, parse_header_option
     from mbv_cli.core.replay.send import SendOptions
     from mbv_cli.core.replay.status import StatusFilter
+    from mbv_cli.core.replay.timebound import parse_time_bound
     from mbv_cli.render import console, emit
     from mbv_cli.render.replay import repeat_progress
 
@@ -101,7 +106,9 @@ def replay_command(
         variables[name] = value
     spec = SourceSpec(args=list(source or []), curl=curl, kind=kind, data=data, match=match,
                       statuses=StatusFilter.parse(status, "--status") if status else None,
-                      outcomes=set(outcome) or None, variables=variables)
+                      outcomes=set(outcome) or None, variables=variables,
+                      since_ms=parse_time_bound(since, "--since") if since else None,
+                      until_ms=parse_time_bound(until, "--until") if until else None)
     options = ReplayOptions(
         rewrite=Rewrite(target=check_base_url(target, "--target") if target else None,
                         add_headers=[parse_header_option(h) for h in header], drop_headers=list(drop_header)),

@@ -14,7 +14,8 @@ import json
 import re
 from typing import Any
 
-from mbv_cli.core.errors import InputError, UsageError
+from mbv_cli.core.errors import InputError
+from mbv_cli.core.replay.filters import compile_match
 from mbv_cli.core.replay.model import Recorded, ReplayRequest
 from mbv_cli.core.replay.status import StatusFilter
 
@@ -32,7 +33,7 @@ def parse_har_text(text: str, *, file: str = "<har>", match: str | None = None,
     except RecursionError:
         raise InputError("JSON nested too deeply to read (thousands of levels)", file=file,
                          hint="a HAR file is one JSON document with log.entries") from None
-    pattern = _compile(match)
+    pattern = compile_match(match)
     entries = _entries(document, file)
     lines = _entry_lines(text, len(entries))
     requests: list[ReplayRequest] = []
@@ -67,15 +68,6 @@ def recorded_of_entry(entry: dict[str, Any]) -> Recorded:
                     time_ms=float(time_ms) if isinstance(time_ms, int | float) and not isinstance(time_ms, bool)
                     and time_ms >= 0 else None,
                     at=started if isinstance(started, str) else None)
-
-
-def _compile(match: str | None) -> re.Pattern[str] | None:
-    if match is None:
-        return None
-    try:
-        return re.compile(match)
-    except re.error as exc:
-        raise UsageError(f"--match {match!r} is not a valid regular expression: {exc}") from None
 
 
 def _entries(document: Any, file: str) -> list[Any]:

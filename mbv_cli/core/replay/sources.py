@@ -14,11 +14,12 @@ from pathlib import Path
 from mbv_cli.core.errors import InputError, UsageError
 from mbv_cli.core.input_files import read_file_bytes, read_file_text, read_stdin_bytes, read_stdin_text
 from mbv_cli.core.replay.curl import parse_curl_command
+from mbv_cli.core.replay.filters import EventFilter, check_outcomes, compile_match
 from mbv_cli.core.replay.har import parse_har_text
 from mbv_cli.core.replay.httpfile import METHODS, parse_http_text
 from mbv_cli.core.replay.model import MAX_REQUEST_BODY, MAX_SOURCE_BYTES, ReplayRequest, read_text_file
 from mbv_cli.core.replay.status import StatusFilter
-from mbv_cli.core.replay.tail import OUTCOMES, parse_tail_text
+from mbv_cli.core.replay.tail import parse_tail_text
 
 KINDS = ("http", "curl", "har", "tail")
 _EXTENSIONS = {".http": "http", ".rest": "http", ".har": "har", ".curl": "curl", ".sh": "curl"}
@@ -32,19 +33,18 @@ class SourceSpec:
     curl: str | None = None                         # --curl: a command, @file, or - for stdin
     kind: str | None = None                         # --from
     data: str | None = None                         # -d for the inline form (@file allowed)
-    match: str | None = None                        # --match (HAR)
+    match: str | None = None                        # --match (HAR, tail)
     statuses: StatusFilter | None = None            # --status (HAR, tail)
     outcomes: set[str] | None = None                # --outcome (tail)
+    since_ms: float | None = None                   # --since (tail)
+    until_ms: float | None = None                   # --until (tail)
     variables: dict[str, str] = field(default_factory=dict)  # --var for .http files
 
 
 def load_requests(spec: SourceSpec) -> list[ReplayRequest]:
     if spec.kind is not None and spec.kind not in KINDS:
         raise UsageError(f"--from {spec.kind!r} is not a source kind", hint=f"use one of {', '.join(KINDS)}")
-    if spec.outcomes:
-        unknown = sorted(spec.outcomes - set(OUTCOMES))
-        if unknown:
-            raise UsageError(f"--outcome {unknown[0]!r} is not a tail outcome", hint=f"use one of {', '.join(OUTCOMES)}")
+    check_outcomes(spec.outcomes)
     if spec.curl is not None:
         if spec.args:
             raise UsageError("--curl and a positional source do not combine", hint="give one source")
@@ -61,10 +61,11 @@ def load_requests(spec: SourceSpec) -> list[ReplayRequest]:
         requests = _from_file(spec)
     if spec.data is not None and not _is_inline(spec.args):
         raise UsageError("-d/--data belongs to an inline request (mbv replay POST URL -d ...)")
-    filtered = spec.match is not None or spec.statuses is not None or spec.outcomes is not None
+    filtered = (spec.match is not None or spec.statuses is not None or spec.outcomes is not None
+                or spec.since_ms is not None or spec.until_ms is not None)
     if not requests:
         raise InputError("no request matched" if filtered else "no HTTP request found in the source",
-                         hint="loosen --match/--status/--outcome" if filtered else None)
+                         hint="loosen --match/--status/--outcome/--since/--until" if filtered else None)
     return requests
 
 
@@ -127,18 +128,22 @@ def _from_file(spec: SourceSpec) -> list[ReplayRequest]:
         text = read_text_file(path)
         file, base = str(path), path.parent
     kind = spec.kind or _EXTENSIONS.get(Path(name).suffix.lower()) or sniff_kind(text)
-    if kind != "har" and spec.match is not None:
-        raise UsageError("--match applies to HAR sources")
+    if kind not in ("har", "tail") and spec.match is not None:
+        raise UsageError("--match applies to HAR and tail sources")
     if kind not in ("har", "tail") and spec.statuses is not None:
         raise UsageError("--status applies to HAR and tail sources")
     if kind != "tail" and spec.outcomes is not None:
         raise UsageError("--outcome applies to wrangler tail sources")
+    if kind != "tail" and (spec.since_ms is not None or spec.until_ms is not None):
+        raise UsageError("--since/--until apply to wrangler tail sources")
     if kind != "http" and spec.variables:
         raise UsageError("--var applies to .http sources")
     if kind == "har":
         return parse_har_text(text, file=file, match=spec.match, statuses=spec.statuses)
     if kind == "tail":
-        return parse_tail_text(text, file=file, outcomes=spec.outcomes, statuses=spec.statuses)
+        return parse_tail_text(text, file=file, event_filter=EventFilter(
+            statuses=spec.statuses, outcomes=frozenset(spec.outcomes) if spec.outcomes else None,
+            match=compile_match(spec.match), since_ms=spec.since_ms, until_ms=spec.until_ms))
     if kind == "curl":
         return [parse_curl_command(text, file=file, base_dir=base)]
     return parse_http_text(text, file=file, base_dir=base, overrides=spec.variables)
@@ -152,7 +157,8 @@ def sniff_kind(text: str) -> str:
         snippet = head[:4000]
         if '"log"' in snippet and '"entries"' in snippet:
             return "har"
-        if '"outcome"' in snippet or '"eventTimestamp"' in snippet or '"event"' in snippet:
+        if ('"outcome"' in snippet or '"eventTimestamp"' in snippet or '"event"' in snippet
+                or '"EventTimestampMs"' in snippet or '"Outcome"' in snippet):
             return "tail"
         return "har"
     return "http"

@@ -11,62 +11,67 @@ Tail events carry no request body. Header values the edge replaced with "REDACTE
 
 from __future__ import annotations
 
-import json
+import re
 from typing import Any
 
 from mbv_cli.core.errors import InputError
+from mbv_cli.core.replay.filters import OUTCOMES, EventFilter
 from mbv_cli.core.replay.har import RECOMPUTED_HEADERS
 from mbv_cli.core.replay.model import Recorded, ReplayRequest
 from mbv_cli.core.replay.status import StatusFilter
+from mbv_cli.core.replay.stream import iter_objects_in_text
 
-OUTCOMES = ("ok", "canceled", "exception", "exceededCpu", "exceededMemory", "unknown", "scriptNotFound",
-            "responseStreamDisconnected")
+__all__ = ["OUTCOMES", "iter_tail_objects", "parse_tail_text"]
 
 
 def iter_tail_objects(text: str, file: str) -> list[tuple[int, Any]]:
-    """Every top-level JSON value in the stream with the line it starts on."""
-    decoder = json.JSONDecoder()
-    objects: list[tuple[int, Any]] = []
-    pos = 0
-    length = len(text)
-    while True:
-        while pos < length and text[pos] in " \t\r\n":
-            pos += 1
-        if pos >= length:
-            return objects
-        line = text.count("\n", 0, pos) + 1
-        if text[pos] != "{":
-            column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-            snippet = text[pos:pos + 30].split("\n")[0]
-            raise InputError(f"expected a JSON object from `wrangler tail --format json`, found {snippet!r}",
-                             file=file, line=line, column=column,
-                             hint="capture the tail with `wrangler tail --format json > tail.log`")
-        try:
-            value, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed tail event: {exc.msg}", file=file, line=exc.lineno, column=exc.colno,
-                             hint="the log may be cut short; remove the incomplete last event") from None
-        objects.append((line, value))
-        pos = end
+    """Every top-level JSON object in the stream with the line it starts on (strict: the first
+    thing that is not an object raises InputError at its file:line:col)."""
+    return list(iter_objects_in_text(text, file=file, strict=True))
 
 
 def parse_tail_text(text: str, *, file: str = "<tail>", outcomes: set[str] | None = None,
-                    statuses: StatusFilter | None = None) -> list[ReplayRequest]:
+                    statuses: StatusFilter | None = None, match: re.Pattern[str] | None = None,
+                    event_filter: EventFilter | None = None) -> list[ReplayRequest]:
+    """HTTP requests of a tail log; Logpush Workers Trace Events (`Event.Request.URL`) are read too.
+    `event_filter` (shared with `mbv logs`) or the older keywords select events."""
+    flt = event_filter or EventFilter(statuses=statuses, outcomes=frozenset(outcomes) if outcomes is not None else None,
+                                      match=match)
     requests: list[ReplayRequest] = []
     for line, event in iter_tail_objects(text, file):
-        inner = event.get("event") if isinstance(event, dict) else None
+        if not isinstance(event, dict):
+            continue
+        if "event" not in event and isinstance(event.get("Event"), dict):
+            event = _from_logpush(event)
+        inner = event.get("event")
         request = inner.get("request") if isinstance(inner, dict) else None
         if not isinstance(request, dict):
             continue  # cron, queue, alarm, TailInfo... : not HTTP
-        if outcomes is not None and event.get("outcome") not in outcomes:
-            continue
-        if statuses is not None:
+        if flt.active:
             response = inner.get("response") if isinstance(inner, dict) else None
             status = response.get("status") if isinstance(response, dict) else None
-            if not isinstance(status, int) or not statuses.matches(status):
+            url = request.get("url")
+            ts = event.get("eventTimestamp")
+            if not flt.passes(ts=ts if isinstance(ts, (int, float)) and not isinstance(ts, bool) else None,
+                              outcome=event.get("outcome"), status=status if type(status) is int else None,
+                              url=url if isinstance(url, str) else None):
                 continue
         requests.append(_request(request, event, file, line))
     return requests
+
+
+def _from_logpush(event: dict[str, Any]) -> dict[str, Any]:
+    """A Logpush trace event in the tail shape: `Event.Request.{URL,Method}`, `Event.Response.Status`."""
+    inner = event["Event"]
+    request = inner.get("Request")
+    response = inner.get("Response")
+    shaped: dict[str, Any] = {"outcome": event.get("Outcome"), "scriptName": event.get("ScriptName"),
+                              "eventTimestamp": event.get("EventTimestampMs"), "event": {}}
+    if isinstance(request, dict):
+        shaped["event"]["request"] = {"url": request.get("URL"), "method": request.get("Method"), "headers": {}}
+    if isinstance(response, dict):
+        shaped["event"]["response"] = {"status": response.get("Status")}
+    return shaped
 
 
 def _request(raw: dict[str, Any], event: dict[str, Any], file: str, line: int) -> ReplayRequest:

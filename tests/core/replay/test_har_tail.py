@@ -113,3 +113,15 @@ def test_status_filter(text: str, codes: set[int]) -> None:
 def test_status_filter_rejects(text: str) -> None:
     with pytest.raises(UsageError):
         StatusFilter.parse(text)
+
+
+def test_tail_match_and_logpush_events() -> None:
+    import re
+
+    assert [r.url for r in parse_tail_text(TAIL, match=re.compile(r"/b$"))] == ["https://w.example/b"]
+    logpush = ('{"Event":{"RayID":"87ed87f80cf22d84","Request":{"URL":"https://t.workers.dev/x","Method":"POST"},'
+               '"Response":{"Status":500}},"EventTimestampMs":1714878560011,"EventType":"fetch","Outcome":"exception",'
+               '"ScriptName":"t"}\n')
+    (request,) = parse_tail_text(logpush, file="lp.ndjson", statuses=StatusFilter.parse("5xx"))
+    assert (request.method, request.url, request.source) == ("POST", "https://t.workers.dev/x", "lp.ndjson:1")
+    assert sniff_kind(logpush) == "tail"
