@@ -107,6 +107,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "mbv completions install",
         "mbv completions install zsh",
     ),
+    "schema": (
+        "mbv schema",
+        "mbv schema db.queries",
+        "mbv schema mbv.logs/1 > mbv.logs.schema.json",
+    ),
 }
 
 ENVIRONMENT = (

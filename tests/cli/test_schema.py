@@ -10,12 +10,23 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mbv_cli.core.schemas import file_name, load_schema, schema_names
 from tests.conftest import REPO
 from tests.support.schemas import output_problems, schema_problems
+from tests.support.trace_events import (
+    T0,
+    as_logpush,
+    ndjson_text,
+    tail_event,
+    tail_exception,
+    tail_log,
+    tail_text,
+    write,
+)
 
 DOCS = (REPO / "docs" / "json.md").read_text(encoding="utf-8")
 
@@ -101,6 +112,16 @@ def _migrations_project(tmp_path: Path) -> Path:
     return root
 
 
+def _trace_events() -> list[dict[str, Any]]:
+    """Requests, an exception with a console.error, a cron run: every list of `mbv.logs/1` gets an entry."""
+    events = [tail_event(url=f"https://api.example.com/posts/{i}", ts=T0 + i, cpu=2, wall=20) for i in range(3)]
+    events.append(tail_event(url="https://api.example.com/posts/9", outcome="exception", status=500, ts=T0 + 9,
+                             cpu=4, wall=90, exceptions=[tail_exception("TypeError", "x is undefined")],
+                             logs=[tail_log("error", "failed post", 9)]))
+    events.append(tail_event(event={"cron": "*/5 * * * *", "scheduledTime": T0}, ts=T0 + 10))
+    return events
+
+
 def test_every_command_in_json_mode_matches_its_schema(run_mbv, tmp_path: Path) -> None:
     """One run per document shape; run_mbv validates each stdout, this checks that each shape was seen."""
     import sqlite3
@@ -139,6 +160,14 @@ def test_every_command_in_json_mode_matches_its_schema(run_mbv, tmp_path: Path) 
     run("db", "locate", str(database), "-f", "json")
     run("db", "health", str(database), "-f", "json")
     run("db", "locks", str(database), "-f", "json")
+    with sqlite3.connect(database) as connection:  # mixed storage classes: `columns` has counts to check
+        connection.execute("CREATE TABLE m(v)")
+        connection.executemany("INSERT INTO m VALUES (?)", [(1,), ("1",), (None,), (2.5,), (b"x",)])
+    stats = run("db", "health", str(database), "--stats", "-f", "json")
+    assert {"table": "m", "column": "v", "declared": "",
+            "counts": {"integer": 1, "text": 1, "null": 1, "real": 1, "blob": 1}} in stats["columns"]
+    queries = run("db", "queries", "examples/mustbeviral/workers/content-worker", "-f", "json")
+    assert queries["bindings"] and queries["bindings"][0]["statements"] and queries["dynamic"]
     root = _migrations_project(tmp_path)
     run("migrate", "hash", "DB", "-f", "json", cwd=root)
     run("migrate", "status", "DB", "-f", "json", cwd=root)
@@ -149,4 +178,10 @@ def test_every_command_in_json_mode_matches_its_schema(run_mbv, tmp_path: Path) 
     requests = tmp_path / "r.http"
     requests.write_text("GET http://127.0.0.1:9/health\n", encoding="utf-8")
     run("replay", str(requests), "--dry-run", "-f", "json")
+    tail = write(tmp_path / "tail.log", tail_text(_trace_events()))
+    logs = run("logs", str(tail), "-f", "json")
+    assert logs["routes"] and logs["exceptions"] and logs["console"] and logs["slowest"]
+    assert run("logs", str(tail), "--status", "5xx", "-f", "json")["filtered_out"] == 4
+    logpush = write(tmp_path / "trace.json.gz", ndjson_text([as_logpush(e) for e in _trace_events()]) + "not json\n")
+    assert run("logs", str(logpush), "-f", "json")["garbage"]["count"] == 1
     assert seen == set(schema_names()), set(schema_names()) - seen

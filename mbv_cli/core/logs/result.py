@@ -77,7 +77,8 @@ def build_summary(agg: Aggregate, *, source: str, replay: ReplaySource, cpu_limi
         line, ts, script, method, url, route, status, outcome, cpu, wall, ray = sample
         return {"line": line, "time": iso(ts), "script": script or None, "method": method or None,
                 "url": redactor.url(url) if url else None, "route": route, "status": status,
-                "outcome": outcome, "cpu_ms": cpu, "wall_ms": wall, "ray_id": ray}
+                "outcome": outcome, "cpu_ms": cpu, "wall_ms": wall,
+                "ray_id": ray if type(ray) is str else None}   # Logpush's RayID is read unchecked
 
     def hint(*, outcome: str | None = None, status: str | None = None, sample: Sample | None = None,
              route: str | None = None, method: str | None = None) -> str | None:

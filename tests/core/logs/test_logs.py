@@ -24,6 +24,7 @@ from mbv_cli.core.logs.sketch import QuantileSketch
 from mbv_cli.core.replay.status import StatusFilter
 from mbv_cli.core.replay.tail import OUTCOMES
 from mbv_cli.core.replay.timebound import parse_time_bound
+from tests.support.schemas import schema_problems
 from tests.support.trace_events import (
     T0,
     as_logpush,
@@ -42,8 +43,10 @@ JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTQyIn0"
 def _summary(path: Path, *, jobs: int = 1, flt: EventFilter | None = None, cpu_limit: float = 30_000) -> dict[str, Any]:
     info = logs_run.describe_input(str(path))
     agg = logs_run.summarize(info, flt or EventFilter(), jobs=jobs)
-    return build_summary(agg, source=str(path), replay=ReplaySource.for_input(str(path), gzipped=info.gzipped),
-                         cpu_limit_ms=cpu_limit).to_dict()
+    document = build_summary(agg, source=str(path), replay=ReplaySource.for_input(str(path), gzipped=info.gzipped),
+                             cpu_limit_ms=cpu_limit).to_dict()
+    assert schema_problems(document) == []
+    return document
 
 
 def _mixed_events() -> list[dict[str, Any]]:
@@ -134,6 +137,8 @@ def test_logpush_ndjson_and_gzip_summarise_like_the_tail(tmp_path: Path) -> None
             (g["level"], g["message"], g["count"]) for g in tail["console"]]
         assert data["slowest"][0]["ray_id"] == "87ed87f80cf22d84"
     assert gz["exceptions"][0]["replay"].startswith(f"mbv replay <(gzip -dc {tmp_path / 'trace.json.gz'}) --from tail")
+    odd = [{**e, "Event": {**e["Event"], "RayID": 87}} for e in logpush]   # a ray id that is not text
+    assert {s["ray_id"] for s in _summary(write(tmp_path / "odd.json", ndjson_text(odd)))["slowest"]} == {None}
 
 
 def test_garbage_lines_and_truncated_last_event_are_counted_never_fatal(tmp_path: Path) -> None:
@@ -281,7 +286,7 @@ def test_time_bounds() -> None:
 _KEYS = ["outcome", "event", "request", "url", "method", "response", "status", "eventTimestamp", "cpuTime",
          "wallTime", "logs", "exceptions", "level", "message", "name", "stack", "scriptName", "Outcome", "Event",
          "Request", "URL", "Method", "Response", "Status", "EventTimestampMs", "Logs", "Exceptions", "Level",
-         "Message", "Name", "CPUTimeMs", "WallTimeMs", "cron", "queue", "headers"]
+         "Message", "Name", "CPUTimeMs", "WallTimeMs", "RayID", "cron", "queue", "headers"]
 
 
 def _json_values():  # type: ignore[no-untyped-def]
@@ -309,7 +314,9 @@ def test_any_object_or_bytes_never_crash() -> None:
         for line, obj in stream:
             agg.add(obj, line)
         agg.garbage = stream.garbage
-        json.dumps(build_summary(agg, source="x", replay=ReplaySource("x")).to_dict())
+        document = build_summary(agg, source="x", replay=ReplaySource("x")).to_dict()
+        json.dumps(document)
+        assert schema_problems(document) == []   # whatever the stream held, the document keeps its shape
 
     check()
 
