@@ -107,6 +107,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "mbv completions install",
         "mbv completions install zsh",
     ),
+    "logs": (
+        "wrangler tail --format json | mbv logs -",
+        "mbv logs tail.log --outcome exception --since 1h",
+        "mbv logs logpush-2026-12-01.ndjson.gz --status 5xx --format json",
+    ),
     "schema": (
         "mbv schema",
         "mbv schema db.queries",
@@ -124,6 +129,8 @@ ENVIRONMENT = (
     ("CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV=false", "as wrangler: secrets from .dev.vars only, not .env"),
     ("JWT_SECRET, JWT_SECRET_PREVIOUS", "jwt verify's keys when no key option is given"),
     ("MBV_FORCE_WIDTH", "the width of text output (default: the terminal's, else 120)"),
+    ("MBV_NO_PROGRESS=1", "no progress line on a terminal"),
+    ("MBV_DOCS_URL", "where SARIF helpUri links point (a fork's docs/rules.md)"),
 )
 
 

@@ -78,7 +78,7 @@ def test_each_example_parses_against_its_command(path: str, example: str, monkey
 
 def test_choices_are_shown(run_mbv) -> None:
     doctor = " ".join(run_mbv("doctor", "--help").stdout.split())
-    assert "--format [text|json|sarif|github|junit]" in doctor
+    assert "--format [text|json|sarif|github|junit|markdown]" in doctor
     assert "--fail-on [error|warning|info]" in doctor
     assert "[bash|zsh|fish|powershell]" in run_mbv("completions", "show", "--help").stdout
 
@@ -86,14 +86,14 @@ def test_choices_are_shown(run_mbv) -> None:
 def test_a_wrong_choice_is_one_line_with_the_choices(run_mbv) -> None:
     result = run_mbv("doctor", "--format", "xml", str(REPO / "examples" / "mustbeviral"))
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
-    assert "unknown --format 'xml'" in result.stderr and "text, json, sarif, github, junit" in result.stderr
+    assert "unknown --format 'xml'" in result.stderr and "text, json, sarif, github, junit, markdown" in result.stderr
     assert "'mbv doctor --help'" in result.stderr
     upper = run_mbv("doctor", "--fail-on", "WARNING", "--select", "MBV201", str(REPO / "examples" / "mustbeviral"))
     assert upper.exit_code in (0, 1)
 
 
 @pytest.mark.parametrize(("words", "expected"), [
-    ("mbv doctor --format ", {"text", "json", "sarif", "github", "junit"}),
+    ("mbv doctor --format ", {"text", "json", "sarif", "github", "junit", "markdown"}),
     ("mbv bindings diff --fail-on ", {"error", "warning", "info"}),
     ("mbv completions show ", {"bash", "zsh", "fish", "powershell"}),
     ("mbv jwt decode -f ", {"text", "json"}),
