@@ -21,11 +21,16 @@ const row = await env.DB.prepare("SELECT * FROM users WHERE email = ?").bind(ema
 
 ## Known limits
 Constants are recognised when they are literals, `const` strings declared in the same file,
-UPPER_CASE names, placeholder lists built from `"?"` (`ids.map(() => "?").join(",")`), or
-names checked earlier in the function with `.includes(name)`/`.has(name)` (an allow-list);
-other safe values (a column name picked through a `switch`) are still reported: suppress
-them with `// mbv-ignore MBV101: reason`. SQL built in another file and passed in is not seen.
-Tagged templates (`` sql`...` ``) are never flagged: their tags parameterise the values.
+UPPER_CASE names, placeholder lists built from `"?"` (`ids.map(() => "?").join(",")`), names
+checked earlier in the function with `.includes(name)`/`.has(name)` (an allow-list), variables
+only ever assigned or `.push`ed constants (`conditions.push("status = ?")` joined later),
+parameters typed `number` or a union of literals (`order: "asc" | "desc"`), names checked with
+`typeof x === "number"`, `Number.isInteger(x)` or a range check (`x > 100`) earlier in the
+function, `Object.keys` of an object literal, numbers (`Number(x)`, `.length`) and formatted
+dates (`toISOString()`). Other safe values (a column name picked through a `switch`) are still
+reported: suppress them with `// mbv-ignore MBV101: reason`. SQL built in another file and
+passed in is not seen. Tagged templates (`` sql`...` ``) are never flagged: their tags
+parameterise the values.
 """
 
 from __future__ import annotations
@@ -48,14 +53,26 @@ CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 PLACEHOLDER = re.compile(r"""["'`]\?["'`]|\?\d|\$\d""")
 
 
+NUMBER_CALLS = frozenset({"Number", "parseInt", "parseFloat", "toISOString", "toUTCString", "toJSON", "getTime",
+                          "toFixed", "valueOf", "now", "floor", "ceil", "round", "trunc", "min", "max", "abs",
+                          "toLocaleDateString", "toDateString"})
+NUMBER_TYPE = re.compile(r"^(number|bigint|boolean)$")
+LITERAL_UNION = re.compile(r"""^\s*\|?\s*(?:"[^"]*"|'[^']*'|-?\d+(?:\.\d+)?|true|false)"""
+                           r"""(?:\s*\|\s*(?:"[^"]*"|'[^']*'|-?\d+(?:\.\d+)?|true|false))*\s*$""")
+WRITE_MUTATORS = frozenset({"push", "unshift", "splice", "concat"})
+
+
 def _is_constant(source: SourceFile, node: Node, consts: dict[str, str], depth: int = 0) -> bool:
     kind = node.type
-    if kind in {"string", "number", "true", "false", "null", "undefined"}:
+    if depth > 6:
+        return False
+    if kind in {"string", "number", "true", "false", "null", "undefined", "regex"}:
         return True
     if kind == "template_string":
         return all(_is_constant(source, sub.named_children[0], consts, depth)
                    for sub in node.children if sub.type == "template_substitution" and sub.named_children)
-    if kind == "parenthesized_expression" and node.named_children:
+    if kind in {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression",
+                "await_expression"} and node.named_children:
         return _is_constant(source, node.named_children[0], consts, depth)
     if kind == "binary_expression":
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
@@ -65,17 +82,92 @@ def _is_constant(source: SourceFile, node: Node, consts: dict[str, str], depth: 
         cons, alt = node.child_by_field_name("consequence"), node.child_by_field_name("alternative")
         return cons is not None and alt is not None and _is_constant(source, cons, consts, depth) \
             and _is_constant(source, alt, consts, depth)
+    if kind == "array":
+        return all(_is_constant(source, c, consts, depth + 1) for c in node.named_children if c.type != "comment")
     if kind == "identifier":
         name = source.node_text(node)
         if name in consts or CONSTANT_NAME.match(name) or _allow_listed(source, node, name):
             return True
-        value = syntax.declared_value(source, node)
-        return value is not None and depth < 3 and _is_constant(source, value, consts, depth + 1)
+        if _typed_safe(source, node, name) or _checked_number(source, node, name):
+            return True
+        return _only_constant_writes(source, node, name, consts, depth)
     if kind == "member_expression":
         root = syntax.chain_names(node)
+        if syntax.member_property(node) == "length":
+            return True  # a number
         return bool(root) and bool(CONSTANT_NAME.match(root[0]))
+    if kind == "call_expression":
+        name = syntax.method_name(node)
+        if name == "keys" and source.node_text(syntax.callee(node) or node) == "Object.keys":
+            args = syntax.arguments(node)
+            target = args[0] if args else None
+            if target is not None and target.type == "identifier":
+                target = syntax.declared_value(source, target)
+            return target is not None and target.type == "object"
+        if name == "join":  # parts.join(" AND "): constant when every part is
+            recv = syntax.receiver(node)
+            if recv is not None and _is_constant(source, recv, consts, depth + 1):
+                return True
+        elif name in NUMBER_CALLS:
+            return True  # a number, or a date formatted by the runtime
     # placeholder lists: ids.map(() => "?").join(", "), "?, ".repeat(n), Array(n).fill("?")
     return bool(PLACEHOLDER.search(source.node_text(node)))
+
+
+def _typed_safe(source: SourceFile, node: Node, name: str) -> bool:
+    """A parameter of an enclosing function typed `number` (or boolean) or a union of literals."""
+    fn = syntax.enclosing_function(node)
+    while fn is not None:
+        params = fn.child_by_field_name("parameters")
+        for param in params.named_children if params is not None else []:
+            pattern = param.child_by_field_name("pattern")
+            if pattern is None or pattern.type != "identifier" or source.node_text(pattern) != name:
+                continue
+            annotation = param.child_by_field_name("type")
+            type_text = source.node_text(annotation).lstrip(":").strip() if annotation is not None else ""
+            return bool(NUMBER_TYPE.match(type_text) or LITERAL_UNION.match(type_text))
+        fn = syntax.enclosing_function(fn)
+    return False
+
+
+def _checked_number(source: SourceFile, node: Node, name: str) -> bool:
+    """`typeof x === "number"`, `Number.isInteger(x)`, or a range check on `x` earlier in the function."""
+    fn = syntax.enclosing_function(node)
+    if fn is None:
+        return False
+    before = source.data[fn.start_byte:node.start_byte].decode("utf-8", "replace")
+    n = re.escape(name)
+    return bool(re.search(
+        r"typeof\s+" + n + r"\s*[!=]==?\s*[\"']number[\"']|Number\.is(Integer|SafeInteger|Finite)\(\s*" + n
+        + r"\s*\)|(?<![\w$.])" + n + r"\s*(<|>|<=|>=)\s*-?\d|-?\d+\s*(<|>|<=|>=)\s*" + n + r"(?![\w$])",
+        before))
+
+
+def _only_constant_writes(source: SourceFile, node: Node, name: str, consts: dict[str, str], depth: int) -> bool:
+    """A variable whose declaration, every assignment and every `.push(...)` before `node` are constant."""
+    value = syntax.declared_value(source, node)
+    if value is None or not _is_constant(source, value, consts, depth + 1):
+        return False
+    scope = syntax.enclosing_function(node) or source.root
+    for write in syntax.nodes_of(source, "assignment_expression", "augmented_assignment_expression",
+                                 "call_expression"):
+        if write.start_byte < scope.start_byte or write.end_byte > scope.end_byte:
+            continue
+        if write.type == "call_expression":
+            recv = syntax.receiver(write)
+            if recv is None or recv.type != "identifier" or source.node_text(recv) != name \
+                    or syntax.method_name(write) not in WRITE_MUTATORS:
+                continue
+            if not all(_is_constant(source, a, consts, depth + 1) for a in syntax.arguments(write)):
+                return False
+            continue
+        left = write.child_by_field_name("left")
+        if left is None or left.type != "identifier" or source.node_text(left) != name:
+            continue
+        right = write.child_by_field_name("right")
+        if right is None or not _is_constant(source, right, consts, depth + 1):
+            return False
+    return True
 
 
 def _allow_listed(source: SourceFile, node: Node, name: str) -> bool:

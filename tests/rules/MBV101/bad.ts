@@ -13,3 +13,18 @@ export async function cases(env: Env, url: URL, body: { email: string; id: strin
   // bad: exec with interpolation
   await env.DB.exec(`UPDATE users SET name = '${body.email}'`);
 }
+
+export async function unsafe(db: D1Database, status: string, sortBy: string, limit: string) {
+  // bad: a pushed fragment built from a parameter
+  const conditions: string[] = [];
+  conditions.push(`status = '${status}'`);
+  await db.prepare(`SELECT * FROM posts WHERE ${conditions.join(" AND ")}`).all();
+
+  // bad: a variable reassigned from user input later
+  let column = "created_at";
+  if (sortBy) column = sortBy;
+  await db.prepare(`SELECT * FROM posts ORDER BY ${column}`).all();
+
+  // bad: a parameter typed string (not a literal union)
+  await db.prepare(`SELECT * FROM posts LIMIT ${limit}`).all();
+}
