@@ -31,6 +31,7 @@ RULE_MODULES: dict[str, str] = {
     "MBV113": "websocket_without_lifecycle",
     "MBV114": "insecure_random_token",
     "MBV115": "non_constant_time_compare",
+    "MBV116": "d1_unbounded_fan_out",
     "MBV201": "compatibility_date",
     "MBV202": "secret_in_vars",
     "MBV203": "wildcard_allowed_origins",

@@ -50,6 +50,11 @@ RUNNERS = frozenset({"first", "all", "run", "raw"})
 RETRY = re.compile(r"\b(attempts?|retry|retries|tries|tried)\b", re.IGNORECASE)
 
 
+def is_d1_query(call: Node) -> bool:
+    """A call that runs a D1 statement: `.first()/.all()/.run()/.raw()` on a prepare/bind chain, or `db.exec()`."""
+    return _is_query(call)
+
+
 def _is_query(call: Node) -> bool:
     names = syntax.chain_names(syntax.callee(call))
     if not names:
