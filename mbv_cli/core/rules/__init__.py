@@ -33,6 +33,7 @@ RULE_MODULES: dict[str, str] = {
     "MBV115": "non_constant_time_compare",
     "MBV116": "d1_unbounded_fan_out",
     "MBV117": "api_rate_limit_ignored",
+    "MBV118": "node_api_missing_in_workerd",
     "MBV201": "compatibility_date",
     "MBV202": "secret_in_vars",
     "MBV203": "wildcard_allowed_origins",
