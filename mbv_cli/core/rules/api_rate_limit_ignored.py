@@ -1,9 +1,9 @@
 """MBV117 api-rate-limit-ignored
 
 ## What it does
-Flags a `fetch` to an external API (a literal `https://` URL whose host starts with `api.` or is
-a known AI provider, or whose path starts with `/api/` or `/v1/`...) when the code that checks the
-response (`if (!res.ok)`, `if (res.status !== 200)`) throws or returns without looking at status
+Flags a `fetch` to an API that answers 429 in normal use (AI providers: OpenAI, Anthropic, Gemini,
+Mistral, Groq, OpenRouter, Workers AI over REST or AI Gateway...; and GitHub, Telegram, Discord,
+Slack, X, Notion) when the code that checks the response (`if (!res.ok)`, `if (res.status !== 200)`) throws or returns without looking at status
 429 or the `Retry-After` header, and nothing in the function retries (no `retry`/`backoff` in its
 name, its text or the call around the `fetch`).
 
@@ -31,7 +31,8 @@ if (!res.ok) throw new Error(`OpenAI error ${res.status}`);
 or retry with backoff (a queue, or a helper that honours `Retry-After`).
 
 ## Known limits
-Only `fetch` calls whose URL is a literal or a template starting with `https://`/`http://` (also
+APIs with generous limits where a 429 is an incident rather than routine (payments, storage, your
+own services) are not looked at: there a generic error is a fair answer. Only `fetch` calls whose URL is a literal or a template starting with `https://`/`http://` (also
 through a `const` in the same file) are looked at, and only a status check in the same function.
 A retry done by the caller of the function is not seen: suppress with `// mbv-ignore MBV117: reason`.
 """
@@ -51,11 +52,16 @@ if TYPE_CHECKING:
 
     from mbv_cli.core.code.parsing import SourceFile
 
-AI_HOSTS = re.compile(r"(^|\.)(openai\.com|anthropic\.com|generativelanguage\.googleapis\.com|mistral\.ai|groq\.com|"
-                      r"cohere\.(ai|com)|openrouter\.ai|replicate\.com|together\.xyz|deepseek\.com|x\.ai|"
-                      r"perplexity\.ai|fireworks\.ai|huggingface\.co|elevenlabs\.io)$")
+# APIs that answer 429 in normal use: AI providers (per-minute token and request quotas) and the
+# APIs with tight per-user/per-bot limits that Workers commonly call
+RATE_LIMITED_HOSTS = re.compile(
+    r"(^|\.)(openai\.com|anthropic\.com|generativelanguage\.googleapis\.com|aiplatform\.googleapis\.com|"
+    r"mistral\.ai|groq\.com|cohere\.(ai|com)|openrouter\.ai|replicate\.com|together\.xyz|deepseek\.com|x\.ai|"
+    r"perplexity\.ai|fireworks\.ai|huggingface\.co|elevenlabs\.io|openai\.azure\.com|"
+    r"api\.github\.com|api\.telegram\.org|discord\.com|slack\.com|api\.twitter\.com|api\.x\.com|"
+    r"api\.notion\.com|api\.cloudflare\.com)$")
 API_URL = re.compile(r"^https?://([^/\s`$]+)(/[^\s`]*)?")
-API_PATH = re.compile(r"^/(api|v\d+(beta)?|graphql|rest)(/|$)")
+CF_AI_PATH = re.compile(r"/ai/run/|/ai-gateway/|gateway\.ai\.cloudflare\.com")
 HANDLES_RATE_LIMIT = re.compile(r"429|retry.?after|too.?many|rate.?limit|retry|backoff", re.IGNORECASE)
 NOT_OK = re.compile(r"!\s*(?P<a>[\w$]+)\.ok\b|(?P<b>[\w$]+)\.status\s*(!==?|>=?|<)\s*\d{3}|(?P<c>[\w$]+)\.ok\s*===?\s*false")
 HINT = "handle status 429 (read Retry-After, answer 503 with Retry-After or retry with backoff) before the generic error"
@@ -76,7 +82,9 @@ def _api_url(source: SourceFile, arg: Node) -> str | None:
     if match is None:
         return None
     host, path = match.group(1).lower(), match.group(2) or ""
-    if host.startswith("api.") or AI_HOSTS.search(host) or API_PATH.match(path):
+    if host == "api.cloudflare.com" and not CF_AI_PATH.search(path):
+        return None  # the Cloudflare API at large has generous limits; Workers AI over REST does not
+    if RATE_LIMITED_HOSTS.search(host) or host == "gateway.ai.cloudflare.com":
         return host
     return None
 

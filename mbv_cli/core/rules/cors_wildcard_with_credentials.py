@@ -98,7 +98,7 @@ def _reflects_origin(source: SourceFile, fn: Node) -> bool:
     if first is None or first.type != "identifier":
         return False
     name = source.node_text(first)
-    body = fn.child_by_field_name("body")
+    body: Node | None = fn.child_by_field_name("body")
     if body is None:
         return False
     if body.type == "statement_block":
@@ -106,12 +106,13 @@ def _reflects_origin(source: SourceFile, fn: Node) -> bool:
         if len(statements) != 1 or statements[0].type != "return_statement" or not statements[0].named_children:
             return False
         body = statements[0].named_children[0]
-    while body.type in {"binary_expression", "parenthesized_expression"}:  # origin ?? "*", origin || ""
+    while body is not None and body.type in {"binary_expression", "parenthesized_expression"}:  # origin ?? "*"
         op = body.child_by_field_name("operator")
         if body.type == "binary_expression" and (op is None or op.type not in {"??", "||"}):
             return False
-        body = body.child_by_field_name("left") if body.type == "binary_expression" else body.named_children[0]
-    return body.type == "identifier" and source.node_text(body) == name
+        body = body.child_by_field_name("left") if body.type == "binary_expression" else \
+            (body.named_children[0] if body.named_children else None)
+    return body is not None and body.type == "identifier" and source.node_text(body) == name
 
 
 def _unchecked(source: SourceFile, node: Node) -> bool:

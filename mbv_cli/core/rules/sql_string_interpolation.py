@@ -97,18 +97,18 @@ def _is_constant(source: SourceFile, node: Node, consts: dict[str, str], depth: 
             return True  # a number
         return bool(root) and bool(CONSTANT_NAME.match(root[0]))
     if kind == "call_expression":
-        name = syntax.method_name(node)
-        if name == "keys" and source.node_text(syntax.callee(node) or node) == "Object.keys":
+        called = syntax.method_name(node)
+        if called == "keys" and source.node_text(syntax.callee(node) or node) == "Object.keys":
             args = syntax.arguments(node)
             target = args[0] if args else None
             if target is not None and target.type == "identifier":
                 target = syntax.declared_value(source, target)
             return target is not None and target.type == "object"
-        if name == "join":  # parts.join(" AND "): constant when every part is
+        if called == "join":  # parts.join(" AND "): constant when every part is
             recv = syntax.receiver(node)
             if recv is not None and _is_constant(source, recv, consts, depth + 1):
                 return True
-        elif name in NUMBER_CALLS:
+        elif called in NUMBER_CALLS:
             return True  # a number, or a date formatted by the runtime
     # placeholder lists: ids.map(() => "?").join(", "), "?, ".repeat(n), Array(n).fill("?")
     return bool(PLACEHOLDER.search(source.node_text(node)))

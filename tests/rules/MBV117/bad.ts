@@ -20,12 +20,25 @@ export async function issues(env: Env) {
   return response.json();
 }
 
-export async function weather(city: string) {
-  // bad: a template URL with an /api/ path
-  const r = await fetch(`https://weather.example.com/api/forecast?city=${city}`);
+export async function reply(env: Env, chatId: number, text: string) {
+  // bad: a Telegram bot call in a template URL
+  const r = await fetch(`https://api.telegram.org/bot${env.BOT_TOKEN}/sendMessage`, {
+    method: "POST",
+    body: JSON.stringify({ chat_id: chatId, text }),
+  });
   if (!r.ok) {
-    console.error("weather failed", r.status);
-    throw new Error("weather");
+    console.error("telegram failed", r.status);
+    throw new Error("telegram");
   }
   return r.json();
+}
+
+export async function ai(env: Env, prompt: string) {
+  // bad: Workers AI over REST
+  const res = await fetch(`https://api.cloudflare.com/client/v4/accounts/${env.ACCOUNT_ID}/ai/run/@cf/meta/llama-3.1-8b-instruct`, {
+    method: "POST",
+    body: JSON.stringify({ prompt }),
+  });
+  if (res.ok === false) return null;
+  return res.json();
 }

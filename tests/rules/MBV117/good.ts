@@ -10,7 +10,7 @@ export async function complete(env: Env, prompt: string) {
 
 export async function withRetry(url: string) {
   // good: inside a retry helper
-  const res = await fetch("https://api.example.com/v1/items");
+  const res = await fetch("https://api.openai.com/v1/models");
   if (!res.ok) throw new Error(url);
   return res;
 }
@@ -27,7 +27,14 @@ export async function page(env: Env) {
 
 export async function status(url: string) {
   // good: the response is checked but nothing is thrown or returned there
-  const res = await fetch("https://api.example.com/v2/status");
+  const res = await fetch("https://api.github.com/rate_limit");
   if (!res.ok) console.warn("status check failed", res.status);
   return res.text();
+}
+
+export async function pay(env: Env) {
+  // good: a payment API with generous limits: a generic error is a fair answer there
+  const res = await fetch("https://api.stripe.com/v1/payment_intents", { method: "POST" });
+  if (!res.ok) return Response.json({ error: "payment provider error" }, { status: 502 });
+  return res.json();
 }
