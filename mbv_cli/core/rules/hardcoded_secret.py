@@ -52,7 +52,8 @@ if TYPE_CHECKING:
 HINT = "store it with `wrangler secret put NAME` (and .dev.vars locally) and read env.NAME"
 NOT_A_VALUE = re.compile(r"\s|^[A-Z]+(_[A-Z0-9]+)+$|^https?://|^x-[a-z-]+$|^\$\{|^<.*>$|^[a-z]+:[a-z]+$")
 # UI and i18n text: "Password:", "Passwort", "Token expired!"
-UI_TEXT = re.compile(r"[:?!\u2026]$|^[^\W\d_][^\W\d_A-Z]+$")
+# (a capitalised word only: `ADMIN_PASSWORD: "password"` is a default credential, not a label)
+UI_TEXT = re.compile(r"[:?!\u2026]$|^[A-Z\u00c0-\u00de][^\W\d_A-Z]+$")
 # a storage, cookie or header key name held by a constant named *_KEY: "uploadSession", "auth-token"
 KEY_NAME = re.compile(r"^[a-z]+(?:[A-Z][a-z]+)+$|^[a-z]+(?:[-_:.][a-z]+)+$")
 # public client keys, meant to be shipped to browsers (PostHog, Stripe/Clerk publishable, Mapbox, Firebase web)

@@ -30,3 +30,8 @@ export function fallbacks(env: Env) {
   // bad: a fallback as an argument property
   return { k: env.API_TOKEN || "hardcoded-api-token", 密钥, clé };
 }
+
+export function defaults() {
+  // bad: a default admin password (found in review: a single lower-case word is no UI label)
+  return { ADMIN_USERNAME: "admin", ADMIN_PASSWORD: "password" };
+}
