@@ -26,7 +26,8 @@ const token = await sign({ sub: user.id }, env.JWT_SECRET);
 ## Known limits
 Strings with spaces, URLs and UPPER_SNAKE names of secrets (`"JWT_SECRET"`) are not treated
 as secret values; neither are UI and i18n text (`PasswordMsg: "Password:"`, a single word such
-as `"Passwort"`), key names held by a `*_KEY` constant (`UPLOAD_SESSION_KEY = "uploadSession"`),
+as `"Passwort"`, text in a non-Latin script, every value of a file under `i18n/`, `locales/`,
+`lang/`, `translations/`), key names held by a `*_KEY` constant (`UPLOAD_SESSION_KEY = "uploadSession"`),
 PascalCase protocol labels used as HMAC key data (`"WebAppData"`) and public client keys by
 their prefix (PostHog `phc_`, Stripe/Clerk `pk_live_`/`pk_test_`, Mapbox `pk.eyJ`, Firebase
 `AIza`). A fallback `env.X ?? "literal"` is reported whatever the variable is called (any script)
@@ -60,6 +61,10 @@ KEY_NAME = re.compile(r"^[a-z]+(?:[A-Z][a-z]+)+$|^[a-z]+(?:[-_:.][a-z]+)+$")
 PUBLIC_KEY_PREFIX = re.compile(r"^(phc_|pk_live_|pk_test_|pk\.eyJ|AIza)")
 # labels fixed by a protocol, used as HMAC key data (Telegram Web Apps: HMAC_SHA256("WebAppData", bot_token))
 PROTOCOL_LABEL = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+$")
+# translation catalogues: every value is UI text
+I18N_PATH = re.compile(r"(^|/)(i18n|l10n|locales?|lang|langs|languages|translations?|messages)/", re.IGNORECASE)
+# text in a script other than Latin (CJK, Cyrillic, Arabic...) or with typographic punctuation is UI text
+NON_LATIN_TEXT = re.compile(r"[\u0370-\u1fff\u2000-\u206f\u3000-\uffff]")
 ENV_SECRET_LAST_WORDS = frozenset({"key", "secret", "token", "password", "pass", "salt", "pepper"})
 
 
@@ -81,7 +86,7 @@ def _secret_literal(source: SourceFile, node: Node | None) -> Node | None:
         return _secret_literal(source, inner[0]) if inner else None
     value = syntax.string_value(source, node)
     if value is None or len(value) < 8 or NOT_A_VALUE.search(value) or UI_TEXT.search(value) \
-            or PUBLIC_KEY_PREFIX.match(value):
+            or PUBLIC_KEY_PREFIX.match(value) or NON_LATIN_TEXT.search(value):
         return None
     return node
 
@@ -96,6 +101,8 @@ def _name_of(source: SourceFile, node: Node | None) -> str:
 
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
+    if I18N_PATH.search("/" + "/".join(source.path.parts[-4:])):  # near the file: not the checkout's location
+        return
     reported: set[int] = set()
 
     def report(literal: Node, what: str) -> Iterator[Finding]:

@@ -37,7 +37,8 @@ Lazy initialisation, where the function that writes the variable (or one around 
 it in an `if` (`if (!client) client = ...`, `if (ready) return; ...; ready = true`) or uses
 `??=`/`||=`/`x = x ?? make()`/`x ?? (x = make())`, is accepted; so are values derived only from
 `env` (`config = loadConfig(env.A)`: the same on every request) and writes in a function the
-module calls only at load time (boot-time registration, `register(route)` at top level). Map/Set caches are MBV109's business. Mutation through an alias is not followed.
+module calls only at load time (boot-time registration, `register(route)` at top level), and
+round-robin cursors (`cursor = (cursor + 1) % n`). Map/Set caches are MBV109's business. Mutation through an alias is not followed.
 """
 
 from __future__ import annotations
@@ -114,6 +115,15 @@ def _from_env_only(source: SourceFile, node: Node) -> bool:
     return True
 
 
+def _round_robin(node: Node) -> bool:
+    """`cursor = (cursor + 1) % n`: a rotation index; every value is valid for any request."""
+    right = node.child_by_field_name("right")
+    while right is not None and right.type == "parenthesized_expression" and right.named_children:
+        right = right.named_children[0]
+    op = right.child_by_field_name("operator") if right is not None and right.type == "binary_expression" else None
+    return op is not None and op.type == "%"
+
+
 def _boot_registration(source: SourceFile, node: Node) -> bool:
     """A write in a function that the module only calls at load time (`register(route)` at top level)."""
     fn = syntax.enclosing_function(node)
@@ -163,7 +173,7 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
     for node, name, what in writes:
         if name in init_flags or _boot_registration(source, node):
             continue
-        if node.type == "assignment_expression" and _from_env_only(source, node):
+        if node.type == "assignment_expression" and (_from_env_only(source, node) or _round_robin(node)):
             continue
         key = f"{name}:{what}"
         if key in reported:

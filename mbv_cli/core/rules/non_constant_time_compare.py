@@ -27,7 +27,7 @@ if (a.byteLength !== b.byteLength || !crypto.subtle.timingSafeEqual(a, b)) {
 Comparisons with `null`, `undefined`, booleans, numbers, string literals (labels, magic bytes)
 and `typeof` checks are not reported; nor are content digests and checksums (`contentHash`,
 `etag`, `fileDigest`), and two values from the same user input (`newPassword === confirmPassword`,
-`body.password === body.passwordConfirm`); neither are facts about a secret (`token.length`, `tokenType`). Names are what is
+`body.password === body.passwordConfirm`) or a value and its previous state (`previous === session.token`); neither are facts about a secret (`token.length`, `tokenType`). Names are what is
 read: a secret in a variable called `value` is not seen.
 """
 
@@ -53,6 +53,7 @@ HEADERS = frozenset({"authorization", "x-api-key", "x-signature", "x-hub-signatu
 # a digest of content (an ETag, a checksum, a file hash) is public: comparing it leaks nothing
 CONTENT_WORDS = frozenset({"content", "file", "body", "checksum", "etag", "integrity", "blob", "object", "asset",
                            "image", "chunk", "data", "payload", "upload", "cache", "crc", "md5", "version"})
+STATE_WORDS = frozenset({"previous", "prev", "old", "last", "cached", "before", "after"})
 CONFIRM_WORDS = frozenset({"confirm", "confirmation", "confirmed", "repeat", "repeated", "retype", "again",
                            "verify", "verification", "new", "old", "current", "previous", "second"})
 
@@ -120,6 +121,8 @@ def _same_input(source: SourceFile, left: Node, right: Node) -> bool:
             and "env" not in lnames and "env" not in rnames:
         return True
     words = syntax.words(_name(source, left)) + syntax.words(_name(source, right))
+    if any(w in STATE_WORDS for w in words):
+        return True  # previous === session.token: a change of state, not a check of what a client sent
     return any(w in CONFIRM_WORDS for w in words) and "password" in words
 
 

@@ -24,7 +24,9 @@ Constants are recognised when they are literals, `const` strings declared in the
 UPPER_CASE names, placeholder lists built from `"?"` (`ids.map(() => "?").join(",")`), names
 checked earlier in the function with `.includes(name)`/`.has(name)` (an allow-list), variables
 only ever assigned or `.push`ed constants (`conditions.push("status = ?")` joined later),
-parameters typed `number` or a union of literals (`order: "asc" | "desc"`), names checked with
+parameters typed `number` or a union of literals, parameters that every call in the same file
+gives a constant (`removeByField(c, "user_id", ids)`), enum-like members (`Status.ACTIVE`,
+`emailConst.status.SAVING`) (`order: "asc" | "desc"`), names checked with
 `typeof x === "number"`, `Number.isInteger(x)` or a range check (`x > 100`) earlier in the
 function, `Object.keys` of an object literal, numbers (`Number(x)`, `.length`) and formatted
 dates (`toISOString()`). Other safe values (a column name picked through a `switch`) are still
@@ -90,11 +92,15 @@ def _is_constant(source: SourceFile, node: Node, consts: dict[str, str], depth: 
             return True
         if _typed_safe(source, node, name) or _checked_number(source, node, name):
             return True
+        if depth == 0 and _literal_at_every_call(source, node, name, consts):
+            return True
         return _only_constant_writes(source, node, name, consts, depth)
     if kind == "member_expression":
         root = syntax.chain_names(node)
         if syntax.member_property(node) == "length":
             return True  # a number
+        if CONSTANT_NAME.match(syntax.member_property(node) or "") and len(root) >= 2:
+            return True  # an enum-like constant: emailConst.status.SAVING, Status.ACTIVE
         return bool(root) and bool(CONSTANT_NAME.match(root[0]))
     if kind == "call_expression":
         called = syntax.method_name(node)
@@ -112,6 +118,33 @@ def _is_constant(source: SourceFile, node: Node, consts: dict[str, str], depth: 
             return True  # a number, or a date formatted by the runtime
     # placeholder lists: ids.map(() => "?").join(", "), "?, ".repeat(n), Array(n).fill("?")
     return bool(PLACEHOLDER.search(source.node_text(node)))
+
+
+def _literal_at_every_call(source: SourceFile, node: Node, name: str, consts: dict[str, str]) -> bool:
+    """A parameter that every call of its function in this file gives a constant:
+    `removeByField(c, "user_id", ids)` for `removeByField(c, fieldName, values)`."""
+    fn = syntax.enclosing_function(node)
+    params = fn.child_by_field_name("parameters") if fn is not None else None
+    if fn is None or params is None:
+        return False
+    index = next((i for i, p in enumerate(params.named_children)
+                  if (pat := p.child_by_field_name("pattern") or p) is not None and pat.type == "identifier"
+                  and source.node_text(pat) == name), None)
+    fn_name = fn.child_by_field_name("name")
+    if fn_name is None and fn.parent is not None and fn.parent.type in {"variable_declarator", "pair"}:
+        fn_name = fn.parent.child_by_field_name("name") or fn.parent.child_by_field_name("key")
+    if index is None or fn_name is None:
+        return False
+    wanted = source.node_text(fn_name)
+    calls = [c for c in syntax.nodes_of(source, "call_expression") if syntax.method_name(c) == wanted
+             and not (fn.start_byte <= c.start_byte < fn.end_byte)]
+    if not calls:
+        return False
+    for call in calls:
+        args = syntax.arguments(call)
+        if index >= len(args) or not _is_constant(source, args[index], consts, 1):
+            return False
+    return True
 
 
 def _typed_safe(source: SourceFile, node: Node, name: str) -> bool:

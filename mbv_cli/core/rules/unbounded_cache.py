@@ -35,8 +35,8 @@ or use the Cache API / KV with a TTL.
 ## Known limits
 Maps filled only at module load (in a top-level `forEach` callback or a function called only at
 load time), caches keyed only by literals, UPPER_CASE/const names or `env.X` values (a fixed number
-of entries) and fields of a class the same file instantiates inside a function (an object per
-call) are not reported. Any `.delete`, `.clear`, `delete obj[k]`, `.size` or reassignment in the file counts as a bound,
+of entries) fields of a class the same file instantiates inside a function (an object per call) and
+registries (added to in a method named `register*`/`define*`) are not reported. Any `.delete`, `.clear`, `delete obj[k]`, `.size` or reassignment in the file counts as a bound,
 even if it is never reached. `WeakMap`/`WeakSet` are not reported. Durable Object fields are
 reported like any class field: a Durable Object also lives long.
 """
@@ -143,6 +143,16 @@ def _load_time(source: SourceFile, node: Node) -> bool:
     return bool(calls) and mentions == len(calls) + 1 and not any(syntax.inside_function(c) for c in calls)
 
 
+REGISTRATION = re.compile(r"^(register|define|add(Route|Handler|Listener|Plugin|Tool|Command|Node)|use$|on$)")
+
+
+def _in_registration(source: SourceFile, node: Node) -> bool:
+    """Inside `register(definition)` / `define...`: a registry filled once at start-up, not a cache."""
+    fn = syntax.enclosing_function(node)
+    name = fn.child_by_field_name("name") if fn is not None else None
+    return name is not None and bool(REGISTRATION.match(source.node_text(name)))
+
+
 def _per_call_classes(source: SourceFile) -> set[str]:
     """Classes of this file instantiated inside a function: their fields live as long as one call."""
     names: set[str] = set()
@@ -175,7 +185,8 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
             target = source.node_text(recv) if recv is not None else ""
             if target not in candidates:
                 continue
-            if method in {"set", "add"} and syntax.inside_function(node) and not _load_time(source, node):
+            if method in {"set", "add"} and syntax.inside_function(node) and not _load_time(source, node) \
+                    and not _in_registration(source, node):
                 added.setdefault(target, node)
                 key = _key_of(source, node)
                 if key is None or not _constant_key(source, key):

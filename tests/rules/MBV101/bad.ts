@@ -28,3 +28,14 @@ export async function unsafe(db: D1Database, status: string, sortBy: string, lim
   // bad: a parameter typed string (not a literal union)
   await db.prepare(`SELECT * FROM posts LIMIT ${limit}`).all();
 }
+
+export const dao = {
+  async removeByField(db: D1Database, fieldName: string, value: string) {
+    // bad: one call passes a value from the request
+    await db.prepare(`DELETE FROM attachments WHERE ${fieldName} = ?`).bind(value).run();
+  },
+  async remove(db: D1Database, url: URL) {
+    await this.removeByField(db, "user_id", "1");
+    await this.removeByField(db, url.searchParams.get("field") ?? "id", "2");
+  },
+};

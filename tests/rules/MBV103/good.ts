@@ -30,3 +30,6 @@ export async function telegramKey(botToken: string) {
 // good: public client keys by known prefix
 export const analytics = { apiKey: "phc_9f8e7d6c5b4a3f2e1d0c" };
 export const stripe = { publishableKey: "pk_live_51HabcdefGhijklmnop", apiKey: "pk_test_51Habcdefghij" };
+
+// good: UI text in another script, outside an i18n folder (found in review)
+export const zh = { emailAndPwdEmpty: "邮箱和密码不能为空", publicTokenFail: "token验证失败" };

@@ -71,3 +71,11 @@ export default {
 // good: x ?? (x = make())
 let client: object | undefined;
 export const getClient = (env: Env) => client ?? (client = { key: env.API_KEY });
+
+// good: a round-robin cursor (found in review)
+let accountCursor = 0;
+export function nextAccount<T>(accounts: T[]): T {
+  const start = accountCursor % accounts.length;
+  accountCursor = (start + 1) % accounts.length;
+  return accounts[start];
+}

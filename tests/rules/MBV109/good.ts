@@ -48,3 +48,12 @@ function route(path: string, name: string) {
 }
 route("/", "home");
 route("/about", "about");
+
+// good: a registry filled by register() at start-up (found in review)
+class NodeRegistry {
+  private definitions = new Map<string, { type: string }>();
+  register(definition: { type: string }) {
+    this.definitions.set(definition.type, definition);
+  }
+}
+export const nodeRegistry = new NodeRegistry();

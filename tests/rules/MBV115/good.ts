@@ -26,3 +26,8 @@ export async function more(body: { password: string; passwordConfirm: string }, 
   const signatureAlgorithm = "hmac-sha256";
   return signatureAlgorithm === "hmac-sha256-v1";
 }
+
+export async function refreshed(previous: string | null, session: { token: string }) {
+  // good: a value against its previous state (found in review)
+  return previous === session.token;
+}
