@@ -114,6 +114,11 @@ def _is_constant(source: SourceFile, node: Node, consts: dict[str, str], depth: 
             recv = syntax.receiver(node)
             if recv is not None and _is_constant(source, recv, consts, depth + 1):
                 return True
+        elif called == "map":  # capabilities.map(() => "col LIKE ?"): each element is the constant
+            args = syntax.arguments(node)
+            body = args[0].child_by_field_name("body") if args and args[0].type == "arrow_function" else None
+            if body is not None and body.type != "statement_block" and _is_constant(source, body, consts, depth + 1):
+                return True
         elif called in NUMBER_CALLS:
             return True  # a number, or a date formatted by the runtime
     # placeholder lists: ids.map(() => "?").join(", "), "?, ".repeat(n), Array(n).fill("?")

@@ -84,3 +84,14 @@ export const dao = {
     await this.removeByField(db, "email_id", id);
   },
 };
+
+export async function facets(db: D1Database, capabilities: string[]) {
+  // good: fragments built by mapping each value to a constant with placeholders (found in review)
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (capabilities.length) {
+    where.push("(" + capabilities.map(() => "p.capabilities_json LIKE ?").join(" OR ") + ")");
+    params.push(...capabilities);
+  }
+  await db.prepare(`SELECT COUNT(*) FROM plugins p ${where.length ? "WHERE " + where.join(" AND ") : ""}`).bind(...params).first();
+}
