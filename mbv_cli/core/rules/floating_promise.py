@@ -140,7 +140,13 @@ def _in_promise_executor(node: Node, source: SourceFile) -> bool:
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
     known = set(ctx.async_functions)
-    own = declared_async_functions(source)
+    own: set[str] | None = None
+    if "this." in source.text or not known:
+        own = declared_async_functions(source)  # async methods are known within their file
+        known |= own
+    if not known or not any(name.removeprefix("this.") in source.text for name in known):
+        return  # the cheap test: no known async name in the text
+    own = declared_async_functions(source) if own is None else own
     local = _local_declarations(source)
     imported = _imported_names(source)
     # a name resolves in this file: an async declaration here, an import of a project async function;

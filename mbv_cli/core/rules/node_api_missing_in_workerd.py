@@ -101,4 +101,6 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 RULE = code_rule("MBV118", "node-api-missing-in-workerd", Severity.ERROR,
                  "__dirname/__filename, or a Node.js module that Workers only stub", __doc__, check,
-                 needs=[("__dirname", "__filename", "import", "require")], text_test=TEXT_TEST.search)
+                 needs=[("__dirname", "__filename", *(f"{q}{p}{m}{q}" for m in STUB_MODULES for q in "\"'"
+                                                       for p in ("", "node:")))],
+                 text_test=TEXT_TEST.search)
