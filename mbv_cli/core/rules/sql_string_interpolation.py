@@ -20,7 +20,11 @@ const row = await env.DB.prepare("SELECT * FROM users WHERE email = ?").bind(ema
 ```
 
 ## Known limits
-Constants are recognised when they are literals, `const` strings declared in the same file,
+The finding is an error when a value of the SQL is traced, in the same file, to request input
+(`request`/`c.req`, `searchParams`, a parsed body, headers, cookies, route parameters, through
+`const`, destructuring and `for...of`, or a parameter named `body`/`params`/`query`/`input`...);
+otherwise it is an info finding: the value may be a number or a column name chosen by the caller
+(on reviewed public code, half of those were safe). Constants are recognised when they are literals, `const` strings declared in the same file,
 UPPER_CASE names, placeholder lists built from `"?"` (`ids.map(() => "?").join(",")`), names
 checked earlier in the function with `.includes(name)`/`.has(name)` (an allow-list), variables
 only ever assigned or `.push`ed constants (`conditions.push("status = ?")` joined later),
@@ -129,12 +133,17 @@ def _literal_at_every_call(source: SourceFile, node: Node, name: str, consts: di
     """A parameter that every call of its function in this file gives a constant:
     `removeByField(c, "user_id", ids)` for `removeByField(c, fieldName, values)`."""
     fn = syntax.enclosing_function(node)
-    params = fn.child_by_field_name("parameters") if fn is not None else None
-    if fn is None or params is None:
+    index: int | None = None
+    while fn is not None:  # the function that declares the parameter (the SQL may sit in a callback)
+        params = fn.child_by_field_name("parameters")
+        index = next((i for i, p in enumerate(params.named_children if params is not None else [])
+                      if (pat := p.child_by_field_name("pattern") or p) is not None and pat.type == "identifier"
+                      and source.node_text(pat) == name), None)
+        if index is not None:
+            break
+        fn = syntax.enclosing_function(fn)
+    if fn is None:
         return False
-    index = next((i for i, p in enumerate(params.named_children)
-                  if (pat := p.child_by_field_name("pattern") or p) is not None and pat.type == "identifier"
-                  and source.node_text(pat) == name), None)
     fn_name = fn.child_by_field_name("name")
     if fn_name is None and fn.parent is not None and fn.parent.type in {"variable_declarator", "pair"}:
         fn_name = fn.parent.child_by_field_name("name") or fn.parent.child_by_field_name("key")
@@ -261,11 +270,87 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
         how = "template literal with ${...}" if sql.type == "template_string" else "string concatenation"
         fn = syntax.callee(call)
         prop = fn.child_by_field_name("property") if fn is not None else None
-        yield RULE.at(
-            source, prop or call,
-            f"SQL passed to .{syntax.method_name(call)}() is built by {how} from non-constant values",
-            hint='use "?" placeholders and pass the values with .bind(...)',
-        )
+        source_name = _request_value(source, sql)
+        if source_name is not None:
+            yield RULE.at(
+                source, prop or call,
+                f"SQL passed to .{syntax.method_name(call)}() is built by {how} from request input ({source_name})",
+                hint='use "?" placeholders and pass the values with .bind(...)',
+            )
+        else:
+            yield RULE.at(
+                source, prop or call,
+                f"SQL passed to .{syntax.method_name(call)}() is built by {how} from values mbv cannot prove "
+                "constant (none traced to the request here)",
+                hint='if any of them can come from a request this is SQL injection: use "?" placeholders and '
+                     ".bind(...), or suppress with `// mbv-ignore MBV101: why it is safe`",
+                severity=Severity.INFO,
+            )
+
+
+# where request input comes from: the request, Hono's c.req, URL parameters, parsed bodies, headers, cookies
+REQUEST_TEXT = re.compile(
+    r"(?<![\w$.])(request|req)\b|\bc\.req\b|searchParams|\.(json|formData|text|parseBody|arrayBuffer|blob)\(|"
+    r"\.(param|params|query|queries|valid|header|cookie)\(|\.headers\b|\bgetCookie\(|\bparams\b|\bquery\b")
+REQUEST_PARAMS = frozenset({"body", "params", "query", "input", "payload", "form", "formData", "req", "request",
+                            "searchParams"})
+
+
+def _request_value(source: SourceFile, sql: Node) -> str | None:
+    """The first identifier of the SQL that flows (in this file) from request input, or None."""
+    for ident in syntax.descendants(sql, "identifier"):
+        if _from_request(source, ident, 0):
+            return source.node_text(ident)
+    return None
+
+
+def _from_request(source: SourceFile, ident: Node, depth: int) -> bool:
+    if depth > 4:
+        return False
+    name = source.node_text(ident)
+    if name in {"request", "req"}:
+        return True
+    origin = _origin(source, ident, name)
+    if origin is None:
+        return False
+    if isinstance(origin, str):  # a parameter of a function around it
+        return name in REQUEST_PARAMS
+    if REQUEST_TEXT.search(source.node_text(origin)):
+        return True
+    return any(_from_request(source, inner, depth + 1) for inner in syntax.descendants(origin, "identifier")
+               if inner.start_byte != ident.start_byte and source.node_text(inner) != name)
+
+
+def _origin(source: SourceFile, ident: Node, name: str) -> Node | str | None:
+    """What `name` was declared from: a `const x = ...`/`const { x } = ...` value, a `for (x of list)`
+    list, or a parameter of a function around it."""
+    best: Node | None = None
+    for declarator in syntax.nodes_of(source, "variable_declarator"):
+        if declarator.start_byte > ident.start_byte:
+            break
+        target = declarator.child_by_field_name("name")
+        if target is None:
+            continue
+        if (target.type == "identifier" and source.node_text(target) == name) or (
+                target.type in {"object_pattern", "array_pattern"}
+                and any(source.node_text(n) == name for n in syntax.descendants(
+                    target, "identifier", "shorthand_property_identifier_pattern"))):
+            best = declarator.child_by_field_name("value")
+    if best is not None:
+        return best
+    for loop in syntax.nodes_of(source, "for_in_statement"):
+        left = loop.child_by_field_name("left")
+        if loop.start_byte < ident.start_byte < loop.end_byte and left is not None \
+                and any(source.node_text(n) == name for n in syntax.walk(left)):
+            return loop.child_by_field_name("right")
+    fn = syntax.enclosing_function(ident)
+    while fn is not None:
+        params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
+        if params is not None and any(source.node_text(n) == name for n in syntax.descendants(
+                params, "identifier", "shorthand_property_identifier_pattern")):
+            return "parameter"
+        fn = syntax.enclosing_function(fn)
+    return None
 
 
 RULE = code_rule("MBV101", "sql-string-interpolation", Severity.ERROR,

@@ -39,3 +39,11 @@ export const dao = {
     await this.removeByField(db, url.searchParams.get("field") ?? "id", "2");
   },
 };
+
+export async function importUsers(request: Request, db: D1Database) {
+  const { rows } = await request.json<{ rows: { email: string }[] }>();
+  for (const row of rows) {
+    // bad: request input through destructuring and for...of (error)
+    await db.prepare(`INSERT INTO users (email) VALUES ('${row.email}')`).run();
+  }
+}
