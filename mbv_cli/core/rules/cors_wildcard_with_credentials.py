@@ -28,8 +28,9 @@ return new Response(body, {
 ## Known limits
 Also reported with credentials: `cors({ origin: true })` (reflects every origin), an origin
 callback that returns its argument unchecked (`origin: (o) => o`, `(o) => o ?? "*"`) and a headers
-object that echoes `request.headers.get("Origin")` in a function that never compares it
-(`includes`, `has`, `===`, `startsWith`, ...). Headers set in different functions or files, or
+object that echoes `request.headers.get("Origin")` in a function without any comparison or
+allow-list test (`includes`, `has`, `===`, `startsWith`, ...; a function that compares anything,
+even the method, is given the benefit of the doubt). Headers set in different functions or files, or
 through variables, are not combined.
 """
 
