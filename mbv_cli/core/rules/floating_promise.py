@@ -173,8 +173,8 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
             continue
         how = "voided" if voided else "neither awaited nor returned"
         if _in_durable_object(source, stmt):  # the object lives on: the work is not cancelled
-            yield RULE.at(source, call, f"promise of async {name}() is {how} and not caught: a rejection is "
-                          "unhandled and its error lost", hint=f"await {name}(...) or add .catch(...) to it")
+            yield RULE.at(source, call, f"promise of async {name}() is {how} and not caught: inside a Durable "
+                          "Object the work goes on, but a rejection is unhandled and nothing reacts to it", hint=f"await {name}(...) or add .catch(...) to it")
             continue
         yield RULE.at(source, call, f"promise of async {name}() is {how}: the runtime may cancel it",
                       hint=f"await {name}(...), or keep it alive past the response with ctx.waitUntil({name}(...))")
