@@ -157,4 +157,4 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 RULE = code_rule("MBV104", "secret-logged", Severity.WARNING,
                  "console.* given a token, password, secret or Authorization header", __doc__, check,
-                 needs=[('console', 'log'), (*SECRET_TEXT, "headers", "json(", "parsebody")])
+                 needs=[('console', 'logger', 'log.'), (*SECRET_TEXT, "headers", "json(", "parsebody")])
