@@ -29,7 +29,8 @@ from mbv_cli.core.code.parsing import (
 )
 from mbv_cli.core.findings import Finding, Severity
 from mbv_cli.core.queries.extract import DynamicSql, SqlStatement, extract_statements, may_hold_sql
-from mbv_cli.core.rules import CodeContext, Rule, is_test_path
+from mbv_cli.core.rules import CodeContext, Rule
+from mbv_cli.core.rules.base import is_non_runtime
 from mbv_cli.core.rules.syntax import forget_indexes
 
 if TYPE_CHECKING:
@@ -280,7 +281,7 @@ def run_code_rules(source: SourceFile, rules: Sequence[Rule], ctx: CodeContext, 
     """Every code rule on one parsed file; a rule that raises becomes an MBV000 finding."""
     if source.path.name.endswith(".d.ts") or source.is_generated_types:
         return []  # declarations only; generated types are the bindings diff's business
-    test_file = is_test_path(relative_path)
+    test_file = is_non_runtime(relative_path, source.text)  # tests, helpers, benches, "use client"
     lowered = source.text.lower()
     found: list[Finding] = []
     for rule in rules:

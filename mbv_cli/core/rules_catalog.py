@@ -135,7 +135,10 @@ def rules_markdown(precision: str = "") -> str:
     for info in infos:
         anchor = f"{info.code.lower()}-{info.name}"
         out.append(f"| [{info.code}](#{anchor}) | {info.name} | {info.severity} | {info.area} | {info.summary} |")
-    out += ["", "MBV000 is a finding about mbv itself: a rule crashed on a file; the run goes on.", ""]
+    out += ["", "MBV000 is a finding about mbv itself: a rule crashed on a file; the run goes on.",
+            "Code rules skip files that are not Worker runtime code even inside a Worker's directory: tests,",
+            "test helpers (`test-utils.ts`, `testing/`), benchmarks (`*.bench.ts`, `benches/`), fixtures, mocks,",
+            'stories and `"use client"` modules.', ""]
     for info in infos:
         out += [f"## {info.code} {info.name}", "",
                 f"Severity: {info.severity}. Area: {info.area}.", ""]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import stat
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -95,6 +96,18 @@ def decode_source(path: Path, data: bytes) -> str | SkippedFile:
         return SkippedFile(path, f"not valid UTF-8 (byte {exc.start}), not analysed")
 
 
+# tree-sitter-typescript 0.23 (the newest release) reads the type arguments of a tagged template,
+# `sql<Row[]>`...``, as a comparison and reports a syntax error; they are blanked (same byte
+# length, so every position stays right) before parsing: `sql        `...`` is the same template.
+TAGGED_TYPE_ARGUMENTS = re.compile(rb"(?<=[\w$])<(?:[^<>`;(){}]|<[^<>`;]*>|\{[^{}`]*\})*>(?=`)")
+
+
+def _blank_tag_type_arguments(data: bytes) -> bytes:
+    if b">`" not in data:
+        return data
+    return TAGGED_TYPE_ARGUMENTS.sub(lambda m: re.sub(rb"[^\n]", b" ", m.group()), data)
+
+
 def parse_source(path: Path, data: bytes, text: str | None = None) -> SourceFile | SkippedFile:
     """Parse bytes already read from `path` (and decoded, when `text` is given)."""
     if text is None:
@@ -103,7 +116,7 @@ def parse_source(path: Path, data: bytes, text: str | None = None) -> SourceFile
             return decoded
         text = decoded
     PARSE_COUNTER["count"] += 1
-    tree = _parser(dialect_for(path)).parse(data)
+    tree = _parser(dialect_for(path)).parse(_blank_tag_type_arguments(data))
     return SourceFile(path, text, data, tree, tree.root_node.has_error)
 
 

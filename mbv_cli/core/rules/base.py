@@ -135,3 +135,23 @@ TEST_PATH = re.compile(r"(^|/)(tests?|__tests__|__mocks__|spec|e2e)/|\.(test|spe
 def is_test_path(path: str) -> bool:
     """Test files run in Node/vitest, not in a Worker: code rules skip them."""
     return bool(TEST_PATH.search(path.replace("\\", "/")))
+
+
+# benchmarks, fixtures, mocks, stories and test helpers sit next to Worker code but never run in it
+NON_RUNTIME_PATH = re.compile(
+    r"(^|/)(benches|benchmarks?|__fixtures__|fixtures|__mocks__|mocks|test-?utils|test-?helpers|testing)/"
+    r"|\.(bench|mock|mocks|stories|story|fixture)\.[cm]?[jt]sx?$"
+    r"|(^|/)(test|tests|testing)[-_.]?(utils?|helpers?|setup|support)\.[cm]?[jt]sx?$"
+    r"|(^|/)(setup-?tests|vitest\.setup|jest\.setup)\.[cm]?[jt]sx?$",
+    re.IGNORECASE,
+)
+# a module that starts with the "use client" directive (after comments) is browser code (React/Next.js)
+USE_CLIENT = re.compile(r"""\A\ufeff?(?:\s|//[^\n]*|/\*.*?\*/)*["']use client["']""", re.DOTALL)
+
+
+def is_non_runtime(path: str, text: str = "") -> bool:
+    """Not Worker runtime code even when it sits in the Worker's directory: test files, test helpers,
+    benchmarks (`*.bench.ts`, `benches/`), fixtures, mocks, stories and `"use client"` modules.
+    Every code rule skips these files."""
+    path = path.replace("\\", "/")
+    return is_test_path(path) or bool(NON_RUNTIME_PATH.search(path)) or bool(USE_CLIENT.match(text[:4096]))

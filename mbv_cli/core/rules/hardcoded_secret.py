@@ -25,7 +25,13 @@ const token = await sign({ sub: user.id }, env.JWT_SECRET);
 
 ## Known limits
 Strings with spaces, URLs and UPPER_SNAKE names of secrets (`"JWT_SECRET"`) are not treated
-as secret values. Test files are skipped. A secret split across variables is not seen.
+as secret values; neither are UI and i18n text (`PasswordMsg: "Password:"`, a single word such
+as `"Passwort"`, text in a non-Latin script, every value of a file under `i18n/`, `locales/`,
+`lang/`, `translations/`), key names held by a `*_KEY` constant (`UPLOAD_SESSION_KEY = "uploadSession"`),
+PascalCase protocol labels used as HMAC key data (`"WebAppData"`) and public client keys by
+their prefix (PostHog `phc_`, Stripe/Clerk `pk_live_`/`pk_test_`, Mapbox `pk.eyJ`, Firebase
+`AIza`). A fallback `env.X ?? "literal"` is reported whatever the variable is called (any script)
+when X names a secret or ends in KEY/SECRET/TOKEN. Test files are skipped. A secret split across variables is not seen.
 """
 
 from __future__ import annotations
@@ -46,6 +52,20 @@ if TYPE_CHECKING:
 
 HINT = "store it with `wrangler secret put NAME` (and .dev.vars locally) and read env.NAME"
 NOT_A_VALUE = re.compile(r"\s|^[A-Z]+(_[A-Z0-9]+)+$|^https?://|^x-[a-z-]+$|^\$\{|^<.*>$|^[a-z]+:[a-z]+$")
+# UI and i18n text: "Password:", "Passwort", "Token expired!"
+# (a capitalised word only: `ADMIN_PASSWORD: "password"` is a default credential, not a label)
+UI_TEXT = re.compile(r"[:?!\u2026]$|^[A-Z\u00c0-\u00de][^\W\d_A-Z]+$")
+# a storage, cookie or header key name held by a constant named *_KEY: "uploadSession", "auth-token"
+KEY_NAME = re.compile(r"^[a-z]+(?:[A-Z][a-z]+)+$|^[a-z]+(?:[-_:.][a-z]+)+$")
+# public client keys, meant to be shipped to browsers (PostHog, Stripe/Clerk publishable, Mapbox, Firebase web)
+PUBLIC_KEY_PREFIX = re.compile(r"^(phc_|pk_live_|pk_test_|pk\.eyJ|AIza)")
+# labels fixed by a protocol, used as HMAC key data (Telegram Web Apps: HMAC_SHA256("WebAppData", bot_token))
+PROTOCOL_LABEL = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+$")
+# translation catalogues: every value is UI text
+I18N_PATH = re.compile(r"(^|/)(i18n|l10n|locales?|lang|langs|languages|translations?|messages)/", re.IGNORECASE)
+# text in a script other than Latin (CJK, Cyrillic, Arabic...) or with typographic punctuation is UI text
+NON_LATIN_TEXT = re.compile(r"[\u0370-\u1fff\u2000-\u206f\u3000-\uffff]")
+ENV_SECRET_LAST_WORDS = frozenset({"key", "secret", "token", "password", "pass", "salt", "pepper"})
 
 
 def _secret_literal(source: SourceFile, node: Node | None) -> Node | None:
@@ -65,7 +85,8 @@ def _secret_literal(source: SourceFile, node: Node | None) -> Node | None:
         inner = list(ctor_args.named_children) if ctor_args is not None else []
         return _secret_literal(source, inner[0]) if inner else None
     value = syntax.string_value(source, node)
-    if value is None or len(value) < 8 or NOT_A_VALUE.search(value):
+    if value is None or len(value) < 8 or NOT_A_VALUE.search(value) or UI_TEXT.search(value) \
+            or PUBLIC_KEY_PREFIX.match(value) or NON_LATIN_TEXT.search(value):
         return None
     return node
 
@@ -80,6 +101,8 @@ def _name_of(source: SourceFile, node: Node | None) -> str:
 
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
+    if I18N_PATH.search("/" + "/".join(source.path.parts[-4:])):  # near the file: not the checkout's location
+        return
     reported: set[int] = set()
 
     def report(literal: Node, what: str) -> Iterator[Finding]:
@@ -110,10 +133,34 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
             continue
         else:
             continue
+        fallback = _env_fallback(source, value)
+        if fallback is not None:  # env.JWT_SECRET ?? "dev-secret", whatever the variable is called
+            yield from report(fallback[1], f"the fallback of env.{fallback[0]}")
+            continue
         if name and is_secret_name(name):
             literal = _secret_literal(source, value)
-            if literal is not None:
+            if literal is not None and not _key_name(source, name, literal):
                 yield from report(literal, f"the value of {name}")
+
+
+def _env_fallback(source: SourceFile, value: Node | None) -> tuple[str, Node] | None:
+    """(X, literal) of `env.X ?? "literal"` / `env.X || "literal"` when X names a secret or a key."""
+    if value is None or value.type != "binary_expression":
+        return None
+    op, left = value.child_by_field_name("operator"), value.child_by_field_name("left")
+    if op is None or op.type not in {"??", "||"} or left is None:
+        return None
+    name = syntax.is_env_member(source, left)
+    if not name or not (is_secret_name(name) or (syntax.words(name) or [""])[-1] in ENV_SECRET_LAST_WORDS):
+        return None
+    literal = _secret_literal(source, value.child_by_field_name("right"))
+    return (name, literal) if literal is not None else None
+
+
+def _key_name(source: SourceFile, name: str, literal: Node) -> bool:
+    """`UPLOAD_SESSION_KEY = "uploadSession"`: the name under which something is stored, not a secret."""
+    parts = syntax.words(name)
+    return bool(parts) and parts[-1] == "key" and bool(KEY_NAME.match(syntax.string_value(source, literal) or ""))
 
 
 def _key_argument(source: SourceFile, call: Node) -> Node | None:
@@ -125,7 +172,10 @@ def _key_argument(source: SourceFile, call: Node) -> Node | None:
     if name in {"sign", "verify", "jwtVerify"} and len(args) >= 2:
         return _secret_literal(source, args[1])
     if name == "importKey" and len(args) >= 3 and "HMAC" in source.node_text(args[2]):
-        return _secret_literal(source, args[1])
+        literal = _secret_literal(source, args[1])
+        if literal is not None and PROTOCOL_LABEL.match(syntax.string_value(source, literal) or ""):
+            return None  # "WebAppData": a label fixed by a protocol, the secret is the signed data
+        return literal
     return None
 
 

@@ -1,8 +1,9 @@
 """MBV114 insecure-random-token
 
 ## What it does
-Flags `Math.random()` used to build something named as an id, token, nonce, secret,
-session, salt, password, OTP or CSRF value (the variable, property, or function it ends up in).
+Flags `Math.random()` used to build something named as a token, nonce, secret, session, salt,
+password, OTP, PIN, verification code or CSRF value (the variable, property, or function it ends
+up in).
 
 ## Why is this bad?
 `Math.random()` is not a cryptographic generator: its output can be predicted from a few
@@ -20,7 +21,8 @@ const sessionId = crypto.randomUUID();
 ```
 
 ## Known limits
-The purpose is read from names: `Math.random()` in a function named `pick` that returns a
+An `id` alone is not a secret purpose (row ids, request ids); `code` is one when alone or with a
+word such as verification, reset, login, email or sms (not `statusCode`). The purpose is read from names: `Math.random()` in a function named `pick` that returns a
 token is not seen, and a random used for jitter in a function named `tokenBackoff` would be.
 Test files are skipped.
 """
@@ -39,8 +41,13 @@ if TYPE_CHECKING:
 
     from mbv_cli.core.code.parsing import SourceFile
 
-PURPOSE_WORDS = frozenset({"id", "ids", "uuid", "guid", "token", "nonce", "secret", "session", "sid", "salt",
-                           "password", "passwd", "otp", "csrf", "xsrf", "verifier", "challenge", "apikey"})
+# `id` alone is no secret purpose (a row id, a request id, a React key); what guards access is
+PURPOSE_WORDS = frozenset({"token", "nonce", "secret", "session", "sid", "salt", "password", "passwd", "otp",
+                           "csrf", "xsrf", "verifier", "challenge", "apikey", "pin", "passcode", "totp", "hotp"})
+# `code` is a one-time code alone or with one of these words (not statusCode, countryCode, colorCode)
+CODE_CONTEXT = frozenset({"verification", "verify", "otp", "reset", "confirm", "confirmation", "auth", "login",
+                          "invite", "invitation", "email", "sms", "magic", "mfa", "security", "access", "pairing",
+                          "recovery", "activation", "signup", "one", "time", "onetime", "2fa", "tfa", "phone"})
 NOT_PURPOSE = frozenset({"color", "colour", "delay", "jitter", "sample", "sampling", "backoff", "index",
                          "offset", "width", "height", "x", "y", "position", "chance", "probability", "weight"})
 
@@ -71,6 +78,8 @@ def _purpose(source: SourceFile, node: Node) -> str | None:
                 return None
             if any(p in PURPOSE_WORDS for p in parts):
                 return name
+            if "code" in parts and (parts in (["code"], ["codes"]) or any(p in CODE_CONTEXT for p in parts)):
+                return name
             if current.type in syntax.FUNCTION_TYPES:
                 return None
         current = current.parent
@@ -89,5 +98,5 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 
 RULE = code_rule("MBV114", "insecure-random-token", Severity.ERROR,
-                 "Math.random() used to build an id, token, nonce or secret", __doc__, check,
+                 "Math.random() used to build a token, nonce, session, secret or one-time code", __doc__, check,
                  needs=[('math.random',)])

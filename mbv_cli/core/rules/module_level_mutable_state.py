@@ -33,9 +33,12 @@ export default {
 Keep state that must outlive a request in KV, D1 or a Durable Object.
 
 ## Known limits
-Lazy initialisation, where the function that writes the variable also tests it in an `if`
-(`if (!client) client = ...`, `if (ready) return; ...; ready = true`) or uses `??=`/`||=`, is
-accepted. Map/Set caches are MBV109's business. Mutation through an alias is not followed.
+Lazy initialisation, where the function that writes the variable (or one around it) also tests
+it in an `if` (`if (!client) client = ...`, `if (ready) return; ...; ready = true`) or uses
+`??=`/`||=`/`x = x ?? make()`/`x ?? (x = make())`, is accepted; so are values derived only from
+`env` (`config = loadConfig(env.A)`: the same on every request) and writes in a function the
+module calls only at load time (boot-time registration, `register(route)` at top level), and
+round-robin cursors (`cursor = (cursor + 1) % n`). Map/Set caches are MBV109's business. Mutation through an alias is not followed.
 """
 
 from __future__ import annotations
@@ -60,21 +63,83 @@ HINT = "keep per-request state in local variables; persist shared state in KV, D
 
 
 def _lazy_init(source: SourceFile, node: Node, name: str) -> bool:
-    """`if (!x) x = ...`, `if (x === undefined) ...`, `x ??= ...`, `x ||= ...`."""
+    """`if (!x) x = ...`, `if (x === undefined) ...`, `x ??= ...`, `x ||= ...`, `x = x ?? make()`,
+    `return x ?? (x = make())`, also when the test is in a function around the one that writes."""
     if node.type == "augmented_assignment_expression":
         op = node.child_by_field_name("operator")
         if op is not None and op.type in {"??=", "||="}:
             return True
-    fn = syntax.enclosing_function(node)
-    if fn is None:
-        return False
-    # an initialisation flag or value tested by the same function: `if (ready) return; ...; ready = true`
-    pattern = re.compile(r"\b" + re.escape(name) + r"\b")
-    for branch in syntax.descendants(fn, "if_statement"):
-        cond = branch.child_by_field_name("condition")
-        if cond is not None and pattern.search(source.node_text(cond)):
+    pattern = re.compile(r"(?<![\w$.])" + re.escape(name) + r"(?![\w$])")
+    right = node.child_by_field_name("right")
+    if right is not None and right.type == "binary_expression" and pattern.search(source.node_text(right)):
+        op = right.child_by_field_name("operator")
+        if op is not None and op.type in {"??", "||"}:
             return True
+    parent = node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent.parent
+    if parent is not None and parent.type in {"binary_expression", "ternary_expression"} \
+            and any(c.type in {"??", "||", "?"} for c in parent.children) \
+            and pattern.search(source.node_text(parent)[: node.start_byte - parent.start_byte]):
+        return True  # x ?? (x = make()), x ? x : (x = make())
+    fn = syntax.enclosing_function(node)
+    while fn is not None:
+        # an initialisation flag or value tested by the function: `if (ready) return; ...; ready = true`
+        for branch in syntax.descendants(fn, "if_statement"):
+            cond = branch.child_by_field_name("condition")
+            if cond is not None and pattern.search(source.node_text(cond)):
+                return True
+        fn = syntax.enclosing_function(fn)
     return False
+
+
+ENV_REF = re.compile(r"(?<![\w$.])(?:(?:c|ctx|context|this)\.)?env\b(?:\??\.[\w$]+|\[[^\]]*\])*")
+GLOBALS = frozenset({"JSON", "Number", "String", "Boolean", "Math", "Object", "Array", "URL", "new", "true",
+                     "false", "null", "undefined", "await", "as", "typeof", "void", "parseInt", "parseFloat"})
+
+
+def _from_env_only(source: SourceFile, node: Node) -> bool:
+    """`config = makeConfig(env.A, { key: env.B })`: the same value on every request of the isolate."""
+    right = node.child_by_field_name("right")
+    if right is None:
+        return False
+    text = source.node_text(right)
+    if not ENV_REF.search(text):
+        return False
+    rest = re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", "", ENV_REF.sub(" ", text))
+    for match in re.finditer(r"(?<![\w$.])[^\W\d][\w$]*", rest):
+        after = rest[match.end():].lstrip()
+        if match.group() in GLOBALS or after.startswith(("(", ":")) or after.startswith("<"):
+            continue  # a global, a function called, an object key
+        return False
+    return True
+
+
+def _round_robin(node: Node) -> bool:
+    """`cursor = (cursor + 1) % n`: a rotation index; every value is valid for any request."""
+    right = node.child_by_field_name("right")
+    while right is not None and right.type == "parenthesized_expression" and right.named_children:
+        right = right.named_children[0]
+    op = right.child_by_field_name("operator") if right is not None and right.type == "binary_expression" else None
+    return op is not None and op.type == "%"
+
+
+def _boot_registration(source: SourceFile, node: Node) -> bool:
+    """A write in a function that the module only calls at load time (`register(route)` at top level)."""
+    fn = syntax.enclosing_function(node)
+    if fn is None or syntax.enclosing_function(fn) is not None:
+        return False
+    name_node = fn.child_by_field_name("name")
+    if name_node is None and fn.parent is not None and fn.parent.type == "variable_declarator":
+        name_node = fn.parent.child_by_field_name("name")
+    if name_node is None:
+        return False
+    name = source.node_text(name_node)
+    calls = [c for c in syntax.nodes_of(source, "call_expression")
+             if (f := syntax.callee(c)) is not None and f.type == "identifier" and source.node_text(f) == name]
+    mentions = len(re.findall(r"(?<![\w$.])" + re.escape(name) + r"(?![\w$])", source.text))
+    # every use of the function is a call at module level (it is not exported or passed as a callback)
+    return bool(calls) and mentions == len(calls) + 1 and not any(syntax.inside_function(c) for c in calls)
 
 
 def _target_name(source: SourceFile, left: Node | None) -> tuple[str, bool] | None:
@@ -106,7 +171,9 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
                   if node.type != "call_expression" and _lazy_init(source, node, name)}
     reported: set[str] = set()
     for node, name, what in writes:
-        if name in init_flags:
+        if name in init_flags or _boot_registration(source, node):
+            continue
+        if node.type == "assignment_expression" and (_from_env_only(source, node) or _round_robin(node)):
             continue
         key = f"{name}:{what}"
         if key in reported:

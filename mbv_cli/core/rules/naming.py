@@ -30,7 +30,12 @@ DESCRIPTIVE = frozenset({
     "issuer", "algorithm", "alg", "service", "provider", "manager", "handler", "validator", "verifier",
     "generator", "response", "request", "payload", "claims", "data", "result", "info", "list", "limit",
     "lifetime", "duration", "window", "size", "scope", "scopes", "usage", "index", "map", "cache",
+    "msg", "text", "title", "hint", "prompt", "caption", "description", "desc", "tooltip", "translation",
 })
+# words that make `tokens` a quantity (LLM usage, rate limits): maxTokens, totalTokens, promptTokens
+COUNT_WORDS = frozenset({"max", "min", "total", "num", "number", "count", "used", "remaining", "prompt",
+                         "completion", "input", "output", "estimated", "cached", "reasoning", "per", "left",
+                         "budget", "limit", "available", "consumed", "spent", "bucket"})
 # a cheap text test: files without any of these (lower-case) words hold no secret-looking names
 SECRET_TEXT = ("secret", "token", "passw", "pwd", "apikey", "api_key", "privatekey", "private_key", "credential",
                "jwt", "bearer", "authoriz", "hmac", "signing", "signature", "sign(", "verify(", "importkey",
@@ -47,6 +52,8 @@ def is_secret_name(name: str, *, extra: frozenset[str] = frozenset()) -> bool:
                                                  "verify", "check", "parse", "decode", "refresh", "generate",
                                                  "create", "make", "new", "build", "fetch", "load", "read"}:
         return False
+    if ("tokens" in parts or "token" in parts) and any(p in COUNT_WORDS for p in parts):
+        return False  # a number of tokens, not a token
     vocabulary = SECRET_WORDS | extra
     if any(p in vocabulary for p in parts):
         return True

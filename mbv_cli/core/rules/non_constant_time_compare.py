@@ -24,8 +24,10 @@ if (a.byteLength !== b.byteLength || !crypto.subtle.timingSafeEqual(a, b)) {
 ```
 
 ## Known limits
-Comparisons with `null`, `undefined`, booleans, numbers, `""` and `typeof` checks are not
-reported; neither are facts about a secret (`token.length`, `tokenType`). Names are what is
+Comparisons with `null`, `undefined`, booleans, numbers, string literals (labels, magic bytes)
+and `typeof` checks are not reported; nor are content digests and checksums (`contentHash`,
+`etag`, `fileDigest`), and two values from the same user input (`newPassword === confirmPassword`,
+`body.password === body.passwordConfirm`) or a value and its previous state (`previous === session.token`); neither are facts about a secret (`token.length`, `tokenType`). Names are what is
 read: a secret in a variable called `value` is not seen.
 """
 
@@ -48,10 +50,29 @@ SAFE_OTHER = frozenset({"null", "undefined", "true", "false", "number", "unary_e
 HEADERS = frozenset({"authorization", "x-api-key", "x-signature", "x-hub-signature-256", "stripe-signature"})
 
 
+# a digest of content (an ETag, a checksum, a file hash) is public: comparing it leaks nothing
+CONTENT_WORDS = frozenset({"content", "file", "body", "checksum", "etag", "integrity", "blob", "object", "asset",
+                           "image", "chunk", "data", "payload", "upload", "cache", "crc", "md5", "version"})
+STATE_WORDS = frozenset({"previous", "prev", "old", "last", "cached", "before", "after"})
+CONFIRM_WORDS = frozenset({"confirm", "confirmation", "confirmed", "repeat", "repeated", "retype", "again",
+                           "verify", "verification", "new", "old", "current", "previous", "second"})
+
+
+def _name(source: SourceFile, node: Node) -> str:
+    target = node.named_children[0] if node.type == "non_null_expression" and node.named_children else node
+    if target.type == "member_expression":
+        return syntax.member_property(target) or ""
+    return source.node_text(target) if target.type == "identifier" else ""
+
+
 def _secret_side(source: SourceFile, node: Node) -> str | None:
     if node.type in {"identifier", "member_expression", "non_null_expression"}:
-        target = node.named_children[0] if node.type == "non_null_expression" and node.named_children else node
-        name = syntax.member_property(target) if target.type == "member_expression" else source.node_text(target)
+        name = _name(source, node)
+        parts = syntax.words(name)
+        if any(p in CONTENT_WORDS for p in parts) or (parts and parts[-1] == "digest"
+                                                        and not any(p in {"hmac", "signature", "sig", "mac"}
+                                                                    for p in parts)):
+            return None  # a content digest or checksum
         if name and (is_signature_name(name) or name.lower() in SIGNATURE_WORDS):
             return source.node_text(node)
     if node.type == "template_string":  # `Bearer ${env.API_SECRET}`: the secret sits in a substitution
@@ -81,17 +102,28 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
             continue
         if "typeof" in source.node_text(left) or "typeof" in source.node_text(right):
             continue
-        if left.type in {"string", "template_string"} or right.type in {"string", "template_string"}:
-            literal = left if left.type in {"string", "template_string"} else right
-            value = syntax.string_value(source, literal) or ""
-            substituted = any(c.type == "template_substitution" for c in literal.named_children)
-            if not substituted and (len(value) < 8 or " " in value):
-                continue  # tokenKind === "Bearer": a label, not a secret
+        if syntax.string_value(source, left) is not None or syntax.string_value(source, right) is not None:
+            continue  # against a literal: a label, a magic value, or a hard-coded secret (MBV103's business)
+        if _same_input(source, left, right):
+            continue
         name = _secret_side(source, left) or _secret_side(source, right)
         if name is None:
             continue
         yield RULE.at(source, node, f"{name[:60]} is compared with {op.type}: the time taken leaks how much matches",
                       hint="compare with crypto.subtle.timingSafeEqual on equal-length byte arrays")
+
+
+def _same_input(source: SourceFile, left: Node, right: Node) -> bool:
+    """`newPassword === confirmPassword`, `body.password === body.passwordConfirm`: both sides come from the
+    same user, so timing tells an attacker nothing they did not type."""
+    lnames, rnames = syntax.chain_names(left), syntax.chain_names(right)
+    if len(lnames) >= 2 and len(rnames) >= 2 and lnames[0] == rnames[0] and lnames[0] not in {"env", "this", "c"} \
+            and "env" not in lnames and "env" not in rnames:
+        return True
+    words = syntax.words(_name(source, left)) + syntax.words(_name(source, right))
+    if any(w in STATE_WORDS for w in words):
+        return True  # previous === session.token: a change of state, not a check of what a client sent
+    return any(w in CONFIRM_WORDS for w in words) and "password" in words
 
 
 RULE = code_rule("MBV115", "non-constant-time-compare", Severity.WARNING,

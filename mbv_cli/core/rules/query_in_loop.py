@@ -26,6 +26,7 @@ const { results } = await env.DB.prepare(
 ```
 
 ## Known limits
+Queries with type arguments (`.first<User>()`, `.all<Post>()`, `.raw<[number]>()`) are found too.
 One finding per loop, at its first query. Retry loops (a loop variable named `attempt`/`retry`/`tries`) are not reported. Queries hidden
 behind a helper function called in the loop are not seen.
 """
@@ -47,6 +48,11 @@ if TYPE_CHECKING:
 
 RUNNERS = frozenset({"first", "all", "run", "raw"})
 RETRY = re.compile(r"\b(attempts?|retry|retries|tries|tried)\b", re.IGNORECASE)
+
+
+def is_d1_query(call: Node) -> bool:
+    """A call that runs a D1 statement: `.first()/.all()/.run()/.raw()` on a prepare/bind chain, or `db.exec()`."""
+    return _is_query(call)
 
 
 def _is_query(call: Node) -> bool:
@@ -73,6 +79,11 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
     loops_reported: set[int] = set()
     for awaited in syntax.nodes_of(source, "await_expression"):
         inner = awaited.named_children[0] if awaited.named_children else None
+        parent = awaited.parent
+        if inner is not None and inner.type == "member_expression" and parent is not None \
+                and parent.type == "call_expression" and parent.child_by_field_name("function") == awaited:
+            # tree-sitter-typescript 0.23 reads `await stmt.first<User>()` as `(await stmt.first)<User>()`
+            inner = parent
         if inner is None or inner.type != "call_expression" or not _is_query(inner):
             continue
         loop = _loop_of(awaited)

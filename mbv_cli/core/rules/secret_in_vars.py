@@ -23,12 +23,15 @@ echo 'JWT_SECRET=dev-only-value' >> .dev.vars  # local, not committed
 and list the name under `secrets.required` if you want it checked.
 
 ## Known limits
-Names describing a secret rather than holding one (`TOKEN_TTL`, `JWT_ISSUER`, `PASSWORD_MIN_LENGTH`)
+A placeholder value (`"<PLACEHOLDER>"`, `"TODO"`, `"xxx"`, `"changeme"`, `"your-api-key"`) is
+not a leaked secret: it gets an info finding of its own (the real value must not replace it in
+the config). Names describing a secret rather than holding one (`TOKEN_TTL`, `JWT_ISSUER`, `PASSWORD_MIN_LENGTH`)
 are not reported, nor are empty values.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -41,12 +44,34 @@ if TYPE_CHECKING:
     from mbv_cli.core.wrangler.environments import ResolvedWorker
 
 
+# a value that stands for a secret to be filled in, not a secret: "<PLACEHOLDER>", "TODO", "xxx", "changeme"
+PLACEHOLDER = re.compile(
+    r"^\s*(<[^>]*>|\{\{[^}]*\}\}|\$\{[^}]*\}|\[[^\]]*\]|todo|tbd|fixme|xx+|\*+|\.\.\.+|-+|changeme|change[-_ ]?me"
+    r"|replace[-_ ]?me|placeholder|dummy|example|none|null|secret|password|token|test|dev|your[-_ ].*|your[A-Z_].*"
+    r"|(replace|insert|put|set|add|enter)[-_ ](with|your|here|me).*|.*[-_ ]here|.*placeholder.*)\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder(value: str) -> bool:
+    return bool(PLACEHOLDER.match(value))
+
+
 def check(worker: ResolvedWorker, ctx: ConfigContext) -> Iterator[Finding]:
     for binding in worker.bindings:
         if binding.kind != "var" or not is_secret_name(binding.name):
             continue
         value = binding.entry.get("value")
         if not isinstance(value, str) or not value.strip():
+            continue
+        if is_placeholder(value):
+            yield RULE.finding(
+                f"var {binding.name} holds a placeholder where a secret will go: the real value must not be "
+                "committed here", severity=Severity.INFO,
+                hint=f"declare it as a secret instead (`wrangler secret put {binding.name}`, .dev.vars locally) "
+                     "and remove it from vars",
+                binding=binding.name, **where(worker.config, binding.name, worker.env),
+            )
             continue
         yield RULE.finding(
             f"var {binding.name} holds a secret value committed in the config",

@@ -1,8 +1,10 @@
 """MBV104 secret-logged
 
 ## What it does
-Flags `console.log/info/warn/error/debug/trace` calls given a token, password or secret (a
-variable or property named so), or a request's `Authorization`/`Cookie` header.
+Flags `console.log/info/warn/error/debug/trace` calls (and the same methods of a structured
+logger) given a token, password or secret (a variable or property named so), a request's
+`Authorization`/`Cookie` header or all its headers, a cookie value, or a request body that holds a
+password or token field.
 
 ## Why is this bad?
 Worker logs go to `wrangler tail`, Workers Logs, Logpush destinations and third-party log
@@ -20,7 +22,11 @@ console.log("auth header present:", request.headers.has("Authorization"));
 ```
 
 ## Known limits
-Only names are checked: a secret held in a variable called `value` is not seen. Values
+Loggers are recognised by name: `console`, `log`, `logger` (also `this.logger`, `c.var.logger`),
+`pino`, `winston`. Besides names, these are reported: Hono's `c.req.header("Authorization")`,
+`c.req.header()` (every header), cookie values (`getCookie(c, ...)`), whole-header dumps
+(`Object.fromEntries(request.headers)`, `[...request.headers]`), and a request body logged
+whole when the code reads a password or token field from it. Only names are checked: a secret held in a variable called `value` is not seen. Values
 wrapped in a call named like `redact`, `mask` or `hash`, turned into booleans (`!!token`,
 `token !== undefined`) and facts about a secret (`token.length`, `tokenType`, `payload.sub`)
 are not reported. Test files are skipped.
@@ -49,16 +55,32 @@ SAFE_PROPERTIES = frozenset({"length", "type", "exp", "iat", "nbf", "sub", "kid"
                              "expiresAt", "expires_at", "name", "id", "scope", "size"})
 
 
+LOGGER_NAME = re.compile(r"(^|\.)(console|log|logger|_logger|pino|winston|axiom|sentry)$", re.IGNORECASE)
+COOKIE_READERS = frozenset({"getCookie", "getSignedCookie", "cookie"})
+BODY_READERS = re.compile(r"\.(json|formData|parseBody|text)\(|\bparseBody\(|\.valid\(\s*[\"'](json|form)[\"']")
+
+
 def _secret_in(source: SourceFile, arg: Node) -> Node | None:
     for node in syntax.walk(arg):
         if node.type == "call_expression":
             name = syntax.method_name(node) or ""
-            if name == "get":
-                args = syntax.arguments(node)
-                header = (syntax.string_value(source, args[0]) or "").lower() if args else ""
+            args = syntax.arguments(node)
+            if name in {"get", "header"} and args:  # headers.get("Authorization"), c.req.header("Cookie")
+                header = (syntax.string_value(source, args[0]) or "").lower()
                 if header in SECRET_HEADERS and not _wrapped(node, arg):
                     return node
+            elif name == "header" and not args and not _wrapped(node, arg):
+                return node  # c.req.header(): every header, Authorization and Cookie included
+            elif name in COOKIE_READERS and not _wrapped(node, arg):
+                return node  # a cookie's value: usually a session
+            elif name == "fromEntries" and args and _headers(source, args[0]) and not _wrapped(node, arg):
+                return node  # Object.fromEntries(request.headers)
             continue
+        if node.type == "spread_element" and node.named_children and _headers(source, node.named_children[0]) \
+                and not _wrapped(node, arg):
+            return node  # [...request.headers]
+        if node.type == "identifier" and node == arg and _secret_body(source, node):
+            return node
         if node.type not in {"identifier", "property_identifier", "shorthand_property_identifier"}:
             continue
         parent = node.parent
@@ -75,6 +97,29 @@ def _secret_in(source: SourceFile, arg: Node) -> Node | None:
         if is_secret_name(source.node_text(node)) and not _wrapped(node, arg):
             return node
     return None
+
+
+def _headers(source: SourceFile, node: Node) -> bool:
+    """`request.headers`, `c.req.raw.headers`, `req.headers.entries()`: a request's whole header list."""
+    if node.type == "call_expression" and syntax.method_name(node) in {"entries"}:
+        node = syntax.receiver(node) or node
+    return node.type == "member_expression" and syntax.member_property(node) == "headers"
+
+
+def _secret_body(source: SourceFile, ident: Node) -> bool:
+    """A request body (`await request.json()`, `c.req.parseBody()`) whose password/token field the code reads."""
+    value = syntax.declared_value(source, ident)
+    if value is None or not BODY_READERS.search(source.node_text(value)):
+        return False
+    fn = syntax.enclosing_function(ident)
+    scope = source.node_text(fn) if fn is not None else source.text
+    name = re.escape(source.node_text(ident))
+    fields = re.findall(r"(?<![\w$.])" + name + r"\??\.([\w$]+)", scope)
+    declarator = value.parent
+    type_node = declarator.child_by_field_name("type") if declarator is not None else None
+    if type_node is not None:
+        fields += re.findall(r"([\w$]+)\??\s*:", source.node_text(type_node))
+    return any(is_secret_name(f) for f in fields)
 
 
 def _wrapped(node: Node, top: Node) -> bool:
@@ -100,7 +145,7 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
         if syntax.method_name(call) not in LOG_METHODS:
             continue
         recv = syntax.receiver(call)
-        if recv is None or source.node_text(recv) != "console":
+        if recv is None or not LOGGER_NAME.search(source.node_text(recv)):
             continue
         for arg in syntax.arguments(call):
             hit = _secret_in(source, arg)
@@ -112,4 +157,4 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
 
 RULE = code_rule("MBV104", "secret-logged", Severity.WARNING,
                  "console.* given a token, password, secret or Authorization header", __doc__, check,
-                 needs=[('console',), SECRET_TEXT])
+                 needs=[('console', 'logger', 'log.'), (*SECRET_TEXT, "headers", "json(", "parsebody")])

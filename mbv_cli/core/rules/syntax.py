@@ -66,7 +66,8 @@ def words(name: str) -> list[str]:
     """`jwtSecretKey` / `JWT_SECRET_KEY` -> ["jwt", "secret", "key"]."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
     spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
-    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+|\s+", spaced) if w]
+    # any script: `clé_secrète` -> ["clé", "secrète"] (a word of letters is never cut at a non-ASCII letter)
+    return [w.lower() for w in re.split(r"[\W_]+", spaced) if w]
 
 
 def string_value(source: SourceFile, node: Node | None) -> str | None:

@@ -21,3 +21,17 @@ export async function hmacKey() {
   // bad: importKey for HMAC with literal key data
   return crypto.subtle.importKey("raw", new TextEncoder().encode("literal-hmac-key-data"), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 }
+
+export function fallbacks(env: Env) {
+  // bad: a fallback for a secret env var, the variable named in another script
+  const 密钥 = env.JWT_SECRET || "fallback-secret-value";
+  // bad: a fallback for env.X ending in KEY, assigned to a neutral name
+  const clé = env.SIGNING_KEY ?? "dev-signing-key-123";
+  // bad: a fallback as an argument property
+  return { k: env.API_TOKEN || "hardcoded-api-token", 密钥, clé };
+}
+
+export function defaults() {
+  // bad: a default admin password (found in review: a single lower-case word is no UI label)
+  return { ADMIN_USERNAME: "admin", ADMIN_PASSWORD: "password" };
+}

@@ -13,3 +13,23 @@ export async function issue(env: Env, userId: string) {
   const apiKeyVar = "STRIPE_API_KEY";
   return [token, secretName, tokenHeader, passwordError, token2, apiKeyVar];
 }
+
+// good: UI / i18n message strings
+export const messages = { PasswordMsg: "Password:", password: "Passwort", tokenExpiredText: "Session expired!" };
+
+// good: storage key names
+export const UPLOAD_SESSION_KEY = "uploadSession";
+const TOKEN_STORAGE_KEY = "auth-token";
+
+// good: a protocol constant as HMAC label (Telegram Web Apps)
+export async function telegramKey(botToken: string) {
+  const label = await crypto.subtle.importKey("raw", new TextEncoder().encode("WebAppData"), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return [label, botToken, TOKEN_STORAGE_KEY];
+}
+
+// good: public client keys by known prefix
+export const analytics = { apiKey: "phc_9f8e7d6c5b4a3f2e1d0c" };
+export const stripe = { publishableKey: "pk_live_51HabcdefGhijklmnop", apiKey: "pk_test_51Habcdefghij" };
+
+// good: UI text in another script, outside an i18n folder (found in review)
+export const zh = { emailAndPwdEmpty: "邮箱和密码不能为空", publicTokenFail: "token验证失败" };

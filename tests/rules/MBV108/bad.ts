@@ -16,3 +16,16 @@ export default {
     return new Response(String(requestCount));
   },
 };
+
+let lastBody = "";
+let lastUrl = "";
+// bad: a registration-like function that is also called per request
+function remember(text: string) {
+  lastBody = text;
+}
+remember("boot");
+export async function onRequest(req: Request, env: Env) {
+  remember(await req.text());
+  // bad: mixes env with request data
+  lastUrl = env.PREFIX + req.url;
+}

@@ -19,3 +19,18 @@ export default {
     return new Response("ok");
   },
 };
+
+// bad: one literal key and one from the request
+const mixed = new Map<string, string>();
+export function note(req: Request) {
+  mixed.set("last", req.url);
+  mixed.set(req.url, "seen");
+}
+
+// bad: the class is instantiated once at module level
+class Store {
+  private items = new Map<string, string>();
+  put(k: string) { this.items.set(k, k); }
+}
+const store = new Store();
+export const put = (req: Request) => store.put(req.url);

@@ -21,3 +21,22 @@ export async function load(env: Env, ids: string[], stmt: D1PreparedStatement) {
   }
   return out;
 }
+
+export async function typed(env: Env, ids: string[], slugs: string[], n: number) {
+  for (const id of ids) {
+    // bad: .first<User>() with type arguments
+    const user = await env.DB.prepare("SELECT * FROM users WHERE id = ?").bind(id).first<User>();
+    console.log(user);
+  }
+  for (const slug of slugs) {
+    // bad: .all<Post>()
+    const { results } = await env.DB.prepare("SELECT * FROM posts WHERE slug = ?").bind(slug).all<Post>();
+    console.log(results);
+  }
+  let i = 0;
+  while (i++ < n) {
+    // bad: .raw<[number]>()
+    const rows = await env.DB.prepare("SELECT count(*) FROM t WHERE k = ?").bind(i).raw<[number]>();
+    console.log(rows);
+  }
+}

@@ -9,3 +9,13 @@ export function cases(items: string[]) {
   const requestId = crypto.randomUUID();
   return [retryDelay, pick, requestId];
 }
+
+export function ids() {
+  // good: an id alone is not a secret
+  const generateId = () => `${Date.now()}-${Math.random()}`;
+  // good: a status code in a simulated response
+  const statusCode = Math.random() < 2 ? 200 : 500;
+  // good: a request id for log correlation
+  const id = Math.random().toString(36).slice(2);
+  return [generateId, statusCode, id];
+}

@@ -13,3 +13,10 @@ export function cases(req: Request, env: Env, signature: string, expected: strin
   // bad: a token against the same template
   return token !== `Bearer ${env.ADMIN_TOKEN}`;
 }
+
+export function more(body: { signature: string }, computedSignature: string, env: Env, password: string) {
+  // bad: a signature from the request against a computed one
+  if (body.signature !== computedSignature) return false;
+  // bad: a password against the stored one
+  return password === env.ADMIN_PASSWORD;
+}

@@ -12,3 +12,22 @@ export function cases(token: string | null, tokenType: string, signature: string
   // good: algorithm in a header
   return header.alg === "HS256";
 }
+
+export async function more(body: { password: string; passwordConfirm: string }, newPassword: string,
+                           confirmPassword: string, bytes: string, obj: R2Object, contentDigest: string) {
+  // good: two values from the same user input
+  if (newPassword !== confirmPassword) return false;
+  if (body.password !== body.passwordConfirm) return false;
+  // good: a content digest / checksum
+  if (obj.checksums.sha256 === contentDigest) return true;
+  // good: magic bytes against a literal
+  if (bytes.slice(0, 8) === "\x89PNG\r\n\x1a\n") return true;
+  // good: against a literal
+  const signatureAlgorithm = "hmac-sha256";
+  return signatureAlgorithm === "hmac-sha256-v1";
+}
+
+export async function refreshed(previous: string | null, session: { token: string }) {
+  // good: a value against its previous state (found in review)
+  return previous === session.token;
+}
