@@ -64,7 +64,11 @@ def diff_command(
         raise UsageError("--env and --all-envs cannot be used together")
     workspace = load_workspace(path, config)
     every = all_envs or (env is None and not os.environ.get("CLOUDFLARE_ENV"))
-    report = diff_bindings(resolve_workers(workspace, None if every else env, every), jobs=jobs)
+    workers = resolve_workers(workspace, None if every else env, every)
+    from mbv_cli.render import console
+
+    console.secret_file_warnings(workers)
+    report = diff_bindings(workers, jobs=jobs)
     emit(report, fmt)
     if report.fails(threshold):
         raise typer.Exit(1)
