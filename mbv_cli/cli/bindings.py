@@ -86,6 +86,9 @@ def diff_command(
     workspace = load_workspace(path, config)
     every = all_envs or (env is None and not os.environ.get("CLOUDFLARE_ENV"))
     workers = resolve_workers(workspace, None if every else env, every)
+    from mbv_cli.render import console
+
+    console.secret_file_warnings(workers)
     with terminal_progress(fmt) as progress:
         report = diff_bindings(workers, jobs=jobs, progress=progress)
     apply_baseline_option(report, baseline, update_baseline, known)

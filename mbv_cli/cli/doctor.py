@@ -64,12 +64,9 @@ def doctor_command(
         settings.select = parse_codes(select, "--select")
     settings.ignore += parse_codes(ignore, "--ignore")
     workers = resolve_workers(workspace, env, all_envs=env is None)
-    # a .dev.vars that wrangler cannot read changes what MBV001/MBV004 mean: said even without -v
-    from mbv_cli.core.binding_list import display_path
     from mbv_cli.render import console
 
-    for file in dict.fromkeys(f"{display_path(p[0])}: {p[1]}" for w in workers for p in w.secrets.problems):
-        console.warning(file)
+    console.secret_file_warnings(workers)
     with terminal_progress(fmt) as progress:
         result = run_doctor(workspace, workers, settings=settings, processes=jobs, progress=progress)
     apply_baseline_option(result.report, baseline, update_baseline, known, result.areas)

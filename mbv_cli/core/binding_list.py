@@ -16,12 +16,9 @@ MASKED_VALUE = '"REDACTED"'
 def listed_type(binding: Binding) -> str:
     """The type column, with the value of a var named like a secret (what doctor reports as MBV202)
     masked as replay's redaction masks it: the list is pasted into issues and CI logs."""
-    from mbv_cli.core.rules.naming import is_secret_name
+    from mbv_cli.core.rules.secret_in_vars import is_committed_secret
 
-    value = binding.entry.get("value")
-    if binding.kind == "var" and isinstance(value, str) and value.strip() and is_secret_name(binding.name):
-        return MASKED_VALUE
-    return binding.type
+    return MASKED_VALUE if is_committed_secret(binding) else binding.type
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:

@@ -135,6 +135,10 @@ def _add_snippet(cfg: WranglerConfig, env: str, binding: Binding) -> tuple[str, 
     toml = cfg.format == "toml"
     env_key = _toml_key(env)
     if binding.kind == "var":
+        from mbv_cli.core.rules.secret_in_vars import is_committed_secret
+
+        if is_committed_secret(binding):  # never copy (and print) a committed secret into another env (MBV202)
+            return None
         value = binding.entry.get("value")
         if toml:
             line = f"{_toml_key(binding.name)} = {_toml_value(value)}"
@@ -204,7 +208,7 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             if made is not None:
                 snippet, where = made
                 hint = f"{where}, under env.{worker.env} (use that environment's own resource id if it differs)"
-            elif top.kind == "secret":
+            elif top.kind in ("secret", "var"):  # a var only when it holds a committed secret (MBV202)
                 hint = f"create .dev.vars.{worker.env} or set it with `wrangler secret put {usage.name} --env {worker.env}`"
         elif usage.name not in ctx.all_names:
             hint = (f"declare {usage.name} in {ctx.config.path.name}; if it is a secret set with "

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from mbv_cli.core.wrangler.config import ConfigWarning
+    from mbv_cli.core.wrangler.environments import ResolvedWorker
 
 
 def _width(stream: object) -> int | None:
@@ -103,6 +104,15 @@ def config_warnings(warnings: Iterable[ConfigWarning]) -> None:
     for item in warnings:
         where = display_path(Path(item.file)) + (f":{item.line}" if item.line else "")
         warning(f"{where}: {item.message}")
+
+
+def secret_file_warnings(workers: Iterable[ResolvedWorker]) -> None:
+    """A .dev.vars/.env that wrangler cannot read (UTF-16, unreadable) changes what MBV001/MBV004 mean:
+    one warning line per file, whatever the format, also without -v."""
+    from mbv_cli.core.binding_list import display_path
+
+    for line in dict.fromkeys(f"{display_path(f)}: {p}" for w in workers for f, p in w.secrets.problems):
+        warning(line)
 
 
 def note(message: str) -> None:

@@ -49,6 +49,10 @@ def test_utf16_dev_vars_yields_nothing_and_says_so(run_mbv, tmp_path: Path) -> N
     doctor = run_mbv("doctor", cwd=root)
     assert doctor.exit_code == 1
     assert [line for line in doctor.stderr.splitlines() if "UTF-16" in line], doctor.stderr
+    for fmt in ("text", "sarif"):
+        diff = run_mbv("bindings", "diff", "-f", fmt, cwd=root)
+        assert diff.exit_code == 1
+        assert len([line for line in diff.stderr.splitlines() if "UTF-16" in line]) == 1, diff.stderr
     jwt = run_mbv("jwt", "verify", TOKEN, "--dev-vars", str(root))
     assert jwt.exit_code == 2
     assert "UTF-16" in jwt.stderr.splitlines()[-1] and SECRET not in jwt.stderr
@@ -85,7 +89,7 @@ def test_unreadable_dev_vars_is_said(tmp_path: Path, subprocess_env: dict[str, s
             if shutil.which("setpriv") is None:
                 pytest.skip("running as root without setpriv: cannot make a file unreadable")
             prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
-        for args, code in ((["doctor"], 1), (["bindings", "list"], 0),
+        for args, code in ((["doctor"], 1), (["bindings", "list"], 0), (["bindings", "diff"], 1),
                            (["jwt", "verify", TOKEN, "--dev-vars", "."], 2)):
             proc = subprocess.run([*prefix, sys.executable, "-m", "mbv_cli", *args], cwd=root, env=subprocess_env,
                                   capture_output=True, text=True, timeout=60)

@@ -23,8 +23,13 @@ def echo() -> Iterator[EchoServer]:
         yield server
 
 
+# what the installed `mbv` console script runs (`python -m mbv_cli` adds runpy, which now and then
+# turns an already handled Ctrl-C at start-up into a bare SIGINT exit after mbv's line was printed)
+LAUNCHER = "import sys; from mbv_cli.cli.main import main; sys.exit(main())"
+
+
 def _start(args: list[str], env: dict[str, str], cwd: Path | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "mbv_cli", *args], env=env, cwd=cwd, text=True,
+    return subprocess.Popen([sys.executable, "-c", LAUNCHER, *args], env=env, cwd=cwd, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -33,6 +38,20 @@ def _interrupt(proc: subprocess.Popen[str], after: float) -> tuple[int, str, str
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     return proc.returncode, out, err
+
+
+def _migrations_worker(root: Path, rows: int) -> Path:
+    (root / "migrations").mkdir(parents=True)
+    (root / "wrangler.toml").write_text(
+        'name = "w"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n[[d1_databases]]\n'
+        'binding = "DB"\ndatabase_name = "db"\ndatabase_id = "00000000-0000-0000-0000-0000000000aa"\n')
+    (root / "migrations" / "0001_small.sql").write_text("CREATE TABLE small(x INTEGER);\n")
+    (root / "migrations" / "0002_slow.sql").write_text(
+        "CREATE TABLE big(x INTEGER);\n"
+        f"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {rows}) "
+        "INSERT INTO big SELECT x FROM c;\n")
+    (root / "migrations" / "0003_after.sql").write_text("CREATE TABLE after(x INTEGER);\n")
+    return root
 
 
 @pytest.mark.parametrize("after", [0.25, 0.5, 1.0, 2.5])
@@ -53,17 +72,7 @@ def test_ctrl_c_anywhere_is_one_line_and_130(echo: EchoServer, subprocess_env: d
 def test_ctrl_c_during_migrate_apply_names_the_committed(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
     import sqlite3
 
-    worker = tmp_path / "w"
-    (worker / "migrations").mkdir(parents=True)
-    (worker / "wrangler.toml").write_text(
-        'name = "w"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n[[d1_databases]]\n'
-        'binding = "DB"\ndatabase_name = "db"\ndatabase_id = "00000000-0000-0000-0000-0000000000aa"\n')
-    (worker / "migrations" / "0001_small.sql").write_text("CREATE TABLE small(x INTEGER);\n")
-    (worker / "migrations" / "0002_slow.sql").write_text(
-        "CREATE TABLE big(x INTEGER);\n"
-        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) "
-        "INSERT INTO big SELECT x FROM c;\n")
-    (worker / "migrations" / "0003_after.sql").write_text("CREATE TABLE after(x INTEGER);\n")
+    worker = _migrations_worker(tmp_path / "w", 3_000_000)
     database = resolve_d1_target("DB", path=worker).path
     assert database is not None
     wal = Path(f"{database}-wal")
@@ -88,14 +97,39 @@ def test_ctrl_c_during_migrate_apply_names_the_committed(tmp_path: Path, subproc
     assert "small" in tables and "big" not in tables and "after" not in tables
 
 
+def test_ctrl_c_during_remote_apply_says_the_one_in_flight_may_have_landed(
+        tmp_path: Path, subprocess_env: dict[str, str]) -> None:
+    from tests.support.cf_api import serve_fake_cloudflare
+
+    worker = _migrations_worker(tmp_path / "w", 2_000_000)
+    with serve_fake_cloudflare(tmp_path / "cf") as fake:
+        proc = _start(["migrate", "apply", "DB", "--remote"], {**subprocess_env, **fake.env()}, cwd=worker)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if any("INSERT INTO big" in r.get("body", "") for r in list(fake.requests)):
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, "0002 finished before the test could interrupt it"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == ("mbv: interrupted; committed 1: 0001_small.sql; 0002_slow.sql was "
+                                            "being sent and may have been applied (check migrate status)"), err
+
+
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_ctrl_c_during_repeat_prints_the_statistics_so_far(echo: EchoServer, subprocess_env: dict[str, str],
                                                            fmt: str) -> None:
     import json
 
+    echo.record = True
     proc = _start(["replay", "GET", f"{echo.url}/slow/0.05", "--repeat", "100000", "--concurrency", "4",
                    "-f", fmt], subprocess_env)
-    code, out, err = _interrupt(proc, 3.0)
+    deadline = time.monotonic() + 60
+    while len(echo.received) < 20 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)  # some requests have completed: the statistics have something to show
+    code, out, err = _interrupt(proc, 0.1)
     assert code == 130, err
     assert "Traceback" not in err
     last = err.strip().splitlines()[-1]

@@ -104,3 +104,18 @@ def test_newline_in_a_name_inside_a_warning_line_stays_on_it(run_mbv, tmp_path: 
     assert "pwned" in result.stderr and '"vars" is an array' in result.stderr
     for line in result.stderr.splitlines():
         assert not line.startswith("::error"), line
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "junit"])
+def test_missing_env_var_snippet_never_copies_a_committed_secret(run_mbv, tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "wrangler.toml").write_text(
+        'name = "w"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n'
+        '[vars]\nJWT_SECRET = "committed-value-7f3a9"\nGREETING = "hello-visible"\n[env.staging]\n', encoding="utf-8")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "index.ts").write_text(
+        "export default { fetch(r: Request, env: any) { return new Response(env.JWT_SECRET + env.GREETING) } }\n")
+    result = run_mbv("bindings", "diff", "-f", fmt, cwd=tmp_path)
+    assert result.exit_code == 1, result.stderr
+    assert "committed-value-7f3a9" not in result.stdout + result.stderr
+    assert "wrangler secret put JWT_SECRET --env staging" in result.stdout
+    assert "hello-visible" in result.stdout  # an ordinary var still gets its copy-paste snippet

@@ -99,7 +99,8 @@ def _hostile_server(body: bytes = HOSTILE.encode("utf-8"),
 
 
 def test_escape_sequences_in_bodies_are_shown_escaped(run_mbv, echo: EchoServer) -> None:
-    server = _hostile_server()
+    # header values may carry obs-text bytes; as Latin-1, 0x9b is the C1 CSI that starts an escape sequence
+    server = _hostile_server(headers=(("Content-Type", "text/plain; charset=utf-8"), ("X-Evil", "\x9b2Jgone")))
     try:
         host, port = server.server_address[:2]  # type: ignore[attr-defined]
         result = run_mbv("replay", "GET", f"http://{host}:{port}/x")
@@ -108,6 +109,7 @@ def test_escape_sequences_in_bodies_are_shown_escaped(run_mbv, echo: EchoServer)
     assert result.exit_code == 0, result.stderr
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\x9b" not in result.stdout
     assert "\\x1b]0;pwned-title\\x07\\x1b[2Jcleared" in result.stdout
+    assert "< X-Evil: \\x9b2Jgone" in result.stdout
     # a JSON echo (the server repeats the request body JSON-escaped; pretty-printing must not unescape it)
     echoed = run_mbv("replay", "POST", f"{echo.url}/echo", "-H", "Content-Type: text/plain", "-d", HOSTILE)
     assert echoed.exit_code == 0, echoed.stderr

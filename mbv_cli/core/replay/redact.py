@@ -227,19 +227,12 @@ class Redactor:
             return body
         if _is_multipart_type(content_type):
             return self._multipart(body, content_type or "")
-        looks_json = _looks_json(body)
-        if _is_form_type(content_type) and not looks_json:
-            return self._form(body)
-        if _is_json_type(content_type) or looks_json:
-            try:
-                parsed = json.loads(body)
-            except (ValueError, UnicodeDecodeError):
-                parsed = None
-            if parsed is not None:
-                masked = self.json_value(parsed)
-                if masked != parsed:
-                    return json.dumps(masked, ensure_ascii=False).encode("utf-8")
-        if _is_form_type(content_type):
+        parsed = _json_of(body) if _is_json_type(content_type) or body.lstrip()[:1] in (b"{", b"[") else _NOT_JSON
+        if parsed is not _NOT_JSON:  # JSON whatever the label: curl --data-raw '{..}' says form-urlencoded
+            masked = self.json_value(parsed)
+            if masked != parsed:
+                return json.dumps(masked, ensure_ascii=False).encode("utf-8")
+        if _is_form_type(content_type) and parsed is _NOT_JSON:
             return self._form(body)
         return self.raw(body)
 
@@ -317,15 +310,20 @@ def _multipart_fields(body: bytes, content_type: str) -> list[tuple[str, bytes]]
     return fields
 
 
+_NOT_JSON = object()
+
+
+def _json_of(body: bytes) -> Any:
+    """The parsed body, or _NOT_JSON when it does not parse."""
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return _NOT_JSON
+
+
 def _looks_json(body: bytes) -> bool:
     """A body that is JSON whatever its Content-Type says (an object or array that parses)."""
-    if body.lstrip()[:1] not in (b"{", b"["):
-        return False
-    try:
-        json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return False
-    return True
+    return body.lstrip()[:1] in (b"{", b"[") and _json_of(body) is not _NOT_JSON
 
 
 def _is_json_type(content_type: str | None) -> bool:

@@ -41,7 +41,15 @@ from mbv_cli.core.rules.config_text import where
 from mbv_cli.core.rules.naming import is_secret_name
 
 if TYPE_CHECKING:
-    from mbv_cli.core.wrangler.environments import ResolvedWorker
+    from mbv_cli.core.wrangler.environments import Binding, ResolvedWorker
+
+
+def is_committed_secret(binding: Binding) -> bool:
+    """A var named like a secret with a non-empty string value (also what `bindings list` masks)."""
+    if binding.kind != "var" or not is_secret_name(binding.name):
+        return False
+    value = binding.entry.get("value")
+    return isinstance(value, str) and bool(value.strip())
 
 
 # a value that stands for a secret to be filled in, not a secret: "<PLACEHOLDER>", "TODO", "xxx", "changeme"
@@ -59,10 +67,7 @@ def is_placeholder(value: str) -> bool:
 
 def check(worker: ResolvedWorker, ctx: ConfigContext) -> Iterator[Finding]:
     for binding in worker.bindings:
-        if binding.kind != "var" or not is_secret_name(binding.name):
-            continue
-        value = binding.entry.get("value")
-        if not isinstance(value, str) or not value.strip():
+        if not is_committed_secret(binding):
             continue
         if is_placeholder(value):
             yield RULE.finding(
