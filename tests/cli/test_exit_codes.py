@@ -190,3 +190,13 @@ def test_json_nested_100k_deep_is_not_a_crash(tmp_path: Path, run_mbv: RunMbv, w
         assert result.exit_code in (0, 2), result.stderr
         if result.exit_code == 2:
             one_error_line(result, "nested too deeply")
+
+
+def test_a_backup_directory_that_cannot_be_written(tmp_path: Path, run_mbv: RunMbv) -> None:
+    root = worker(tmp_path / "w")
+    assert run_mbv("migrate", "apply", "DB", "--no-backup", cwd=root).exit_code == 0
+    (root / "migrations" / "0002_more.sql").write_text("CREATE TABLE u(x);\n")
+    (root / ".wrangler" / "mbv-backups").write_text("a file where the backups go")
+    one_error_line(run_mbv("migrate", "apply", "DB", cwd=root), "cannot write the backup", "--no-backup")
+    status = run_mbv("migrate", "status", "DB", "--format", "json", cwd=root)
+    assert '"pending"' in status.stdout  # nothing was applied

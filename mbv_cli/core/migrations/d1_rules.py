@@ -135,15 +135,16 @@ _PRAGMA = re.compile(r"^\s*PRAGMA\s+(?:\w+\.)?(\w+)\s*(?:=\s*([^;]+)|\(\s*([^)]*
 def remote_warnings(name: str, text: str) -> list[RemoteWarning]:
     """Statements remote D1 refuses: any transaction statement (wrangler trims one BEGIN
     TRANSACTION/COMMIT pair locally, never remotely) and PRAGMAs outside D1's allow-list."""
-    from mbv_cli.core.migrations.splitter import line_column, strip_comments
+    from mbv_cli.core.migrations.splitter import LineCounter, strip_comments
 
     found: list[RemoteWarning] = []
     offset = 0
+    lines = LineCounter(text)
     for chunk in _rough_statements(text):
         start = text.find(chunk, offset)
         offset = max(offset, start + len(chunk))
         body = strip_comments(chunk).strip()
-        line = line_column(text, start + (len(chunk) - len(chunk.lstrip())))[0]
+        line = lines.line_at(start + (len(chunk) - len(chunk.lstrip())))
         m = _TXN.match(body)
         if m:
             found.append(RemoteWarning(name, line, f"{m.group(1).upper()} statement: D1 runs each migration in a "

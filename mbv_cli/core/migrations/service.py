@@ -261,7 +261,14 @@ def apply(target: MigrationTarget, *, to: str | None = None, dry_run: bool = Fal
         return result
     assert target.d1.path is not None
     if backup and target.d1.path.exists():
-        result.backup = display_path(backup_database(target.d1.path, target.backup_root, target.label))
+        try:
+            result.backup = display_path(backup_database(target.d1.path, target.backup_root, target.label))
+        except OSError as exc:
+            from mbv_cli.core.input_files import os_error_text
+
+            raise InputError(f"cannot write the backup in {display_path(target.backup_root)}: "
+                             f"{os_error_text(exc)}", hint="make it writable, or pass --no-backup; "
+                             "nothing was applied") from None
     conn = local.open_for_apply(target.d1.path, lock_timeout)
     try:
         local.ensure_ledger(conn, target.table, lock_timeout=lock_timeout, where=target.where)

@@ -69,7 +69,7 @@ def check(worker: ResolvedWorker, ctx: ConfigContext) -> Iterator[Finding]:
     for binding in worker.bindings:
         if not is_committed_secret(binding):
             continue
-        if is_placeholder(value):
+        if is_placeholder(str(binding.entry.get("value"))):
             yield RULE.finding(
                 f"var {binding.name} holds a placeholder where a secret will go: the real value must not be "
                 "committed here", severity=Severity.INFO,

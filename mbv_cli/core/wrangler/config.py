@@ -8,9 +8,12 @@ file:line:col.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
+import itertools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,45 @@ class ConfigWarning:
     line: int | None = None
 
 
+class TextIndex:
+    """Every quoted string of a config's text by content, and where each line starts.
+
+    A needle without quote characters matches `["']needle["']` exactly where the text between two
+    neighbouring quote characters equals it, so one pass over the quotes answers every lookup.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._quoted: dict[str, list[int]] | None = None
+        self._line_starts: list[int] | None = None
+        self._memo: dict[tuple[str, ...], int] = {}
+
+    def quoted(self, needle: str, start: int = 0) -> int | None:
+        """Offset of the first quote opening `needle` at or after `start`, as the regex would find it."""
+        if "'" in needle or '"' in needle:
+            found = re.compile(r"[\"']" + re.escape(needle) + r"[\"']").search(self.text, start)
+            return found.start() if found is not None else None
+        if self._quoted is None:
+            self._quoted = {}
+            quotes = [m.start() for m in re.finditer(r"[\"']", self.text)]
+            for left, right in itertools.pairwise(quotes):
+                self._quoted.setdefault(self.text[left + 1:right], []).append(left)
+        offsets = self._quoted.get(needle, [])
+        at = bisect.bisect_left(offsets, start)
+        return offsets[at] if at < len(offsets) else None
+
+    def line_column(self, offset: int) -> tuple[int, int]:
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+    def memo(self, key: tuple[str, ...], compute: Callable[[], int]) -> int:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+
 @dataclass(slots=True)
 class WranglerConfig:
     """A parsed config file: its raw dictionary, its text (for locating things) and warnings."""
@@ -39,6 +81,14 @@ class WranglerConfig:
     raw: dict[str, Any]
     text: str
     warnings: list[ConfigWarning] = field(default_factory=list)
+    _index: TextIndex | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def index(self) -> TextIndex:
+        """Quoted strings and line starts of `text`, built once (a search per binding was quadratic)."""
+        if self._index is None:
+            self._index = TextIndex(self.text)
+        return self._index
 
     @property
     def directory(self) -> Path:
@@ -61,19 +111,15 @@ class WranglerConfig:
             start = self._env_offset(env)
             if start < 0:
                 return None
-        pattern = re.compile(r"[\"']" + re.escape(needle) + r"[\"']")
-        match = pattern.search(self.text, start)
-        if env is None and match is not None:
+        offset = self.index.quoted(needle, start)
+        if env is None and offset is not None:
             # a top-level declaration precedes the env sections
             first_env = self._first_env_offset()
-            if first_env >= 0 and match.start() > first_env:
+            if first_env >= 0 and offset > first_env:
                 return None
-        if match is None:
+        if offset is None:
             return None
-        offset = match.start()
-        line = self.text.count("\n", 0, offset) + 1
-        column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
-        return line, column
+        return self.index.line_column(offset)
 
     def locate_key(self, key: str) -> int | None:
         """Line of a top-level key (`key =`, `[key]`, `[[key]]` in TOML; `"key":` in JSON)."""
@@ -85,6 +131,9 @@ class WranglerConfig:
         return self.text.count("\n", 0, match.start()) + 1 if match else None
 
     def _env_offset(self, env: str) -> int:
+        return self.index.memo(("env", env), lambda: self._find_env_offset(env))
+
+    def _find_env_offset(self, env: str) -> int:
         if self.format == "toml":
             found = re.search(
                 r"^\s*\[\[?\s*env\.[\"']?" + re.escape(env) + r"[\"']?\s*[.\]]", self.text, re.M
@@ -96,6 +145,9 @@ class WranglerConfig:
         return found.start() if found is not None else -1
 
     def _first_env_offset(self) -> int:
+        return self.index.memo(("first-env",), self._find_first_env_offset)
+
+    def _find_first_env_offset(self) -> int:
         if self.format == "toml":
             found = re.search(r"^\s*\[\[?\s*env\.", self.text, re.M)
         else:
