@@ -35,7 +35,7 @@ def logs_command(
     cpu_limit: float = typer.Option(30_000, "--cpu-limit", metavar="MS", min=1, help="CPU limit per invocation: "
                                     "30000 (Paid default), limits.cpu_ms if set, 10 on Workers Free."),
     top: int = typer.Option(10, "--top", metavar="N", min=1, help="Routes, groups and slow requests shown in text."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for large NDJSON files "
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N", help="Processes for large NDJSON files "
                                        "(default: CPUs).", show_default=False),
     show_secrets: bool = typer.Option(False, "--show-secrets", help="Turn redaction off (warns)."),
     fmt: str = format_option(["text", "json"]),

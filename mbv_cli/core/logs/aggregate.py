@@ -29,6 +29,7 @@ MAX_GROUPS = 500
 MAX_SECRETS = 200
 SLOWEST = 10
 OTHER_ROUTES = "(other routes)"
+OTHER_ROUTE_KEY = ("", "", OTHER_ROUTES)
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 _FOLD_CACHE_LIMIT = 20_000
 
@@ -107,12 +108,14 @@ class Aggregate:
         self.first_ts_or_max = float("inf")     # the same, as numbers the hot path compares without a None test
         self.last_ts_or_min = float("-inf")
         self._slow_floor = float("-inf")         # an event must be slower than this to enter `slowest`
-        self.combos: dict[tuple[RouteKey, str, int | None, str], int] = {}
-        self.cpu_counts: dict[tuple[RouteKey, int], int] = {}
-        self.wall_counts: dict[tuple[RouteKey, int], int] = {}
-        self.cpu_max: dict[RouteKey, float] = {}     # exact maxima of values the sketch buckets
-        self.wall_max: dict[RouteKey, float] = {}
-        self.known: dict[RouteKey, bool] = {}
+        # routes get small ids on first sight; the counters below are keyed by id
+        self.route_keys: list[RouteKey] = []
+        self.route_ids: dict[RouteKey, int] = {}
+        self.combos: dict[tuple[int, str, int | None, str], int] = {}   # (route id, type, status, outcome)
+        self.cpu: list[dict[int, int]] = []          # per route id: sketch key -> count
+        self.wall: list[dict[int, int]] = []
+        self.cpu_max: list[float] = []               # exact maxima (the sketch buckets large values)
+        self.wall_max: list[float] = []
         self.exceptions: dict[tuple[str, str, str, str], Group] = {}
         self.logs: dict[tuple[str, str, str], Group] = {}
         self.other_exceptions = 0
@@ -207,29 +210,24 @@ class Aggregate:
         else:
             method = ""
             route = f"({kind})"
-        rkey = (script, method, route)
-        known = self.known
-        if rkey not in known:
-            if len(known) >= MAX_ROUTES:
-                rkey = (script, "", OTHER_ROUTES)
-            known[rkey] = True
+        rid = self.route_ids.get((script, method, route))
+        if rid is None:
+            rid = self._new_route((script, method, route))
         combos = self.combos
-        combo = (rkey, kind, status, outcome)
+        combo = (rid, kind, status, outcome)
         combos[combo] = combos.get(combo, 0) + 1
         if type(cpu) is int and 0 <= cpu < EXACT_BELOW:
-            counts = self.cpu_counts
-            key = (rkey, cpu)
-            counts[key] = counts.get(key, 0) + 1
+            counts = self.cpu[rid]
+            counts[cpu] = counts.get(cpu, 0) + 1
         elif type(cpu) is int or type(cpu) is float:
-            self._bucket(self.cpu_counts, self.cpu_max, rkey, cpu)
+            self._bucket(self.cpu[rid], self.cpu_max, rid, cpu)
         else:
             cpu = None
         if type(wall) is int and 0 <= wall < EXACT_BELOW:
-            counts = self.wall_counts
-            key = (rkey, wall)
-            counts[key] = counts.get(key, 0) + 1
+            counts = self.wall[rid]
+            counts[wall] = counts.get(wall, 0) + 1
         elif type(wall) is int or type(wall) is float:
-            self._bucket(self.wall_counts, self.wall_max, rkey, wall)
+            self._bucket(self.wall[rid], self.wall_max, rid, wall)
         else:
             wall = None
         sample: Sample | None = None
@@ -249,13 +247,28 @@ class Aggregate:
                                                             cpu, wall, ray), pascal)
                     break
 
+    def _new_route(self, rkey: RouteKey) -> int:
+        """The id of a route seen for the first time; past MAX_ROUTES, the id of `(other routes)`."""
+        if len(self.route_keys) >= MAX_ROUTES:
+            rkey = OTHER_ROUTE_KEY
+            rid = self.route_ids.get(rkey)
+            if rid is not None:
+                return rid
+        rid = len(self.route_keys)
+        self.route_keys.append(rkey)
+        self.route_ids[rkey] = rid
+        self.cpu.append({})
+        self.wall.append({})
+        self.cpu_max.append(0.0)
+        self.wall_max.append(0.0)
+        return rid
+
     @staticmethod
-    def _bucket(counts: dict[tuple[RouteKey, int], int], maxima: dict[RouteKey, float], rkey: RouteKey,
-                value: float) -> None:
-        key = (rkey, sketch_key(value))
+    def _bucket(counts: dict[int, int], maxima: list[float], rid: int, value: float) -> None:
+        key = sketch_key(value)
         counts[key] = counts.get(key, 0) + 1
-        if value > maxima.get(rkey, 0):
-            maxima[rkey] = value
+        if value > maxima[rid]:
+            maxima[rid] = value
 
     def _keep_slow(self, slow: float, sample: Sample) -> None:
         heap = self.slowest
@@ -275,25 +288,24 @@ class Aggregate:
     # -- derived views ---------------------------------------------------------------------------
     @property
     def routes(self) -> dict[RouteKey, RouteStats]:
-        routes: dict[RouteKey, RouteStats] = {}
-        for (rkey, _, status, outcome), n in self.combos.items():
-            stats = routes.get(rkey)
+        by_id: dict[int, RouteStats] = {}
+        for (rid, _, status, outcome), n in self.combos.items():
+            stats = by_id.get(rid)
             if stats is None:
-                stats = routes[rkey] = RouteStats()
+                stats = by_id[rid] = RouteStats()
             stats.count += n
             if status is not None:
                 stats.statuses[status] = stats.statuses.get(status, 0) + n
             stats.outcomes[outcome] = stats.outcomes.get(outcome, 0) + n
             if outcome != "ok" or (status is not None and status >= 500):
                 stats.errors += n
-        for counts, maxima, attr in ((self.cpu_counts, self.cpu_max, "cpu"), (self.wall_counts, self.wall_max, "wall")):
-            for (rkey, key), n in counts.items():
-                sketch: QuantileSketch = getattr(routes[rkey], attr)
-                sketch.add_key(key, n)
-            for rkey, value in maxima.items():
-                sketch = getattr(routes[rkey], attr)
-                sketch.max = max(sketch.max, value)
-        return routes
+        for rid, stats in by_id.items():
+            for sketch, counts, largest in ((stats.cpu, self.cpu[rid], self.cpu_max[rid]),
+                                            (stats.wall, self.wall[rid], self.wall_max[rid])):
+                for key, n in counts.items():
+                    sketch.add_key(key, n)
+                sketch.max = max(sketch.max, largest)
+        return {self.route_keys[rid]: stats for rid, stats in by_id.items()}
 
     def _count_by(self, pick: Any) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -312,7 +324,7 @@ class Aggregate:
 
     @property
     def scripts(self) -> dict[str, int]:
-        return self._count_by(lambda combo: combo[0][0])
+        return self._count_by(lambda combo: self.route_keys[combo[0]][0])
 
     def _fold(self, text: str) -> str:
         key = fold_key(text[:600])
@@ -376,22 +388,22 @@ class Aggregate:
                     self.first_ts = self.first_ts_or_max = ts
                 if self.last_ts is None or ts > self.last_ts:
                     self.last_ts = self.last_ts_or_min = ts
-        remap: dict[RouteKey, RouteKey] = {}
-        for rkey in other.known:
-            if rkey not in self.known and len(self.known) >= MAX_ROUTES:
-                remap[rkey] = (rkey[0], "", OTHER_ROUTES)
-            self.known[remap.get(rkey, rkey)] = True
-        for (rkey, kind, status, outcome), n in other.combos.items():
-            ckey = (remap.get(rkey, rkey), kind, status, outcome)
-            self.combos[ckey] = self.combos.get(ckey, 0) + n
-        for mine, theirs in ((self.cpu_counts, other.cpu_counts), (self.wall_counts, other.wall_counts)):
-            for (rkey, key), n in theirs.items():
-                tkey = (remap.get(rkey, rkey), key)
-                mine[tkey] = mine.get(tkey, 0) + n
+        ids: list[int] = []      # other's route id -> this one's
+        for rkey in other.route_keys:
+            rid = self.route_ids.get(rkey)
+            ids.append(rid if rid is not None else self._new_route(rkey))
+        for (rid, kind, status, outcome), n in other.combos.items():
+            combo = (ids[rid], kind, status, outcome)
+            self.combos[combo] = self.combos.get(combo, 0) + n
+        for mine, theirs in ((self.cpu, other.cpu), (self.wall, other.wall)):
+            for rid, counts in enumerate(theirs):
+                target = mine[ids[rid]]
+                for key, n in counts.items():
+                    target[key] = target.get(key, 0) + n
         for mine_max, theirs_max in ((self.cpu_max, other.cpu_max), (self.wall_max, other.wall_max)):
-            for rkey, value in theirs_max.items():
-                target = remap.get(rkey, rkey)
-                mine_max[target] = max(mine_max.get(target, 0), value)
+            for rid, value in enumerate(theirs_max):
+                if value > mine_max[ids[rid]]:
+                    mine_max[ids[rid]] = value
         self.other_exceptions += _merge_groups(self.exceptions, other.exceptions, line_offset)
         self.other_logs += _merge_groups(self.logs, other.logs, line_offset)
         self.other_exceptions += other.other_exceptions

@@ -20,7 +20,7 @@ _MESSAGE = re.compile(
     r"|(?P<n>(?<![A-Za-z_])-?\d+(?:\.\d+)?)")
 _MESSAGE_NAMES = {"jwt": "<jwt>", "bearer": "<token>", "uuid": "<uuid>", "hex": "<hex>", "n": "<n>"}
 MESSAGE_LIMIT = 300
-_CACHE_LIMIT = 50_000
+_CACHE_LIMIT = 20_000
 
 
 _END = r"(?=/|\.[A-Za-z0-9]{1,8}$|$)"   # a whole segment, or its stem before a file extension
