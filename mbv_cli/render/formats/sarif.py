@@ -23,9 +23,9 @@ from typing import Any
 from urllib.parse import quote
 
 from mbv_cli import __version__
-from mbv_cli.core.baseline import HASH_NAME, finding_hash, finding_hashes
+from mbv_cli.core.baseline import HASH_NAME, finding_hashes
 from mbv_cli.core.bindings_codes import CodeDoc, code_doc
-from mbv_cli.core.findings import Finding, FindingsReport
+from mbv_cli.core.findings import FindingsReport
 from mbv_cli.core.repo import ci_path, ci_root, git_root, provenance
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -96,11 +96,6 @@ def _properties(code: str) -> dict[str, Any]:
         return {"tags": tags}
     severity, cwe = SECURITY[code]
     return {"tags": [*tags, "security", cwe], "security-severity": severity}
-
-
-def fingerprint(f: Finding, occurrence: int) -> str:
-    """The finding hash of `f` with its file as given (`core.baseline.finding_hash`)."""
-    return finding_hash(f, occurrence, f.file)
 
 
 def docs_url() -> str:
