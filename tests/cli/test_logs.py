@@ -175,3 +175,30 @@ def test_time_window_is_shared_with_replay(run_mbv, tmp_path: Path) -> None:
     assert replayed.exit_code == 0, replayed.stderr
     urls = [e["request"]["url"] for e in json.loads(replayed.stdout)["exchanges"]]
     assert urls == ["https://api.example.com/api/posts/0", "https://api.example.com/api/posts/1"]
+
+
+def test_live_view_renders_outcomes_routes_and_exceptions(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from mbv_cli.core.logs import ReplaySource, build_summary
+    from mbv_cli.core.logs.run import describe_input, summarize
+    from mbv_cli.core.replay.filters import EventFilter
+    from mbv_cli.render.logs import _live_renderable, live_view
+
+    path = write(tmp_path / "tail.log", tail_text(_events()))
+    summary = build_summary(summarize(describe_input(str(path)), EventFilter()), source=str(path),
+                            replay=ReplaySource(str(path)))
+    console = Console(record=True, width=120, force_terminal=False)
+    console.print(_live_renderable(summary, 5))
+    text = console.export_text()
+    assert "10 events" in text and "exception 3" in text
+    assert "GET /api/posts/:id" in text and "33.3%" in text
+    assert "TypeError: x is undefined for <n>" in text
+    calls = []
+
+    def wait(timeout: float) -> bool:      # the input ends after two refreshes
+        calls.append(timeout)
+        return len(calls) > 2
+
+    live_view(wait, lambda: summary, top=5)
+    assert calls == [1.0, 1.0, 1.0]
