@@ -182,9 +182,15 @@ def _message(error: Any) -> tuple[str, str | None]:
     if validator == "enum":
         allowed = ", ".join(_short(v) for v in error.validator_value)
         return f"{where} is {_short(instance)}, not one of {allowed}", None
+    if validator == "additionalProperties" and isinstance(instance, dict):  # inside one shape of an anyOf
+        extra = [f"`{key}`" for _, key, _ in _unknown_keys(error)]
+        return f"{where} does not take {', '.join(extra)} in this form", None
     if validator == "const":
         return f"{where} is {_short(instance)}, not {_short(error.validator_value)}", None
     if validator in ("anyOf", "oneOf"):
+        inner = _the_shape_meant(error)
+        if inner is not None:
+            return _message(inner)
         shapes = []
         for option in error.validator_value:
             target = _resolve(error, option)
@@ -198,6 +204,23 @@ def _message(error: Any) -> tuple[str, str | None]:
         return f"{where} is {_short(instance)}, which is none of: {shown}", None
     text = str(error.message)
     return f"{where}: {text if len(text) <= 160 else text[:157] + '...'}", None
+
+
+def _the_shape_meant(error: Any) -> Any:
+    """For an object that fits none of the shapes: when exactly one shape has all its required keys
+    present (`placement = { mode = "fast" }` is the { mode } shape), that shape's own first error."""
+    if not isinstance(error.instance, dict) or not error.context:
+        return None
+    fitting = [index for index, option in enumerate(error.validator_value)
+               if isinstance(required := _resolve(error, option).get("required"), list)
+               and all(key in error.instance for key in required)]
+    if len(fitting) != 1:
+        return None
+    inner = next((e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == fitting[0]),
+                 None)
+    if inner is not None:
+        inner._mbv_root = getattr(error, "_mbv_root", None)
+    return inner
 
 
 def _resolve(error: Any, option: Mapping[str, Any]) -> Mapping[str, Any]:
