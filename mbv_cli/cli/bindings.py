@@ -7,7 +7,15 @@ from typing import Optional
 
 import typer
 
-from mbv_cli.cli.options import AllEnvsOpt, ConfigOpt, EnvOpt, FailOnOpt, PathArg, format_option
+from mbv_cli.cli.options import (
+    AllEnvsOpt,
+    ConfigOpt,
+    EnvOpt,
+    FailOnOpt,
+    PathArg,
+    format_option,
+    report_broken_configs,
+)
 
 app = typer.Typer(help="Wrangler bindings per environment: list them, diff them against the code.",
                   no_args_is_help=True, add_completion=False, rich_markup_mode=None)
@@ -31,10 +39,13 @@ def list_command(
     from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
     from mbv_cli.render import console, emit
 
-    workspace = load_workspace(path, config)
+    workspace = load_workspace(path, config, nested=True)
+    broken = report_broken_configs(workspace)
     result = list_bindings(resolve_workers(workspace, env, all_envs))
     console.config_warnings(result.warnings)
     emit(result, fmt)
+    if broken:
+        raise typer.Exit(broken)
 
 
 @app.command("diff")
@@ -62,9 +73,13 @@ def diff_command(
     threshold = Severity.parse(fail_on)
     if env is not None and all_envs:
         raise UsageError("--env and --all-envs cannot be used together")
-    workspace = load_workspace(path, config)
+    workspace = load_workspace(path, config, nested=True)
+    broken = report_broken_configs(workspace)
     every = all_envs or (env is None and not os.environ.get("CLOUDFLARE_ENV"))
-    report = diff_bindings(resolve_workers(workspace, None if every else env, every), jobs=jobs)
+    from mbv_cli.core.doctor import load_settings
+
+    entries = load_settings(workspace.root).entries
+    report = diff_bindings(resolve_workers(workspace, None if every else env, every), jobs=jobs, entries=entries)
     emit(report, fmt)
-    if report.fails(threshold):
-        raise typer.Exit(1)
+    if broken or report.fails(threshold):
+        raise typer.Exit(broken or 1)

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from mbv_cli.cli.options import ConfigOpt, FailOnOpt, PathArg, format_option
+from mbv_cli.cli.options import ConfigOpt, FailOnOpt, PathArg, format_option, report_broken_configs
 
 app = typer.Typer(help="Run every check at once.", add_completion=False, rich_markup_mode=None)
 
@@ -39,7 +39,8 @@ def doctor_command(
 
         raise UsageError("--env and --all-envs cannot be used together")
     threshold = Severity.parse(fail_on)
-    workspace = load_workspace(path, config)
+    workspace = load_workspace(path, config, nested=True)
+    broken = report_broken_configs(workspace)
     settings = load_settings(workspace.root)
     if select:
         settings.select = parse_codes(select, "--select")
@@ -50,5 +51,5 @@ def doctor_command(
         emit(result, fmt, text="mbv_cli.render.doctor:render_doctor", verbose=verbose)
     else:
         emit(result.report, fmt)
-    if result.fails(threshold):
-        raise typer.Exit(1)
+    if broken or result.fails(threshold):
+        raise typer.Exit(broken or 1)

@@ -23,7 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from mbv_cli.core.binding_list import display_path
-from mbv_cli.core.doctor_code import collect_groups, job_for, relative, run_groups
+from mbv_cli.core.doctor_code import (
+    collect_groups,
+    job_for,
+    not_checked_note,
+    relative,
+    run_groups,
+    share_files,
+)
 from mbv_cli.core.errors import ConfigError, UsageError
 from mbv_cli.core.findings import Finding, FindingsReport, Severity
 from mbv_cli.core.rules import ConfigContext, Rule, all_rules
@@ -31,7 +38,10 @@ from mbv_cli.core.wrangler.environments import ResolvedWorker
 from mbv_cli.core.wrangler.workspace import Workspace
 
 AREAS = ("configuration", "bindings", "code", "migrations", "local databases")
-AREA_OF_PREFIX = {"MBV0": "bindings", "MBV1": "code", "MBV2": "configuration", "MBV30": "migrations"}
+AREA_OF_PREFIX = {"MBV0": "bindings", "MBV1": "code", "MBV2": "configuration", "MBV30": "migrations",
+                  "MBV4": "code"}
+# bindings findings drawn from the config alone: they still apply to a Worker without code
+CONFIG_BASED_BINDING_CODES = frozenset({"MBV005", "MBV006", "MBV007"})
 CODE_PATTERN = re.compile(r"^MBV\d{0,3}$")
 IGNORE_COMMENT = re.compile(r"mbv-ignore[:\s]+((?:MBV\d{3}\s*,?\s*)+)", re.IGNORECASE)
 
@@ -45,6 +55,8 @@ class DoctorSettings:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     compatibility_date_max_age_days: int = 180
     source: str | None = None
+    # Worker directory -> its source entry, when `main` is build output ([entry] in mbv.toml)
+    entries: dict[Path, str] = field(default_factory=dict)
 
     def enabled(self, code: str, path: str | None = None) -> bool:
         if self.select and not any(code.startswith(p) for p in self.select):
@@ -117,7 +129,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _settings_from(table: dict[str, Any], path: Path) -> DoctorSettings:
-    known = {"select", "ignore", "per-file-ignores", "compatibility-date-max-age-days"}
+    known = {"select", "ignore", "per-file-ignores", "compatibility-date-max-age-days", "entry"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"unknown mbv setting {unknown[0]!r}", file=path,
@@ -137,10 +149,15 @@ def _settings_from(table: dict[str, Any], path: Path) -> DoctorSettings:
     max_age = table.get("compatibility-date-max-age-days", 180)
     if not isinstance(max_age, int) or isinstance(max_age, bool) or max_age < 0:
         raise ConfigError("compatibility-date-max-age-days must be a whole number of days", file=path)
+    entry = table.get("entry", {})
+    if not isinstance(entry, dict) or not all(isinstance(v, str) and v for v in entry.values()):
+        raise ConfigError('entry must map a Worker directory to its source entry, e.g. "apps/web" = "src/worker.ts"',
+                          file=path)
     return DoctorSettings(
         select=code_list("select"), ignore=code_list("ignore"),
         per_file_ignores={str(k): parse_codes(v, where) for k, v in per_file.items()},
         compatibility_date_max_age_days=max_age, source=where,
+        entries={(path.parent / str(k)).resolve(): str(v) for k, v in entry.items()},
     )
 
 
@@ -319,32 +336,45 @@ def run_doctor(
                                 f"{':' + str(warning.line) if warning.line else ''}: {warning.message}")
     areas["configuration"].ran = bool(config_rules)
 
-    # code and bindings: one pass over the source files (each parsed at most once)
+    # code and bindings: one pass over each Worker's module graph (each file parsed at most once)
     code_rules = [r for r in rules if r.area == "code"]
     scan_bindings = any(settings.enabled(c) for c in _codes_of_area("bindings"))
-    groups = collect_groups(workers)
-    outcomes = run_groups([job_for(g, code_rules, scan_bindings=scan_bindings) for g in groups],
-                          processes=processes)
-    files = parsed = outside = 0
+    from mbv_cli.core.graph.findings import unresolved_findings
+
+    groups = collect_groups(workers, entries=settings.entries)
+    jobs = [job_for(g, code_rules, scan_bindings=scan_bindings) for g in groups]
+    jobs = share_files(jobs)  # a file several Workers import is read and parsed once
+    outcomes = run_groups(jobs, processes=processes)
+    facts_by_path = {f.path: f for o in outcomes for f in o.facts}
+    files = parsed = 0
+    outside: list[Path] = []
     for group, outcome in zip(groups, outcomes, strict=True):
         files += outcome.checked
         parsed += outcome.parsed
-        outside += sum(1 for p in group.paths if not p.name.endswith(".d.ts")) - outcome.checked
+        outside += group.outside_graph()
+        report.notes.extend(group.notes())
         areas["code"].findings.extend(dataclasses.replace(f, worker=group.label) for f in outcome.findings)
+        if code_rules and group.has_code:
+            unresolved, notes = unresolved_findings(group.graphs)
+            areas["code"].findings.extend(unresolved)
+            report.notes.extend(notes)
         if scan_bindings:
             from mbv_cli.core.bindings_diff import analyse_code, code_notes
             from mbv_cli.core.code.scan import code_from_results
 
-            code = code_from_results(group.directory, outcome.facts, group.skipped)
-            areas["bindings"].findings.extend(analyse_code(group.workers, code))
+            facts = [facts_by_path[p] for p in group.paths if p in facts_by_path]
+            code = code_from_results(group.directory, facts, group.skipped)
+            diffed = analyse_code(group.workers, code)
+            if not group.has_code:  # assets only: findings about the code do not apply
+                diffed = [f for f in diffed if f.code in CONFIG_BASED_BINDING_CODES]
+            areas["bindings"].findings.extend(diffed)
             report.notes.extend(code_notes(code))
         else:
             report.notes.extend(f"{display_path(s.path)}: {s.reason}" for s in [*group.skipped, *outcome.skipped])
     areas["code"].ran = bool(code_rules)
     areas["bindings"].ran = scan_bindings
     if outside and code_rules:
-        areas["code"].note = (f"{outside} source file(s) not imported from a Worker's main (front end, scripts, "
-                              "tests, tooling) were not checked by code rules")
+        areas["code"].note = not_checked_note(outside, groups)
 
     # areas from other capabilities
     for name, adapter in (adapters if adapters is not None else ADAPTERS).items():

@@ -10,15 +10,14 @@ when there is enough code (as `mbv bindings diff` does); results are plain pickl
 
 from __future__ import annotations
 
+import dataclasses
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mbv_cli.core.code.parsing import (
-    MAX_SOURCE_BYTES,
     PARSE_COUNTER,
     SkippedFile,
     SourceFile,
@@ -33,9 +32,9 @@ from mbv_cli.core.rules.syntax import forget_indexes
 
 if TYPE_CHECKING:
     from mbv_cli.core.code.scan import FileFacts
+    from mbv_cli.core.graph import GraphCache, WorkerGraph
     from mbv_cli.core.wrangler.environments import ResolvedWorker
 
-NON_WORKER_PATH = re.compile(r"(^|/)(public|static|scripts|assets)/|(^|/)[^/]*\.config\.[cm]?[jt]s$")
 POOL_MIN_BYTES = 1_500_000
 
 
@@ -48,59 +47,75 @@ def relative(path: Path, base: Path) -> str:
 
 @dataclass(slots=True)
 class WorkerGroup:
-    """One Worker config with its resolved environments and its source files."""
+    """One Worker config with its resolved environments, their module graphs and source files.
+
+    `paths` are what the pass reads: the graphs' project files (anywhere on disk, workspace
+    packages included) plus the `.d.ts` files of the Worker's directory (ambient declarations such
+    as worker-configuration.d.ts, which TypeScript includes without an import). `directory_paths`
+    are the source files of the Worker's directory, for the "not checked" note.
+    """
 
     directory: Path
     workers: list[ResolvedWorker]
     paths: list[Path] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
+    graphs: list[WorkerGraph] = field(default_factory=list)
+    directory_paths: list[Path] = field(default_factory=list)
 
     @property
     def label(self) -> str:
         top = next((w for w in self.workers if w.env is None), self.workers[0])
         return top.name
 
+    @property
+    def has_code(self) -> bool:
+        return any(g.has_code for g in self.graphs)
+
     def worker_paths(self) -> tuple[list[Path], bool]:
-        """The files of the Worker's module graph (from `main`), and whether `main` was found.
+        """The source files of the Worker's module graphs (every env's `main`), and whether it has code."""
+        files = sorted({p for g in self.graphs for p in g.project_files})
+        return files, self.has_code
 
-        Without a `main` (or when it is not among the files) every file outside the usual
-        non-Worker places (public/, scripts/, *.config.*) is taken.
-        """
-        from mbv_cli.core.code.reachability import reachable_paths
+    def notes(self) -> list[str]:
+        """Why the Worker's code was not read (no main, main missing or in a build folder)."""
+        if self.has_code:
+            return []
+        return list(dict.fromkeys(n for g in self.graphs if (n := g.note) is not None))
 
-        mains = {self.directory / str(w.settings["main"]) for w in self.workers
-                 if isinstance(w.settings.get("main"), str)}
-        reachable = reachable_paths(self.paths, mains, self.directory, _read_text)
-        if reachable is not None:
-            return reachable, True
-        return [p for p in self.paths if not NON_WORKER_PATH.search(relative(p, self.directory))], False
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            return None
-        return path.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return None
+    def outside_graph(self) -> list[Path]:
+        """Source files of the Worker's directory that are not in its module graph."""
+        inside = set(self.worker_paths()[0])
+        return [p for p in self.directory_paths
+                if not p.name.endswith(".d.ts") and Path(os.path.realpath(p)) not in inside]
 
 
-def collect_groups(workers: Sequence[ResolvedWorker]) -> list[WorkerGroup]:
-    """Resolved workers grouped by config, with each Worker's files (nested Workers excluded)."""
+def collect_groups(workers: Sequence[ResolvedWorker], *, cache: GraphCache | None = None,
+                   entries: dict[Path, str] | None = None) -> list[WorkerGroup]:
+    """Resolved workers grouped by config, each with its module graphs and files (nested Workers excluded)."""
+    from mbv_cli.core.graph import GraphCache, build_graph
+
+    cache = cache or GraphCache()
     groups: dict[Path, WorkerGroup] = {}
     for worker in workers:
         key = worker.config.path.resolve()
         if key not in groups:
             groups[key] = WorkerGroup(worker.directory.resolve(), [])
         groups[key].workers.append(worker)
+        groups[key].graphs.append(build_graph(worker, cache=cache, overrides=entries))
     directories = {g.directory for g in groups.values()}
     for group in groups.values():
         nested = [d for d in directories if d != group.directory and group.directory in d.parents]
+        declarations: list[Path] = []
         for item in iter_source_paths(group.directory, nested):
             if isinstance(item, SkippedFile):
                 group.skipped.append(item)
             else:
-                group.paths.append(item)
+                group.directory_paths.append(item)
+                if item.name.endswith(".d.ts"):
+                    declarations.append(item)
+        graph_files = group.worker_paths()[0]
+        known = {Path(os.path.realpath(p)) for p in declarations}
+        group.paths = declarations + [p for p in graph_files if p not in known]
     return list(groups.values())
 
 
@@ -138,6 +153,33 @@ def job_for(group: WorkerGroup, rules: Sequence[Rule], *, scan_bindings: bool) -
     checked = frozenset(group.worker_paths()[0]) if rules else frozenset()
     return GroupJob(group.directory, tuple(group.paths), checked, tuple(rules), frozenset(flags),
                     frozenset(numeric), scan_bindings)
+
+
+def share_files(jobs: Sequence[GroupJob]) -> list[GroupJob]:
+    """The jobs with each file kept by the first job that reads it: a module several Workers import
+    (a shared folder, a workspace package) is read, parsed and checked once. Its bindings facts are
+    shared afterwards by path; its code findings come once, under the first Worker."""
+    seen: set[Path] = set()
+    shared: list[GroupJob] = []
+    for job in jobs:
+        mine = tuple(p for p in job.paths if p not in seen)
+        seen.update(mine)
+        shared.append(dataclasses.replace(job, paths=mine, checked=job.checked & frozenset(mine)))
+    return shared
+
+
+def not_checked_note(outside: Sequence[Path], groups: Sequence[WorkerGroup]) -> str:
+    """How many files of the Worker directories are outside every module graph, per folder."""
+    per_folder: dict[str, int] = {}
+    for path in outside:
+        group = next((g for g in groups if g.directory in path.parents), None)
+        rel = relative(path, group.directory) if group is not None else path.as_posix()
+        folder = rel.split("/", 1)[0] + "/" if "/" in rel else "."
+        per_folder[folder] = per_folder.get(folder, 0) + 1
+    top = sorted(per_folder.items(), key=lambda kv: (-kv[1], kv[0]))
+    listing = ", ".join(f"{folder} {count}" for folder, count in top[:6]) + (", ..." if len(top) > 6 else "")
+    return (f"{len(outside)} source file(s) in the Worker directories are not imported from a Worker's main "
+            f"and were not checked by code rules ({listing})")
 
 
 def check_group(job: GroupJob) -> GroupOutcome:

@@ -46,6 +46,7 @@ OTHER_CODE_DOCS = (
     ("mbv_cli.core.bindings_codes", "BINDINGS_CODES"),
     ("mbv_cli.core.db.codes", "DB_CODE_DOCS"),
     ("mbv_cli.core.migrations.codes", "MIGRATION_CODE_DOCS"),
+    ("mbv_cli.core.graph.codes", "GRAPH_CODES"),
 )
 
 
@@ -56,7 +57,7 @@ def area_of(code: str) -> str:
         return "migrations"
     if code.startswith("MBV3"):
         return "local databases"
-    return "code" if code.startswith("MBV1") else "configuration"
+    return "code" if code.startswith(("MBV1", "MBV4")) else "configuration"
 
 
 def other_code_docs() -> dict[str, Any]:
