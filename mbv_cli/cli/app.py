@@ -23,6 +23,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "migrate": ("mbv_cli.cli.migrate", "Wrangler-compatible D1 migrations with dry-run, drift detection and a lock."),
     "replay": ("mbv_cli.cli.replay", "Re-send recorded requests to a local or deployed Worker."),
     "doctor": ("mbv_cli.cli.doctor", "Run every check at once."),
+    "graph": ("mbv_cli.cli.graph", "Show each Worker's module graph: what wrangler would bundle."),
     "rules": ("mbv_cli.cli.rules", "List doctor rules or show one rule's documentation."),
     "completions": ("mbv_cli.cli.completions", "Shell completion scripts: show or install them."),
 }
