@@ -341,6 +341,7 @@ def run_doctor(
     scan_bindings = any(settings.enabled(c) for c in _codes_of_area("bindings"))
     from mbv_cli.core.graph.findings import unresolved_findings
 
+    graph_codes = [c for c in ("MBV401", "MBV402", "MBV403") if settings.enabled(c)]
     groups = collect_groups(workers, entries=settings.entries)
     jobs = [job_for(g, code_rules, scan_bindings=scan_bindings) for g in groups]
     jobs = share_files(jobs)  # a file several Workers import is read and parsed once
@@ -354,7 +355,7 @@ def run_doctor(
         outside += group.outside_graph()
         report.notes.extend(group.notes())
         areas["code"].findings.extend(dataclasses.replace(f, worker=group.label) for f in outcome.findings)
-        if code_rules and group.has_code:
+        if graph_codes and group.has_code:
             unresolved, notes = unresolved_findings(group.graphs)
             areas["code"].findings.extend(unresolved)
             report.notes.extend(notes)
@@ -371,7 +372,7 @@ def run_doctor(
             report.notes.extend(code_notes(code))
         else:
             report.notes.extend(f"{display_path(s.path)}: {s.reason}" for s in [*group.skipped, *outcome.skipped])
-    areas["code"].ran = bool(code_rules)
+    areas["code"].ran = bool(code_rules or graph_codes)
     areas["bindings"].ran = scan_bindings
     if outside and code_rules:
         areas["code"].note = not_checked_note(outside, groups)
