@@ -246,7 +246,7 @@ def _walk(graph: WorkerGraph, entry: Path, resolver: Resolver, cache: GraphCache
             if found.third_party:
                 _record_package(graph, found.package or spec.text, found.path, current, spec.line, cache)
                 continue
-            target = Path(os.path.realpath(found.path))
+            target = Path(cache.fs.realpath(str(found.path)))
             if in_node_modules(target):
                 _record_package(graph, found.package or spec.text, target, current, spec.line, cache)
                 continue

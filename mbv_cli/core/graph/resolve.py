@@ -82,6 +82,14 @@ class FileSystemCache:
     _json: dict[Path, Any] = field(default_factory=dict)
     _files: dict[str, bool] = field(default_factory=dict)
     _dirs: dict[str, bool] = field(default_factory=dict)
+    _real: dict[str, str] = field(default_factory=dict)
+    _declared: dict[tuple[Path, str], bool] = field(default_factory=dict)
+
+    def realpath(self, path: str) -> str:
+        found = self._real.get(path)
+        if found is None:
+            found = self._real[path] = os.path.realpath(path)
+        return found
 
     def is_file(self, path: str) -> bool:
         found = self._files.get(path)
@@ -315,7 +323,7 @@ class Resolver:
         directory = self._find_package_dir(str(start), name)
         how = "package"
         if directory is not None:
-            directory = os.path.realpath(directory)
+            directory = self.fs.realpath(directory)
             if not in_node_modules(directory):
                 how = "workspace-package"
         elif name in self.workspace_packages:
@@ -381,6 +389,12 @@ class Resolver:
 
     def declared_dependency(self, start: Path, name: str) -> bool:
         """Whether a package.json at or above `start` lists `name` among its dependencies."""
+        key = (start, name)
+        if key not in self.fs._declared:
+            self.fs._declared[key] = self._declared_dependency(start, name)
+        return self.fs._declared[key]
+
+    def _declared_dependency(self, start: Path, name: str) -> bool:
         for folder in (start, *start.parents):
             manifest = self.fs.json(folder / "package.json")
             if isinstance(manifest, dict):

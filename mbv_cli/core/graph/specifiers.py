@@ -16,14 +16,19 @@ _TOKENS = re.compile(
     r"""//[^\n]*|/\*.*?(?:\*/|\Z)|'(?:\\.|[^'\\\n])*'?|"(?:\\.|[^"\\\n])*"?|`(?:\\.|[^`\\])*`?""",
     re.S,
 )
+# Starts with the keyword (a fast first-character scan); the character before it is checked apart.
 _IMPORT = re.compile(
-    r"""(?<![\w$.])(?:
-        (?P<stmt>import|export)\b(?P<clause>[^;'"`]*?)\bfrom\s*(?P<q1>["'])
+    r"""(?:
+        (?P<stmt>import|export)\b(?P<clause>[^;'"`]{0,2000}?)\bfrom\s*(?P<q1>["'])
       | import\s*(?P<q2>["'])
       | (?P<call>import|require)\s*\(\s*(?P<q3>["'])
     )""",
     re.X,
 )
+_KEYWORD = re.compile(r"import|export|require")
+# `export function f`, `export const x`...: declarations, never `export ... from`
+_DECLARATION = re.compile(r"export\s+(?:(?:default|function|async|const|let|var|class|interface|enum|abstract|declare|"
+                          r"namespace)\b|type\s+[\w$]+\s*[=<])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +49,14 @@ def mask(text: str) -> str:
         start, end = match.span()
         out.append(text[last:start])
         token = match.group()
-        if token.startswith("/"):
-            out.append(re.sub(r"[^\n]", " ", token))
+        if token[0] == "/":
+            out.append(" " * len(token) if "\n" not in token else re.sub(r"[^\n]", " ", token))
+        elif len(token) < 2:
+            out.append(token)
         else:
-            inner = re.sub(r"[^\n]", "_", token[1:-1]) if len(token) > 1 else ""
-            out.append(token[0] + inner + (token[-1] if len(token) > 1 else ""))
+            inner = token[1:-1]
+            out.append(token[0] + ("_" * len(inner) if "\n" not in inner else re.sub(r"[^\n]", "_", inner))
+                       + token[-1])
         last = end
     out.append(text[last:])
     return "".join(out)
@@ -70,7 +78,16 @@ def extract(text: str) -> list[Specifier]:
         return []
     masked = mask(text)
     found: list[Specifier] = []
-    for match in _IMPORT.finditer(masked):
+    line, counted = 1, 0
+    for keyword in _KEYWORD.finditer(masked):
+        start = keyword.start()
+        if start and (masked[start - 1].isalnum() or masked[start - 1] in "_$."):
+            continue
+        if masked.startswith("export", start) and _DECLARATION.match(masked, start):
+            continue
+        match = _IMPORT.match(masked, start)
+        if match is None:
+            continue
         quote = match.start("q1") if match.group("q1") else match.start("q2") if match.group("q2") else match.start("q3")
         value = _string_at(text, quote)
         if not value:
@@ -85,6 +102,7 @@ def extract(text: str) -> list[Specifier]:
         if match.group("stmt"):
             clause = match.group("clause").strip()
             type_only = clause.startswith("type ") or clause.startswith("type{") or clause.startswith("type*")
-        found.append(Specifier(value, masked.count("\n", 0, quote) + 1, kind, type_only))
+        line += masked.count("\n", counted, quote)
+        counted = quote
+        found.append(Specifier(value, line, kind, type_only))
     return found
-
