@@ -27,6 +27,7 @@ def doctor_command(
     fail_on: str = FailOnOpt,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every finding with file:line and hint."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for parsing (default: CPUs)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write .mbv_cache/ (also MBV_NO_CACHE=1)."),
 ) -> None:
     """Run every check on a Worker or a monorepo; exit 1 when a finding reaches --fail-on."""
     from mbv_cli.core.doctor import load_settings, parse_codes, run_doctor
@@ -46,7 +47,10 @@ def doctor_command(
         settings.select = parse_codes(select, "--select")
     settings.ignore += parse_codes(ignore, "--ignore")
     workers = resolve_workers(workspace, env, all_envs=env is None)
-    result = run_doctor(workspace, workers, settings=settings, processes=jobs)
+    from mbv_cli.core.code.cache import FactsCache, disabled_by_env
+
+    cache = None if no_cache or disabled_by_env() else FactsCache.load(workspace.root)
+    result = run_doctor(workspace, workers, settings=settings, processes=jobs, cache=cache)
     if fmt in {"text", "json"}:
         emit(result, fmt, text="mbv_cli.render.doctor:render_doctor", verbose=verbose)
     else:

@@ -20,6 +20,7 @@ def graph_command(
     env: Optional[str] = EnvOpt,
     fmt: str = format_option(["text", "json", "dot"]),
     fail_on: str = FailOnOpt,
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write .mbv_cache/ (also MBV_NO_CACHE=1)."),
 ) -> None:
     """Print each Worker's entry, modules (how each was reached), packages and unresolved imports.
 
@@ -35,7 +36,10 @@ def graph_command(
     workspace = load_workspace(path, config, nested=True)
     broken = report_broken_configs(workspace)
     entries = load_settings(workspace.root).entries
-    result = graph_workers(resolve_workers(workspace, env), entries=entries)
+    from mbv_cli.core.code.cache import FactsCache, disabled_by_env
+
+    cache = None if no_cache or disabled_by_env() else FactsCache.load(workspace.root)
+    result = graph_workers(resolve_workers(workspace, env), entries=entries, cache=cache)
     emit(result, fmt)
     if broken or result.fails(threshold):
         raise typer.Exit(broken or 1)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from mbv_cli.core.binding_list import display_path
+from mbv_cli.core.code.cache import FactsCache
 from mbv_cli.core.doctor_code import (
     collect_groups,
     job_for,
@@ -316,6 +317,7 @@ def run_doctor(
     today: _dt.date | None = None,
     adapters: dict[str, AreaAdapter] | None = None,
     processes: int | None = None,
+    cache: FactsCache | None = None,
 ) -> DoctorResult:
     settings = settings or load_settings(workspace.root)
     rules = [r for r in all_rules() if settings.enabled(r.code)]
@@ -342,10 +344,14 @@ def run_doctor(
     from mbv_cli.core.graph.findings import unresolved_findings
 
     graph_codes = [c for c in ("MBV401", "MBV402", "MBV403") if settings.enabled(c)]
-    groups = collect_groups(workers, entries=settings.entries)
-    jobs = [job_for(g, code_rules, scan_bindings=scan_bindings) for g in groups]
+    groups = collect_groups(workers, entries=settings.entries, facts=cache)
+    jobs = [job_for(g, code_rules, scan_bindings=scan_bindings, cache=cache) for g in groups]
     jobs = share_files(jobs)  # a file several Workers import is read and parsed once
     outcomes = run_groups(jobs, processes=processes)
+    if cache is not None:
+        for outcome in outcomes:
+            cache.merge(outcome.fresh)
+        cache.save()
     facts_by_path = {f.path: f for o in outcomes for f in o.facts}
     files = parsed = 0
     outside: list[Path] = []

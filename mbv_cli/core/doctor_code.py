@@ -31,6 +31,7 @@ from mbv_cli.core.rules import CodeContext, Rule, is_test_path
 from mbv_cli.core.rules.syntax import forget_indexes
 
 if TYPE_CHECKING:
+    from mbv_cli.core.code.cache import FactsCache, FileEntry
     from mbv_cli.core.code.scan import FileFacts
     from mbv_cli.core.graph import GraphCache, WorkerGraph
     from mbv_cli.core.wrangler.environments import ResolvedWorker
@@ -90,11 +91,13 @@ class WorkerGroup:
 
 
 def collect_groups(workers: Sequence[ResolvedWorker], *, cache: GraphCache | None = None,
-                   entries: dict[Path, str] | None = None) -> list[WorkerGroup]:
+                   entries: dict[Path, str] | None = None, facts: FactsCache | None = None) -> list[WorkerGroup]:
     """Resolved workers grouped by config, each with its module graphs and files (nested Workers excluded)."""
     from mbv_cli.core.graph import GraphCache, build_graph
 
     cache = cache or GraphCache()
+    if facts is not None:
+        cache.facts = facts
     groups: dict[Path, WorkerGroup] = {}
     for worker in workers:
         key = worker.config.path.resolve()
@@ -133,6 +136,7 @@ class GroupJob:
     compatibility_flags: frozenset[str]
     numeric_vars: frozenset[str]
     scan_bindings: bool
+    cached: dict[str, FileEntry] | None = None  # the facts cache's entries of these paths; None: no cache
 
 
 @dataclass(slots=True)
@@ -142,17 +146,22 @@ class GroupOutcome:
     skipped: list[SkippedFile] = field(default_factory=list)
     parsed: int = 0
     checked: int = 0
+    fresh: dict[str, FileEntry] = field(default_factory=dict)  # cache entries computed by this pass
 
 
-def job_for(group: WorkerGroup, rules: Sequence[Rule], *, scan_bindings: bool) -> GroupJob:
+def job_for(group: WorkerGroup, rules: Sequence[Rule], *, scan_bindings: bool,
+            cache: FactsCache | None = None) -> GroupJob:
     flag_sets = [set(w.compatibility_flags) for w in group.workers]
     flags = set.intersection(*flag_sets) if flag_sets else set()
     numeric = {b.name for w in group.workers for b in w.bindings
                if b.kind == "var" and isinstance(b.entry.get("value"), int | float)
                and not isinstance(b.entry.get("value"), bool)}
     checked = frozenset(group.worker_paths()[0]) if rules else frozenset()
+    cached = None
+    if cache is not None and cache.enabled:
+        cached = {str(p): e for p in group.paths if (e := cache.entries.get(str(p))) is not None}
     return GroupJob(group.directory, tuple(group.paths), checked, tuple(rules), frozenset(flags),
-                    frozenset(numeric), scan_bindings)
+                    frozenset(numeric), scan_bindings, cached)
 
 
 def share_files(jobs: Sequence[GroupJob]) -> list[GroupJob]:
@@ -187,32 +196,90 @@ def check_group(job: GroupJob) -> GroupOutcome:
 
     A file is parsed when the bindings diff needs it, when a code rule's cheap text test passes,
     or when it may declare an async function (the context MBV111 needs); a file that no rule
-    could flag is checked by those tests alone.
+    could flag is checked by those tests alone. With the facts cache, a file whose content is
+    unchanged is not parsed at all: its bindings facts, async functions and (for the same Worker
+    context) code findings come from the cache.
     """
+    from mbv_cli.core.code.cache import FileEntry, content_digest
+
     outcome = GroupOutcome()
     before = PARSE_COUNTER["count"]
-    checked: list[tuple[Path, str, SourceFile | None]] = []
+    checked: list[tuple[Path, str | None, SourceFile | None, FileEntry | None]] = []
+    async_names: set[str] = set()
     for path in job.paths:
         check = path in job.checked and not path.name.endswith(".d.ts")
-        fact, source, text = _one_file(path, job.scan_bindings, lambda t: _wanted(job.rules, t))
+        data = read_source_bytes(path)  # broken links and loops get their own notes
+        if isinstance(data, SkippedFile):
+            outcome.skipped.append(data)
+            if job.scan_bindings:
+                outcome.facts.append(data)
+            continue
+        entry: FileEntry | None = None
+        if job.cached is not None:
+            digest = content_digest(data)
+            entry = job.cached.get(str(path))
+            if entry is None or entry.digest != digest:
+                entry = outcome.fresh[str(path)] = FileEntry(digest)
+        fact: FileFacts | SkippedFile | None
+        source: SourceFile | None = None
+        text: str | None = None
+        if entry is not None and entry.async_names is not None and (entry.facts is not None or not job.scan_bindings):
+            fact = entry.facts
+        else:
+            fact, source, text = _one_file(path, data, job.scan_bindings, lambda t: _wanted(job.rules, t))
+            if entry is not None:  # what a file says depends on its bytes alone
+                entry.facts = fact
+                entry.async_names = frozenset(_async_names(source)) if source is not None else frozenset()
+                outcome.fresh[str(path)] = entry
+        if entry is not None and entry.async_names is not None:
+            async_names |= entry.async_names
+        elif source is not None:
+            async_names |= _async_names(source)
         if isinstance(fact, SkippedFile):
             outcome.skipped.append(fact)
         if job.scan_bindings and fact is not None:
             outcome.facts.append(fact)
-        if check and text is not None:
-            checked.append((path, text, source))
-    ctx = code_context([s for _, _, s in checked if s is not None], job.compatibility_flags, job.numeric_vars)
-    for path, text, source in checked:
+        if check and not isinstance(fact, SkippedFile):
+            checked.append((path, text, source, entry))
+    ctx = CodeContext(compatibility_flags=job.compatibility_flags, numeric_vars=job.numeric_vars,
+                      async_functions=frozenset(n for n in async_names if not n.startswith("this.")))
+    context_key = repr((sorted(ctx.compatibility_flags), sorted(ctx.numeric_vars), sorted(ctx.async_functions),
+                        [r.code for r in job.rules]))
+    for path, text, source, entry in checked:
+        if entry is not None and context_key in entry.findings:
+            outcome.checked += 1
+            outcome.findings.extend(entry.findings[context_key])
+            continue
+        if text is None:
+            raw = read_source_bytes(path)
+            decoded = decode_source(path, raw) if isinstance(raw, bytes) else None
+            if not isinstance(decoded, str):
+                continue
+            text = decoded
+            if _wanted(job.rules, text):
+                parsed = _parse(path, text)
+                source = parsed if isinstance(parsed, SourceFile) else None
         outcome.checked += 1
         if source is None and any(r.needs_async_names and r.applies_with(ctx, text) for r in job.rules):
             parsed = _parse(path, text)
             source = parsed if isinstance(parsed, SourceFile) else None
+        found: list[Finding] = []
         if source is not None:
             rel = relative(source.path, job.directory)
-            outcome.findings.extend(run_code_rules(source, job.rules, ctx, rel))
+            found = run_code_rules(source, job.rules, ctx, rel)
+        outcome.findings.extend(found)
+        if entry is not None:
+            entry.findings = {context_key: tuple(found)}
+            outcome.fresh[str(path)] = entry
     outcome.parsed = PARSE_COUNTER["count"] - before
     forget_indexes()
     return outcome
+
+
+def _async_names(source: SourceFile) -> set[str]:
+    from mbv_cli.core.rules.floating_promise import declared_async_functions
+
+    return declared_async_functions(source) if "async" in source.text else set()
 
 
 def _wanted(rules: Sequence[Rule], text: str) -> bool:
@@ -227,14 +294,11 @@ def _parse(path: Path, text: str) -> SourceFile | SkippedFile:
         return SkippedFile(path, "nested too deeply to analyse")
 
 
-def _one_file(path: Path, scan_bindings: bool, wanted: Callable[[str], bool]
+def _one_file(path: Path, data: bytes, scan_bindings: bool, wanted: Callable[[str], bool]
               ) -> tuple[FileFacts | SkippedFile | None, SourceFile | None, str | None]:
-    """(bindings facts, parsed file if it was worth parsing, text) of one file; never raises."""
+    """(bindings facts, parsed file if it was worth parsing, text) of one file read; never raises."""
     from mbv_cli.core.code.scan import FileFacts, may_mention_env, scan_source
 
-    data = read_source_bytes(path)  # broken links and loops get their own notes
-    if isinstance(data, SkippedFile):
-        return data, None, None
     text = decode_source(path, data)
     if isinstance(text, SkippedFile):
         return text, None, None

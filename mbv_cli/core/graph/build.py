@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mbv_cli.core.code.cache import FactsCache, content_digest
 from mbv_cli.core.graph.resolve import FileSystemCache, Resolver, in_node_modules, workspace_packages
 from mbv_cli.core.graph.specifiers import Specifier, extract
 
@@ -141,19 +142,26 @@ class GraphCache:
     package_sizes: dict[Path, int] = field(default_factory=dict)
     workspaces: dict[Path, dict[str, Path]] = field(default_factory=dict)
     graphs: dict[tuple[Any, ...], WorkerGraph] = field(default_factory=dict)
+    facts: FactsCache = field(default_factory=FactsCache.disabled)
 
     def specifiers_of(self, path: Path) -> list[Specifier]:
         found = self.specifiers.get(path)
         if found is None:
             try:
-                if path.stat().st_size > MAX_TEXT_BYTES:
-                    found = []
-                else:
-                    found = extract(path.read_bytes().decode("utf-8", errors="replace"))
+                found = [] if path.stat().st_size > MAX_TEXT_BYTES else self._extract(path, path.read_bytes())
             except OSError:
                 found = []
             self.specifiers[path] = found
         return found
+
+    def _extract(self, path: Path, data: bytes) -> list[Specifier]:
+        if not self.facts.enabled:
+            return extract(data.decode("utf-8", errors="replace"))
+        entry = self.facts.entry(path, content_digest(data))
+        if entry.specifiers is None:
+            entry.specifiers = extract(data.decode("utf-8", errors="replace"))
+            self.facts.changed = True
+        return list(entry.specifiers)
 
     def package_size(self, directory: Path) -> int:
         if directory not in self.package_sizes:

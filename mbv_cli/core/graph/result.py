@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mbv_cli.core.code.cache import FactsCache
 from mbv_cli.core.findings import Finding, Severity
 from mbv_cli.core.graph.build import GraphCache, WorkerGraph, build_graph, display
 from mbv_cli.core.graph.findings import unresolved_findings
@@ -74,10 +75,13 @@ def graph_dict(graph: WorkerGraph) -> dict[str, Any]:
     }
 
 
-def graph_workers(workers: Sequence[ResolvedWorker], *, entries: dict[Path, str] | None = None) -> GraphResult:
+def graph_workers(workers: Sequence[ResolvedWorker], *, entries: dict[Path, str] | None = None,
+                  cache: FactsCache | None = None) -> GraphResult:
     """The module graph of each resolved Worker, with the unresolved imports as findings."""
-    cache = GraphCache()
-    graphs = [build_graph(w, cache=cache, overrides=entries) for w in workers]
+    shared = GraphCache() if cache is None else GraphCache(facts=cache)
+    graphs = [build_graph(w, cache=shared, overrides=entries) for w in workers]
+    if cache is not None:
+        cache.save()
     findings, notes = unresolved_findings(graphs)
     notes = [n for g in graphs if (n := g.note) is not None] + notes
     return GraphResult(graphs, findings, list(dict.fromkeys(notes)))
