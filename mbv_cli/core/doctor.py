@@ -354,11 +354,11 @@ def run_doctor(
         cache.save()
     facts_by_path = {f.path: f for o in outcomes for f in o.facts}
     files = parsed = 0
-    outside: list[Path] = []
+    outside: list[tuple[Path, Path]] = []  # (Worker directory, file) outside the module graphs
     for group, outcome in zip(groups, outcomes, strict=True):
         files += outcome.checked
         parsed += outcome.parsed
-        outside += group.outside_graph()
+        outside += [(group.directory, p) for p in group.outside_graph()]
         report.notes.extend(group.notes())
         areas["code"].findings.extend(dataclasses.replace(f, worker=group.label) for f in outcome.findings)
         if graph_codes and group.has_code:
@@ -381,7 +381,7 @@ def run_doctor(
     areas["code"].ran = bool(code_rules or graph_codes)
     areas["bindings"].ran = scan_bindings
     if outside and code_rules:
-        areas["code"].note = not_checked_note(outside, groups)
+        areas["code"].note = not_checked_note(outside)
 
     # areas from other capabilities
     for name, adapter in (adapters if adapters is not None else ADAPTERS).items():

@@ -87,7 +87,7 @@ class WorkerGroup:
         """Source files of the Worker's directory that are not in its module graph."""
         inside = set(self.worker_paths()[0])
         return [p for p in self.directory_paths
-                if not p.name.endswith(".d.ts") and Path(os.path.realpath(p)) not in inside]
+                if not p.name.endswith(".d.ts") and p not in inside and Path(os.path.realpath(p)) not in inside]
 
 
 def collect_groups(workers: Sequence[ResolvedWorker], *, cache: GraphCache | None = None,
@@ -177,12 +177,11 @@ def share_files(jobs: Sequence[GroupJob]) -> list[GroupJob]:
     return shared
 
 
-def not_checked_note(outside: Sequence[Path], groups: Sequence[WorkerGroup]) -> str:
-    """How many files of the Worker directories are outside every module graph, per folder."""
+def not_checked_note(outside: Sequence[tuple[Path, Path]]) -> str:
+    """How many files of the Worker directories (directory, file) are outside the module graphs, per folder."""
     per_folder: dict[str, int] = {}
-    for path in outside:
-        group = next((g for g in groups if g.directory in path.parents), None)
-        rel = relative(path, group.directory) if group is not None else path.as_posix()
+    for directory, path in outside:
+        rel = os.path.relpath(path, directory).replace(os.sep, "/")
         folder = rel.split("/", 1)[0] + "/" if "/" in rel else "."
         per_folder[folder] = per_folder.get(folder, 0) + 1
     top = sorted(per_folder.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -336,9 +335,12 @@ def run_groups(jobs: Sequence[GroupJob], *, processes: int | None = None) -> lis
 
 
 def _total_bytes(jobs: Iterable[GroupJob]) -> int:
+    """Bytes the jobs will parse: files with a cache entry count as nothing (most are unchanged)."""
     total = 0
     for job in jobs:
         for path in job.paths:
+            if job.cached is not None and str(path) in job.cached:
+                continue
             try:
                 total += path.stat().st_size
             except OSError:

@@ -72,7 +72,7 @@ def package_name(specifier: str) -> tuple[str, str]:
 
 
 def in_node_modules(path: Path | str) -> bool:
-    return "node_modules" in Path(path).parts
+    return f"{os.sep}node_modules{os.sep}" in f"{os.sep}{path}{os.sep}"
 
 
 @dataclass(slots=True)
@@ -86,9 +86,15 @@ class FileSystemCache:
     _declared: dict[tuple[Path, str], bool] = field(default_factory=dict)
 
     def realpath(self, path: str) -> str:
+        """os.path.realpath, with each directory's real path computed once."""
         found = self._real.get(path)
         if found is None:
-            found = self._real[path] = os.path.realpath(path)
+            head, tail = os.path.split(path)
+            if not tail or os.path.islink(path):
+                found = os.path.realpath(path)
+            else:
+                found = os.path.join(self.realpath(head) if head != path else head, tail)
+            self._real[path] = found
         return found
 
     def is_file(self, path: str) -> bool:
