@@ -203,6 +203,7 @@ class DoctorResult:
     files_parsed: int = 0
     suppressed: int = 0
     settings_file: str | None = None
+    without_code: list[str] = field(default_factory=list)  # one line per Worker whose code was not read
 
     def summary(self) -> dict[str, int]:
         return self.report.summary()
@@ -354,12 +355,14 @@ def run_doctor(
         cache.save()
     facts_by_path = {f.path: f for o in outcomes for f in o.facts}
     files = parsed = 0
-    outside: list[tuple[Path, Path]] = []  # (Worker directory, file) outside the module graphs
+    outside: list[tuple[Path, Path]] = []
+    without_code: list[str] = []  # (Worker directory, file) outside the module graphs
     for group, outcome in zip(groups, outcomes, strict=True):
         files += outcome.checked
         parsed += outcome.parsed
         outside += [(group.directory, p) for p in group.outside_graph()]
         report.notes.extend(group.notes())
+        without_code.extend(group.notes())
         areas["code"].findings.extend(dataclasses.replace(f, worker=group.label) for f in outcome.findings)
         if graph_codes and group.has_code:
             unresolved, notes = unresolved_findings(group.graphs)
@@ -431,7 +434,8 @@ def run_doctor(
     report.notes[:] = list(dict.fromkeys(report.notes))
     names = list(dict.fromkeys(g.label for g in groups))
     return DoctorResult(areas=[areas[n] for n in AREAS], report=report, workers=names, files_checked=files,
-                        files_parsed=parsed, suppressed=suppressed, settings_file=settings.source)
+                        files_parsed=parsed, suppressed=suppressed, settings_file=settings.source,
+                        without_code=list(dict.fromkeys(without_code)))
 
 
 def _has_local_state(workers: Sequence[ResolvedWorker]) -> bool:
