@@ -125,3 +125,15 @@ def test_discovery_finds_nested_workers_and_survives_a_broken_config(tmp_path: P
     assert sorted(c.raw["name"] for c in workspace.configs) == ["api", "root"]
     assert len(workspace.broken) == 1 and "broken" in workspace.broken[0].one_line()
     assert [c.raw["name"] for c in load_workspace(tmp_path).configs] == ["root"]  # one-Worker commands
+
+
+def test_no_bundle_uploads_every_module_the_rules_match(tmp_path: Path) -> None:
+    write(tmp_path, {"wrangler.jsonc": '{"name": "w", "main": "src/index.js", "no_bundle": true}',
+                     "src/index.js": 'import { a } from "./a.js";\nexport default { fetch() { return a; } };\n',
+                     "src/a.js": "export const a = 1;\n", "src/lazy/b.mjs": "export const b = 2;\n",
+                     "src/data.txt": "hello\n", "src/node_modules/x/i.js": "export {};\n"})
+    [graph] = graphs(tmp_path)
+    names = {m.path.name: m.how for m in graph.modules.values()}
+    assert names == {"index.js": "entry", "a.js": "relative", "b.mjs": "additional-module",
+                     "data.txt": "additional-module"}
+    assert [p.name for p in graph.project_files] == ["a.js", "index.js", "b.mjs"]

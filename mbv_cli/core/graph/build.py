@@ -214,7 +214,8 @@ def build_graph(worker: ResolvedWorker, *, cache: GraphCache | None = None,
     tsconfig = settings.get("tsconfig") if isinstance(settings.get("tsconfig"), str) else None
     directory = worker.directory.resolve()
     key = (entry, status, tuple(sorted((str(k), str(v)) for k, v in alias.items())), tsconfig,
-           bool(settings.get("find_additional_modules")), repr(settings.get("rules")), settings.get("base_dir"))
+           bool(settings.get("find_additional_modules")), bool(settings.get("no_bundle")), repr(settings.get("rules")),
+           settings.get("base_dir"))
     graph = WorkerGraph(worker.config.path.resolve(), worker.name, worker.env, directory, entry, status, source)
     known = cache.graphs.get(key)
     if known is not None:  # environments sharing a main share the graph
@@ -231,8 +232,8 @@ def build_graph(worker: ResolvedWorker, *, cache: GraphCache | None = None,
                         workspace_packages=cache.workspaces[directory], fs=cache.fs)
     graph.resolver = resolver
     _walk(graph, entry, resolver, cache)
-    if settings.get("find_additional_modules"):
-        _additional_modules(graph, settings)
+    if settings.get("find_additional_modules") or settings.get("no_bundle"):
+        _additional_modules(graph, settings)  # wrangler's no-bundle upload always collects them
     graph.packages = dict(sorted(graph.packages.items(), key=lambda kv: (-kv[1].size, kv[0])))
     return graph
 
