@@ -57,6 +57,7 @@ def diff_command(
     fmt: str = format_option(["text", "json", "sarif", "github", "junit"]),
     fail_on: str = FailOnOpt,
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for parsing (default: CPUs)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write .mbv_cache/ (also MBV_NO_CACHE=1)."),
 ) -> None:
     """Find what the code uses that an environment does not declare, and more (MBV001-MBV008).
 
@@ -76,10 +77,13 @@ def diff_command(
     workspace = load_workspace(path, config, nested=True)
     broken = report_broken_configs(workspace)
     every = all_envs or (env is None and not os.environ.get("CLOUDFLARE_ENV"))
+    from mbv_cli.core.code.cache import FactsCache, disabled_by_env
     from mbv_cli.core.doctor import load_settings
 
     entries = load_settings(workspace.root).entries
-    report = diff_bindings(resolve_workers(workspace, None if every else env, every), jobs=jobs, entries=entries)
+    cache = None if no_cache or disabled_by_env() else FactsCache.load(workspace.root)
+    report = diff_bindings(resolve_workers(workspace, None if every else env, every), jobs=jobs, entries=entries,
+                           cache=cache)
     emit(report, fmt)
     if broken or report.fails(threshold):
         raise typer.Exit(broken or 1)

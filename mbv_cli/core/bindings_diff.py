@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from mbv_cli.core.binding_list import display_path
+from mbv_cli.core.code.cache import FactsCache, scan_with_cache
 from mbv_cli.core.code.envdecl import GeneratedTypes, base_type_name
 from mbv_cli.core.code.parsing import SkippedFile, SourceFile
 from mbv_cli.core.code.scan import WorkerCode, code_from_results, code_from_sources, scan_paths
@@ -561,16 +562,19 @@ def source_notes(directory: Path, sources: Iterable[SourceFile | SkippedFile]) -
 
 
 def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None,
-                  entries: dict[Path, str] | None = None) -> FindingsReport:
+                  entries: dict[Path, str] | None = None, cache: FactsCache | None = None) -> FindingsReport:
     """Scan each Worker's code once (all Workers' files in one pool) and diff it against every env given.
 
     A Worker's code is its module graph (`doctor_code.collect_groups`); without code (no `main`, or a
     `main` that is build output) only the findings drawn from the config alone are reported.
     """
     report = FindingsReport(title="mbv bindings diff")
-    listed, without_code, notes = worker_code_paths(workers, entries)
+    listed, without_code, notes = worker_code_paths(workers, entries, cache)
     report.notes.extend(notes)
-    results = scan_paths(list(dict.fromkeys(p for paths, _ in listed.values() for p in paths)), jobs=jobs)
+    results = scan_with_cache(list(dict.fromkeys(p for paths, _ in listed.values() for p in paths)), cache,
+                              lambda todo: scan_paths(todo, jobs=jobs))
+    if cache is not None:
+        cache.save()
     by_path = {r.path: r for r in results}
     codes: dict[Path, WorkerCode] = {}
     for key, (paths, skipped) in listed.items():
@@ -596,8 +600,8 @@ def _directory_of(workers: list[ResolvedWorker], key: Path) -> Path:
     return next(w.directory for w in workers if w.config.path.resolve() == key)
 
 
-def worker_code_paths(workers: list[ResolvedWorker], entries: dict[Path, str] | None = None
-                      ) -> tuple[dict[Path, tuple[list[Path], list[SkippedFile]]], set[Path], list[str]]:
+def worker_code_paths(workers: list[ResolvedWorker], entries: dict[Path, str] | None = None,
+                      cache: FactsCache | None = None) -> tuple[dict[Path, tuple[list[Path], list[SkippedFile]]], set[Path], list[str]]:
     """Per config: the files of its module graph (+ its directory's .d.ts) and the skipped files;
     the configs whose Worker has no code to read; and the notes saying why."""
     from mbv_cli.core.doctor_code import collect_groups
@@ -605,7 +609,7 @@ def worker_code_paths(workers: list[ResolvedWorker], entries: dict[Path, str] | 
     listed: dict[Path, tuple[list[Path], list[SkippedFile]]] = {}
     without_code: set[Path] = set()
     notes: list[str] = []
-    for group in collect_groups(workers, entries=entries):
+    for group in collect_groups(workers, entries=entries, facts=cache):
         key = group.workers[0].config.path.resolve()
         listed[key] = (group.paths, group.skipped)
         if not group.has_code:

@@ -60,3 +60,13 @@ def test_no_cache_option_writes_nothing(run_mbv, example: Path, monkeypatch: pyt
     assert not (example / CACHE_DIR).exists()
     assert run_mbv("doctor", str(example)).exit_code == 1
     assert (example / CACHE_DIR / ".gitignore").is_file()
+
+
+def test_bindings_diff_shares_the_cache(run_mbv, example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MBV_NO_CACHE")
+    cold = run_mbv("bindings", "diff", str(example), "--format", "json")
+    warm = run_mbv("bindings", "diff", str(example), "--format", "json")
+    assert cold.exit_code == warm.exit_code == 1 and cold.stdout == warm.stdout
+    cache = FactsCache.load(example)
+    assert cache.entries and all(e.facts is not None for e in cache.entries.values())
+    assert run_mbv("bindings", "diff", str(example), "--format", "json", "--no-cache").stdout == cold.stdout

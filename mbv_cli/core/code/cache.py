@@ -167,3 +167,33 @@ class FactsCache:
             os.replace(tmp, self.directory / name)
         except (OSError, pickle.PicklingError, RecursionError):
             pass  # a read-only tree: the run is just not faster next time
+
+
+def scan_with_cache(paths: list[Path], cache: FactsCache | None, scan: Any) -> list[Any]:
+    """`scan(paths)` (the bindings facts of each file, in order) with the facts of unchanged files
+    taken from `cache`; only the others are scanned, and their facts are stored."""
+    if cache is None or not cache.enabled:
+        return list(scan(paths))
+    results: list[Any] = [None] * len(paths)
+    missing: list[int] = []
+    entries: list[FileEntry | None] = []
+    for index, path in enumerate(paths):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            entries.append(None)
+            missing.append(index)
+            continue
+        entry = cache.entry(path, content_digest(data))
+        entries.append(entry)
+        if entry.facts is not None:
+            results[index] = entry.facts
+        else:
+            missing.append(index)
+    for index, facts in zip(missing, scan([paths[i] for i in missing]), strict=True):
+        results[index] = facts
+        stored = entries[index]
+        if stored is not None:
+            stored.facts = facts
+            cache.changed = True
+    return results
