@@ -167,13 +167,19 @@ def job_for(group: WorkerGroup, rules: Sequence[Rule], *, scan_bindings: bool,
 def share_files(jobs: Sequence[GroupJob]) -> list[GroupJob]:
     """The jobs with each file kept by the first job that reads it: a module several Workers import
     (a shared folder, a workspace package) is read, parsed and checked once. Its bindings facts are
-    shared afterwards by path; its code findings come once, under the first Worker."""
-    seen: set[Path] = set()
+    shared afterwards by path; its code findings come once, under the first Worker. A Worker whose
+    code context differs (compatibility flags, numeric vars) checks the file again in its own."""
+    contexts: dict[Path, set[tuple[frozenset[str], frozenset[str]]]] = {}
     shared: list[GroupJob] = []
     for job in jobs:
-        mine = tuple(p for p in job.paths if p not in seen)
-        seen.update(mine)
-        shared.append(dataclasses.replace(job, paths=mine, checked=job.checked & frozenset(mine)))
+        context = (job.compatibility_flags, job.numeric_vars)
+        mine: list[Path] = []
+        for path in job.paths:
+            seen = contexts.setdefault(path, set())
+            if not seen or (context not in seen and path in job.checked):
+                mine.append(path)
+            seen.add(context)
+        shared.append(dataclasses.replace(job, paths=tuple(mine), checked=job.checked & frozenset(mine)))
     return shared
 
 

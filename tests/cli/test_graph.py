@@ -93,3 +93,14 @@ def test_nested_workers_shared_code_and_a_broken_config(run_mbv, tmp_path: Path)
     assert data["summary"]["files_parsed"] == 3  # shared/lookup.ts once for both Workers
     code = next(a for a in data["areas"] if a["name"] == "code")
     assert "2 source file(s)" in code["note"] and "tools/ 2" in code["note"]
+
+
+def test_a_shared_file_is_checked_again_only_under_another_context(run_mbv, tmp_path: Path) -> None:
+    shared = 'import { createHash } from "node:crypto";\nexport const h = () => createHash("sha256");\n'
+    entry = 'import { h } from "../../shared/h";\nexport default { fetch() { return new Response(String(h())); } };\n'
+    write(tmp_path, {"shared/h.ts": shared,
+                     "a/wrangler.jsonc": '{"name": "a", "main": "src/index.ts", "compatibility_flags": ["nodejs_compat"]}',
+                     "a/src/index.ts": entry, "b/wrangler.jsonc": '{"name": "b", "main": "src/index.ts"}',
+                     "b/src/index.ts": entry})
+    data = json.loads(run_mbv("doctor", str(tmp_path), "--format", "json", "--select", "MBV106").stdout)
+    assert [(f["code"], Path(f["file"]).name, f["worker"]) for f in data["findings"]] == [("MBV106", "h.ts", "b")]
