@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mbv_cli.core.code.cache import FactsCache, content_digest
-from mbv_cli.core.graph.resolve import FileSystemCache, Resolver, in_node_modules, workspace_packages
+from mbv_cli.core.graph.resolve import FileSystemCache, Resolver, in_node_modules
 from mbv_cli.core.graph.specifiers import Specifier, extract
+from mbv_cli.core.graph.workspaces import workspace_packages
 
 if TYPE_CHECKING:
     from mbv_cli.core.wrangler.environments import ResolvedWorker
