@@ -8,6 +8,8 @@ then times, in the same run, each in a fresh process:
                   rules look at all 5,000 files instead of the module graph of the generated code
   bindings diff : `python -m mbv_cli bindings diff ROOT --all-envs --format json` (what doctor adds to)
   grep          : `grep -rEn` for the strings a troubleshooting guide would tell you to look for
+  cache         : doctor with the facts cache (.mbv_cache/): cold (cache removed before each run),
+                  warm (nothing changed) and after editing one file; the runs above use --no-cache
 and prints medians (wall and CPU) and ratios. Usage: python benchmarks/bench_doctor.py [--keep DIR] [--runs N]
 """
 
@@ -17,8 +19,12 @@ import argparse
 import json
 import os
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -40,6 +46,25 @@ def connect_every_file(root: Path) -> None:
         index.write_text(imports + index.read_text() + uses)
 
 
+def timed_runs(cmd: list[str], runs: int, env: dict[str, str], prepare: Callable[[], object]
+               ) -> tuple[float, float]:
+    """Median wall and CPU time of `runs` fresh processes, `prepare()` run (untimed) before each."""
+    import resource
+
+    walls, cpus = [], []
+    for _ in range(runs):
+        prepare()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, env=env)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        if proc.returncode not in (0, 1):
+            sys.exit(f"mbv doctor failed: {proc.stderr.decode()}")
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--keep", type=Path, help="generate into this directory and keep it")
@@ -58,6 +83,7 @@ def main() -> None:
         print(f"synthetic monorepo: {WORKERS} Workers, {n_files} source files, {size / 1e6:.1f} MB at {root}")
         env = dict(os.environ)
         env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+        env["MBV_NO_CACHE"] = "1"
         mbv = [sys.executable, "-m", "mbv_cli"]
         doctor_s, doctor_cpu, proc = median_time([*mbv, "doctor", str(root), "--format", "json"], args.runs, env)
         if proc.returncode not in (0, 1):
@@ -82,6 +108,19 @@ def main() -> None:
         print(f"mbv bindings diff          : {diff_s:.2f} s wall, {diff_cpu:.2f} s CPU")
         print(f"grep -rEn (guide patterns) : {grep_s:.3f} s wall, {grep_cpu:.3f} s CPU")
         print(f"ratio doctor / bindings diff: {doctor_s / diff_s:.2f}x; doctor / grep: {doctor_s / grep_s:.0f}x")
+        cached_env = {k: v for k, v in env.items() if k != "MBV_NO_CACHE"}
+        command = [*mbv, "doctor", str(root), "--format", "json"]
+        cold = timed_runs(command, args.runs, cached_env, lambda: shutil.rmtree(root / ".mbv_cache", ignore_errors=True))
+        warm = timed_runs(command, args.runs, cached_env, lambda: None)
+        route = root / "workers" / "svc-3" / "src" / "routes" / "r7.ts"
+        edits = iter(range(10_000))
+        edited = timed_runs(command, args.runs, cached_env,
+                            lambda: route.write_text(route.read_text() + f"\nexport const edit{next(edits)} = 1;\n"))
+        print(f"with the facts cache, cold : {cold[0]:.2f} s wall, {cold[1]:.2f} s CPU")
+        print(f"  warm (nothing changed)   : {warm[0]:.2f} s wall, {warm[1]:.2f} s CPU "
+              f"({warm[0] / cold[0]:.0%} of cold)")
+        print(f"  one file edited          : {edited[0]:.2f} s wall, {edited[1]:.2f} s CPU "
+              f"({edited[0] / cold[0]:.0%} of cold)")
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)

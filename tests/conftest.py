@@ -11,6 +11,12 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def _no_facts_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs never write .mbv_cache/ into the repository (tests of the cache turn it back on)."""
+    monkeypatch.setenv("MBV_NO_CACHE", "1")
+
+
 @dataclass
 class CliResult:
     exit_code: int

@@ -24,6 +24,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "replay": ("mbv_cli.cli.replay", "Re-send recorded requests to a local or deployed Worker."),
     "logs": ("mbv_cli.cli.logs", "Summarise wrangler tail output and Logpush trace events: where it hurts, grouped."),
     "doctor": ("mbv_cli.cli.doctor", "Run every check at once."),
+    "graph": ("mbv_cli.cli.graph", "Show each Worker's module graph: what wrangler would bundle."),
     "rules": ("mbv_cli.cli.rules", "List doctor rules or show one rule's documentation."),
     "schema": ("mbv_cli.cli.schema", "Print the JSON Schema of an mbv JSON document."),
     "completions": ("mbv_cli.cli.completions", "Shell completion scripts: show or install them."),

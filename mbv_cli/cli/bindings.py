@@ -7,7 +7,15 @@ from typing import Optional
 
 import typer
 
-from mbv_cli.cli.options import AllEnvsOpt, ConfigOpt, EnvOpt, FailOnOpt, PathArg, format_option
+from mbv_cli.cli.options import (
+    AllEnvsOpt,
+    ConfigOpt,
+    EnvOpt,
+    FailOnOpt,
+    PathArg,
+    format_option,
+    report_broken_configs,
+)
 from mbv_cli.cli.reporting import BaselineOpt, OutputOpt, ShowAllOpt, StatisticsOpt, UpdateBaselineOpt
 
 DIFF_FORMATS = ["text", "json", "sarif", "github", "junit", "markdown"]
@@ -34,10 +42,13 @@ def list_command(
     from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
     from mbv_cli.render import console, emit
 
-    workspace = load_workspace(path, config)
+    workspace = load_workspace(path, config, nested=True)
+    broken = report_broken_configs(workspace)
     result = list_bindings(resolve_workers(workspace, env, all_envs))
     console.config_warnings(result.warnings)
     emit(result, fmt)
+    if broken:
+        raise typer.Exit(broken)
 
 
 @app.command("diff")
@@ -54,6 +65,7 @@ def diff_command(
     update_baseline: bool = UpdateBaselineOpt,
     statistics: bool = StatisticsOpt,
     show_all: bool = ShowAllOpt,
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write .mbv_cache/ (also MBV_NO_CACHE=1)."),
 ) -> None:
     """Find what the code uses that an environment does not declare, and more (MBV001-MBV008).
 
@@ -83,17 +95,22 @@ def diff_command(
     outputs = parse_outputs(output, DIFF_FORMATS)
     check_statistics(statistics, fmt)
     known = read_baseline_option(baseline, update_baseline)
-    workspace = load_workspace(path, config)
+    workspace = load_workspace(path, config, nested=True)
+    broken = report_broken_configs(workspace)
     every = all_envs or (env is None and not os.environ.get("CLOUDFLARE_ENV"))
     workers = resolve_workers(workspace, None if every else env, every)
+    from mbv_cli.core.code.cache import FactsCache, disabled_by_env
+    from mbv_cli.core.doctor import load_settings
     from mbv_cli.render import console
 
     console.secret_file_warnings(workers)
+    entries = load_settings(workspace.root).entries
+    cache = None if no_cache or disabled_by_env() else FactsCache.load(workspace.root)
     with terminal_progress(fmt) as progress:
-        report = diff_bindings(workers, jobs=jobs, progress=progress)
+        report = diff_bindings(workers, jobs=jobs, entries=entries, cache=cache, progress=progress)
     apply_baseline_option(report, baseline, update_baseline, known)
     anchors = config_anchors(workers, workspace.configs)
     deliver(fmt, outputs, lambda form: emit(report, form, show_all=show_all, anchors=anchors),
             (lambda form: emit(statistics_of(report), form)) if statistics else None)
-    if report.fails(threshold):
-        raise typer.Exit(1)
+    if broken or report.fails(threshold):
+        raise typer.Exit(broken or 1)

@@ -186,7 +186,7 @@ def queries_command(
     from mbv_cli.core.doctor import load_settings
     from mbv_cli.core.findings import Severity
     from mbv_cli.core.queries.check import CheckSettings, parse_assume_rows
-    from mbv_cli.core.queries.run import check_workers, read_statements
+    from mbv_cli.core.queries.run import QueriesResult, check_workers, read_statements
     from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
     from mbv_cli.render import emit
 
@@ -203,9 +203,13 @@ def queries_command(
                           assume_rows=assumed, sample_rows=sample)
     if target is not None:
         _require_d1(workers, target)
-    statements, dynamic, notes = read_statements(workers)
-    result = check_workers(workers, statements, dynamic, check, only_binding=target, persist_to=persist_to)
-    result.notes[:0] = notes
+    groups, notes = read_statements(workers)
+    result = QueriesResult(notes=notes)
+    for group_workers, statements, dynamic in groups:
+        one = check_workers(group_workers, statements, dynamic, check, only_binding=target, persist_to=persist_to)
+        result.bindings.extend(one.bindings)
+        result.dynamic.extend(one.dynamic)
+        result.notes.extend(one.notes)
     if fmt in ("sarif", "github"):
         emit(result.to_report(), fmt)
     else:

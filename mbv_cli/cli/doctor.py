@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from mbv_cli.cli.options import ConfigOpt, FailOnOpt, PathArg, format_option
+from mbv_cli.cli.options import ConfigOpt, FailOnOpt, PathArg, format_option, report_broken_configs
 from mbv_cli.cli.reporting import BaselineOpt, OutputOpt, ShowAllOpt, StatisticsOpt, UpdateBaselineOpt
 
 app = typer.Typer(help="Run every check at once.", add_completion=False, rich_markup_mode=None)
@@ -33,6 +33,7 @@ def doctor_command(
     update_baseline: bool = UpdateBaselineOpt,
     statistics: bool = StatisticsOpt,
     show_all: bool = ShowAllOpt,
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write .mbv_cache/ (also MBV_NO_CACHE=1)."),
 ) -> None:
     """Run every check on a Worker or a monorepo; exit 1 when a finding reaches --fail-on."""
     from mbv_cli.cli.reporting import (
@@ -58,17 +59,20 @@ def doctor_command(
     outputs = parse_outputs(output, FORMATS)
     check_statistics(statistics, fmt)
     known = read_baseline_option(baseline, update_baseline)
-    workspace = load_workspace(path, config)
+    workspace = load_workspace(path, config, nested=True)
+    broken = report_broken_configs(workspace)
     settings = load_settings(workspace.root)
     if select:
         settings.select = parse_codes(select, "--select")
     settings.ignore += parse_codes(ignore, "--ignore")
     workers = resolve_workers(workspace, env, all_envs=env is None)
+    from mbv_cli.core.code.cache import FactsCache, disabled_by_env
     from mbv_cli.render import console
 
     console.secret_file_warnings(workers)
+    cache = None if no_cache or disabled_by_env() else FactsCache.load(workspace.root)
     with terminal_progress(fmt) as progress:
-        result = run_doctor(workspace, workers, settings=settings, processes=jobs, progress=progress)
+        result = run_doctor(workspace, workers, settings=settings, processes=jobs, progress=progress, cache=cache)
     apply_baseline_option(result.report, baseline, update_baseline, known, result.areas)
 
     def render(form: str) -> None:
@@ -78,5 +82,5 @@ def doctor_command(
             emit(result.report, form, anchors=config_anchors(workers, workspace.configs))
 
     deliver(fmt, outputs, render, (lambda form: emit(statistics_of(result.report), form)) if statistics else None)
-    if result.fails(threshold):
-        raise typer.Exit(1)
+    if broken or result.fails(threshold):
+        raise typer.Exit(broken or 1)

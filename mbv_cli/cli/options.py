@@ -70,3 +70,12 @@ def format_option(choices: list[str], default: str = "text") -> Any:
 
 __all__ = ["AllEnvsOpt", "ConfigOpt", "D1TargetArg", "EnvOpt", "FailOnOpt", "Optional", "Path", "PathArg",
            "PersistOpt", "RemoteOpt", "WorkerPathArg", "format_option"]
+
+
+def report_broken_configs(workspace: Any) -> int:
+    """One error line per config of a monorepo that could not be read; the exit code they call for."""
+    from mbv_cli.render import console
+
+    for exc in workspace.broken:
+        console.error(exc.one_line())
+    return 2 if workspace.broken else 0

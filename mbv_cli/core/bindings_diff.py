@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from mbv_cli.core.binding_list import display_path
+from mbv_cli.core.code.cache import FactsCache, scan_with_cache
 from mbv_cli.core.code.envdecl import GeneratedTypes, base_type_name
 from mbv_cli.core.code.parsing import SkippedFile, SourceFile
-from mbv_cli.core.code.scan import WorkerCode, code_from_results, code_from_sources, collect_paths, scan_paths
+from mbv_cli.core.code.scan import WorkerCode, code_from_results, code_from_sources, scan_paths
 from mbv_cli.core.findings import Finding, FindingsReport, Severity
 from mbv_cli.core.wrangler.config import WranglerConfig
 from mbv_cli.core.wrangler.devvars import dev_secret_source, parse_dotenv
@@ -589,36 +590,26 @@ def source_notes(directory: Path, sources: Iterable[SourceFile | SkippedFile]) -
     return _code_notes(code_from_sources(directory, sources))
 
 
-def _nested_worker_dirs(configs: list[WranglerConfig]) -> dict[Path, list[Path]]:
-    dirs = [c.directory.resolve() for c in configs]
-    nested: dict[Path, list[Path]] = {d: [] for d in dirs}
-    for other in dirs:
-        for parent in other.parents:
-            if parent in nested:
-                nested[parent].append(other)
-    return nested
-
-
 def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None,
+                  entries: dict[Path, str] | None = None, cache: FactsCache | None = None,
                   progress: Callable[[str], None] | None = None) -> FindingsReport:
-    """Scan each Worker's code once (all Workers' files in one pool) and diff it against every env given."""
+    """Scan each Worker's code once (all Workers' files in one pool) and diff it against every env given.
+
+    A Worker's code is its module graph (`doctor_code.collect_groups`); without code (no `main`, or a
+    `main` that is build output) only the findings drawn from the config alone are reported.
+    """
     report = FindingsReport(title="mbv bindings diff")
-    configs: dict[Path, WranglerConfig] = {}
-    for w in workers:
-        configs.setdefault(w.config.path.resolve(), w.config)
-    nested = _nested_worker_dirs(list(configs.values()))
-    listed: dict[Path, tuple[list[Path], list[SkippedFile]]] = {
-        key: collect_paths(cfg.directory, nested.get(cfg.directory.resolve(), []))
-        for key, cfg in configs.items()
-    }
-    results = scan_paths([p for paths, _ in listed.values() for p in paths], jobs=jobs,
-                         progress=None if progress is None else lambda done, total: progress(
-                             f"parsed {done}/{total} source files"))
+    listed, without_code, notes = worker_code_paths(workers, entries, cache)
+    report.notes.extend(notes)
+    results = scan_with_cache(list(dict.fromkeys(p for paths, _ in listed.values() for p in paths)), cache,
+                              lambda todo: scan_paths(todo, jobs=jobs, progress=None if progress is None else
+                                                      lambda done, total: progress(f"parsed {done}/{total} source files")))
+    if cache is not None:
+        cache.save()
+    by_path = {r.path: r for r in results}
     codes: dict[Path, WorkerCode] = {}
-    offset = 0
     for key, (paths, skipped) in listed.items():
-        codes[key] = code_from_results(configs[key].directory, results[offset : offset + len(paths)], skipped)
-        offset += len(paths)
+        codes[key] = code_from_results(_directory_of(workers, key), [by_path[p] for p in paths], skipped)
     contexts: dict[Path, _ConfigContext] = {}
     for worker in workers:
         key = worker.config.path.resolve()
@@ -627,7 +618,32 @@ def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None,
             code = codes[key]
             ctx = contexts[key] = _context(worker, code)
             report.notes.extend(_code_notes(code))
-            if not code.files and not code.skipped:
+            if not code.files and not code.skipped and key not in without_code:
                 report.notes.append(f"{_where(worker.directory)}: no source files found; only the config was checked")
-        report.extend(_diff(ctx, worker))
+        found = _diff(ctx, worker)
+        if key in without_code:
+            found = [f for f in found if f.code in ("MBV005", "MBV006", "MBV007")]
+        report.extend(found)
     return report
+
+
+def _directory_of(workers: list[ResolvedWorker], key: Path) -> Path:
+    return next(w.directory for w in workers if w.config.path.resolve() == key)
+
+
+def worker_code_paths(workers: list[ResolvedWorker], entries: dict[Path, str] | None = None,
+                      cache: FactsCache | None = None) -> tuple[dict[Path, tuple[list[Path], list[SkippedFile]]], set[Path], list[str]]:
+    """Per config: the files of its module graph (+ its directory's .d.ts) and the skipped files;
+    the configs whose Worker has no code to read; and the notes saying why."""
+    from mbv_cli.core.doctor_code import collect_groups
+
+    listed: dict[Path, tuple[list[Path], list[SkippedFile]]] = {}
+    without_code: set[Path] = set()
+    notes: list[str] = []
+    for group in collect_groups(workers, entries=entries, facts=cache):
+        key = group.workers[0].config.path.resolve()
+        listed[key] = (group.paths, group.skipped)
+        if not group.has_code:
+            without_code.add(key)
+            notes.extend(group.notes())
+    return listed, without_code, notes

@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from mbv_cli.core.binding_list import display_path
-from mbv_cli.core.doctor_code import collect_groups, job_for, relative, run_groups
+from mbv_cli.core.code.cache import FactsCache
+from mbv_cli.core.doctor_code import (
+    collect_groups,
+    job_for,
+    not_checked_note,
+    relative,
+    run_groups,
+    share_files,
+)
 from mbv_cli.core.errors import ConfigError, UsageError
 from mbv_cli.core.findings import Finding, FindingsReport, Severity
 from mbv_cli.core.rules import ConfigContext, Rule, all_rules
@@ -30,7 +38,10 @@ from mbv_cli.core.wrangler.environments import ResolvedWorker
 from mbv_cli.core.wrangler.workspace import Workspace
 
 AREAS = ("configuration", "bindings", "code", "migrations", "local databases", "queries")
-AREA_OF_PREFIX = {"MBV0": "bindings", "MBV1": "code", "MBV2": "configuration", "MBV30": "migrations"}
+AREA_OF_PREFIX = {"MBV0": "bindings", "MBV1": "code", "MBV2": "configuration", "MBV30": "migrations",
+                  "MBV4": "code"}
+# bindings findings drawn from the config alone: they still apply to a Worker without code
+CONFIG_BASED_BINDING_CODES = frozenset({"MBV005", "MBV006", "MBV007"})
 CODE_PATTERN = re.compile(r"^MBV\d{0,3}$")
 IGNORE_COMMENT = re.compile(r"mbv-ignore[:\s]+((?:MBV\d{3}\s*,?\s*)+)", re.IGNORECASE)
 
@@ -46,6 +57,8 @@ class DoctorSettings:
     query_min_rows: int = 1000
     query_assume_rows: dict[str, int] = field(default_factory=dict)
     source: str | None = None
+    # Worker directory -> its source entry, when `main` is build output ([entry] in mbv.toml)
+    entries: dict[Path, str] = field(default_factory=dict)
 
     def enabled(self, code: str, path: str | None = None) -> bool:
         if self.select and not any(code.startswith(p) for p in self.select):
@@ -115,7 +128,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _settings_from(table: dict[str, Any], path: Path) -> DoctorSettings:
-    known = {"select", "ignore", "per-file-ignores", "compatibility-date-max-age-days", "query-min-rows",
+    known = {"select", "ignore", "per-file-ignores", "compatibility-date-max-age-days", "entry", "query-min-rows",
              "query-assume-rows"}
     unknown = sorted(set(table) - known)
     if unknown:
@@ -139,11 +152,16 @@ def _settings_from(table: dict[str, Any], path: Path) -> DoctorSettings:
     min_rows = table.get("query-min-rows", 1000)
     if not isinstance(min_rows, int) or isinstance(min_rows, bool) or min_rows < 0:
         raise ConfigError("query-min-rows must be a whole number of rows", file=path)
+    entry = table.get("entry", {})
+    if not isinstance(entry, dict) or not all(isinstance(v, str) and v for v in entry.values()):
+        raise ConfigError('entry must map a Worker directory to its source entry, e.g. "apps/web" = "src/worker.ts"',
+                          file=path)
     return DoctorSettings(
         select=code_list("select"), ignore=code_list("ignore"),
         per_file_ignores={str(k): parse_codes(v, where) for k, v in per_file.items()},
         compatibility_date_max_age_days=max_age, query_min_rows=min_rows,
         query_assume_rows=_assume_rows(table.get("query-assume-rows", {}), path), source=where,
+        entries={(path.parent / str(k)).resolve(): str(v) for k, v in entry.items()},
     )
 
 
@@ -202,6 +220,7 @@ class DoctorResult:
     files_parsed: int = 0
     suppressed: int = 0
     settings_file: str | None = None
+    without_code: list[str] = field(default_factory=list)  # one line per Worker whose code was not read
 
     def summary(self) -> dict[str, int]:
         return self.report.summary()
@@ -319,6 +338,7 @@ def run_doctor(
     adapters: dict[str, AreaAdapter] | None = None,
     processes: int | None = None,
     progress: Callable[[str], None] | None = None,
+    cache: FactsCache | None = None,
 ) -> DoctorResult:
     """Every area on `workers`; `progress(message)` hears each area and Worker as it finishes (for a terminal)."""
     say = progress or (lambda _message: None)
@@ -348,39 +368,59 @@ def run_doctor(
         report.notes.extend(schema_notes([w.config for w in workers]))
     say(f"configuration: {len(workers)} environment(s) checked, {len(areas['configuration'].findings)} finding(s)")
 
-    # code and bindings: one pass over the source files (each parsed at most once)
+    # code and bindings: one pass over each Worker's module graph (each file parsed at most once)
     code_rules = [r for r in rules if r.area == "code"]
     scan_bindings = any(settings.enabled(c) for c in _codes_of_area("bindings"))
-    groups = collect_groups(workers)
+    from mbv_cli.core.graph.findings import unresolved_findings
+
+    graph_codes = [c for c in ("MBV401", "MBV402", "MBV403") if settings.enabled(c)]
+    groups = collect_groups(workers, entries=settings.entries, facts=cache)
     queries = any(settings.enabled(c) for c in _codes_of_area("queries"))
+    jobs = [job_for(g, code_rules, scan_bindings=scan_bindings, cache=cache, queries=queries) for g in groups]
+    jobs = share_files(jobs)  # a file several Workers import is read and parsed once
     say(f"code: parsing the source of {len(groups)} Worker(s)")
 
     def group_done(index: int, outcome: Any) -> None:
         say(f"code: {groups[index].label} done ({outcome.checked} file(s), {len(outcome.findings)} finding(s)), "
             f"{index + 1}/{len(groups)} Workers")
 
-    outcomes = run_groups([job_for(g, code_rules, scan_bindings=scan_bindings, queries=queries) for g in groups],
-                          processes=processes, on_done=group_done)
-    files = parsed = outside = 0
+    outcomes = run_groups(jobs, processes=processes, on_done=group_done)
+    if cache is not None:
+        for outcome in outcomes:
+            cache.merge(outcome.fresh)
+        cache.save()
+    facts_by_path = {f.path: f for o in outcomes for f in o.facts}
+    files = parsed = 0
+    outside: list[tuple[Path, Path]] = []
+    without_code: list[str] = []  # (Worker directory, file) outside the module graphs
     for group, outcome in zip(groups, outcomes, strict=True):
         files += outcome.checked
         parsed += outcome.parsed
-        outside += sum(1 for p in group.paths if not p.name.endswith(".d.ts")) - outcome.checked
+        outside += [(group.directory, p) for p in group.outside_graph()]
+        report.notes.extend(group.notes())
+        without_code.extend(group.notes())
         areas["code"].findings.extend(dataclasses.replace(f, worker=group.label) for f in outcome.findings)
+        if graph_codes and group.has_code:
+            unresolved, notes = unresolved_findings(group.graphs)
+            areas["code"].findings.extend(unresolved)
+            report.notes.extend(notes)
         if scan_bindings:
             from mbv_cli.core.bindings_diff import analyse_code, code_notes
             from mbv_cli.core.code.scan import code_from_results
 
-            code = code_from_results(group.directory, outcome.facts, group.skipped)
-            areas["bindings"].findings.extend(analyse_code(group.workers, code))
+            facts = [facts_by_path[p] for p in group.paths if p in facts_by_path]
+            code = code_from_results(group.directory, facts, group.skipped)
+            diffed = analyse_code(group.workers, code)
+            if not group.has_code:  # assets only: findings about the code do not apply
+                diffed = [f for f in diffed if f.code in CONFIG_BASED_BINDING_CODES]
+            areas["bindings"].findings.extend(diffed)
             report.notes.extend(code_notes(code))
         else:
             report.notes.extend(f"{display_path(s.path)}: {s.reason}" for s in [*group.skipped, *outcome.skipped])
-    areas["code"].ran = bool(code_rules)
+    areas["code"].ran = bool(code_rules or graph_codes)
     areas["bindings"].ran = scan_bindings
     if outside and code_rules:
-        areas["code"].note = (f"{outside} source file(s) not imported from a Worker's main (front end, scripts, "
-                              "tests, tooling) were not checked by code rules")
+        areas["code"].note = not_checked_note(outside)
 
     # queries: the statements the code pass extracted, against each D1 binding's schema
     areas["queries"].ran = queries
@@ -444,21 +484,33 @@ def run_doctor(
     report.notes[:] = list(dict.fromkeys(report.notes))
     names = list(dict.fromkeys(g.label for g in groups))
     return DoctorResult(areas=[areas[n] for n in AREAS], report=report, workers=names, files_checked=files,
-                        files_parsed=parsed, suppressed=suppressed, settings_file=settings.source)
+                        files_parsed=parsed, suppressed=suppressed, settings_file=settings.source,
+                        without_code=list(dict.fromkeys(without_code)))
 
 
 def _queries_area(area: AreaResult, groups: Sequence[Any], outcomes: Sequence[Any], settings: DoctorSettings) -> None:
+    """The queries area: each Worker's D1 statements (extracted by the code pass) against its schemas."""
     from mbv_cli.core.errors import MbvError
     from mbv_cli.core.queries.check import CheckSettings
     from mbv_cli.core.queries.run import check_workers
 
     check = CheckSettings(min_rows=settings.query_min_rows, assume_rows=settings.query_assume_rows)
     checked = 0
-    for group, outcome in zip(groups, outcomes, strict=True):
+    # a file several Workers import is read once (share_files): its statements count for each of them
+    statements: dict[Path, list[Any]] = {}
+    dynamic: dict[Path, list[Any]] = {}
+    for outcome in outcomes:
+        for statement in outcome.statements:
+            statements.setdefault(statement.file, []).append(statement)
+        for item in outcome.dynamic_sql:
+            dynamic.setdefault(item.file, []).append(item)
+    for group in groups:
         if not any(b.kind == "d1_database" for w in group.workers for b in w.bindings):
             continue
+        files = group.worker_paths()[0]
         try:
-            result = check_workers(group.workers, outcome.statements, outcome.dynamic_sql, check)
+            result = check_workers(group.workers, [s for f in files for s in statements.get(f, [])],
+                                   [d for f in files for d in dynamic.get(f, [])], check)
         except MbvError as exc:
             area.findings.append(Finding(code="MBV320", severity=Severity.WARNING,
                                          message=f"the queries of {group.label} could not be checked: {exc.message}",

@@ -10,15 +10,14 @@ when there is enough code (as `mbv bindings diff` does); results are plain pickl
 
 from __future__ import annotations
 
+import dataclasses
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mbv_cli.core.code.parsing import (
-    MAX_SOURCE_BYTES,
     PARSE_COUNTER,
     SkippedFile,
     SourceFile,
@@ -28,16 +27,23 @@ from mbv_cli.core.code.parsing import (
     read_source_bytes,
 )
 from mbv_cli.core.findings import Finding, Severity
-from mbv_cli.core.queries.extract import DynamicSql, SqlStatement, extract_statements, may_hold_sql
+from mbv_cli.core.queries.extract import (
+    DynamicSql,
+    FileStatements,
+    SqlStatement,
+    extract_statements,
+    may_hold_sql,
+)
 from mbv_cli.core.rules import CodeContext, Rule
 from mbv_cli.core.rules.base import is_non_runtime
 from mbv_cli.core.rules.syntax import forget_indexes
 
 if TYPE_CHECKING:
+    from mbv_cli.core.code.cache import FactsCache, FileEntry
     from mbv_cli.core.code.scan import FileFacts
+    from mbv_cli.core.graph import GraphCache, WorkerGraph
     from mbv_cli.core.wrangler.environments import ResolvedWorker
 
-NON_WORKER_PATH = re.compile(r"(^|/)(public|static|scripts|assets)/|(^|/)[^/]*\.config\.[cm]?[jt]s$")
 POOL_MIN_BYTES = 1_500_000
 
 
@@ -50,59 +56,77 @@ def relative(path: Path, base: Path) -> str:
 
 @dataclass(slots=True)
 class WorkerGroup:
-    """One Worker config with its resolved environments and its source files."""
+    """One Worker config with its resolved environments, their module graphs and source files.
+
+    `paths` are what the pass reads: the graphs' project files (anywhere on disk, workspace
+    packages included) plus the `.d.ts` files of the Worker's directory (ambient declarations such
+    as worker-configuration.d.ts, which TypeScript includes without an import). `directory_paths`
+    are the source files of the Worker's directory, for the "not checked" note.
+    """
 
     directory: Path
     workers: list[ResolvedWorker]
     paths: list[Path] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
+    graphs: list[WorkerGraph] = field(default_factory=list)
+    directory_paths: list[Path] = field(default_factory=list)
 
     @property
     def label(self) -> str:
         top = next((w for w in self.workers if w.env is None), self.workers[0])
         return top.name
 
+    @property
+    def has_code(self) -> bool:
+        return any(g.has_code for g in self.graphs)
+
     def worker_paths(self) -> tuple[list[Path], bool]:
-        """The files of the Worker's module graph (from `main`), and whether `main` was found.
+        """The source files of the Worker's module graphs (every env's `main`), and whether it has code."""
+        files = sorted({p for g in self.graphs for p in g.project_files})
+        return files, self.has_code
 
-        Without a `main` (or when it is not among the files) every file outside the usual
-        non-Worker places (public/, scripts/, *.config.*) is taken.
-        """
-        from mbv_cli.core.code.reachability import reachable_paths
+    def notes(self) -> list[str]:
+        """Why the Worker's code was not read (no main, main missing or in a build folder)."""
+        if self.has_code:
+            return []
+        return list(dict.fromkeys(n for g in self.graphs if (n := g.note) is not None))
 
-        mains = {self.directory / str(w.settings["main"]) for w in self.workers
-                 if isinstance(w.settings.get("main"), str)}
-        reachable = reachable_paths(self.paths, mains, self.directory, _read_text)
-        if reachable is not None:
-            return reachable, True
-        return [p for p in self.paths if not NON_WORKER_PATH.search(relative(p, self.directory))], False
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            return None
-        return path.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return None
+    def outside_graph(self) -> list[Path]:
+        """Source files of the Worker's directory that are not in its module graph."""
+        inside = set(self.worker_paths()[0])
+        return [p for p in self.directory_paths
+                if not p.name.endswith(".d.ts") and p not in inside and Path(os.path.realpath(p)) not in inside]
 
 
-def collect_groups(workers: Sequence[ResolvedWorker]) -> list[WorkerGroup]:
-    """Resolved workers grouped by config, with each Worker's files (nested Workers excluded)."""
+def collect_groups(workers: Sequence[ResolvedWorker], *, cache: GraphCache | None = None,
+                   entries: dict[Path, str] | None = None, facts: FactsCache | None = None) -> list[WorkerGroup]:
+    """Resolved workers grouped by config, each with its module graphs and files (nested Workers excluded)."""
+    from mbv_cli.core.graph import GraphCache, build_graph
+
+    cache = cache or GraphCache()
+    if facts is not None:
+        cache.facts = facts
     groups: dict[Path, WorkerGroup] = {}
     for worker in workers:
         key = worker.config.path.resolve()
         if key not in groups:
             groups[key] = WorkerGroup(worker.directory.resolve(), [])
         groups[key].workers.append(worker)
+        groups[key].graphs.append(build_graph(worker, cache=cache, overrides=entries))
     directories = {g.directory for g in groups.values()}
     for group in groups.values():
         nested = [d for d in directories if d != group.directory and group.directory in d.parents]
+        declarations: list[Path] = []
         for item in iter_source_paths(group.directory, nested):
             if isinstance(item, SkippedFile):
                 group.skipped.append(item)
             else:
-                group.paths.append(item)
+                group.directory_paths.append(item)
+                if item.name.endswith(".d.ts"):
+                    declarations.append(item)
+        graph_files = group.worker_paths()[0]
+        known = {Path(os.path.realpath(p)) for p in declarations}
+        group.paths = declarations + [p for p in graph_files if p not in known]
     return list(groups.values())
 
 
@@ -120,7 +144,8 @@ class GroupJob:
     compatibility_flags: frozenset[str]
     numeric_vars: frozenset[str]
     scan_bindings: bool
-    queries: bool = False
+    cached: dict[str, FileEntry] | None = None  # the facts cache's entries of these paths; None: no cache
+    queries: bool = False  # extract the SQL statements sent to D1 (the doctor's queries area)
 
 
 @dataclass(slots=True)
@@ -132,17 +157,54 @@ class GroupOutcome:
     checked: int = 0
     statements: list[SqlStatement] = field(default_factory=list)
     dynamic_sql: list[DynamicSql] = field(default_factory=list)
+    fresh: dict[str, FileEntry] = field(default_factory=dict)  # cache entries computed by this pass
 
 
-def job_for(group: WorkerGroup, rules: Sequence[Rule], *, scan_bindings: bool, queries: bool = False) -> GroupJob:
+def job_for(group: WorkerGroup, rules: Sequence[Rule], *, scan_bindings: bool,
+            cache: FactsCache | None = None, queries: bool = False) -> GroupJob:
     flag_sets = [set(w.compatibility_flags) for w in group.workers]
     flags = set.intersection(*flag_sets) if flag_sets else set()
     numeric = {b.name for w in group.workers for b in w.bindings
                if b.kind == "var" and isinstance(b.entry.get("value"), int | float)
                and not isinstance(b.entry.get("value"), bool)}
     checked = frozenset(group.worker_paths()[0]) if rules or queries else frozenset()
+    cached = None
+    if cache is not None and cache.enabled:
+        cached = {str(p): e for p in group.paths if (e := cache.entries.get(str(p))) is not None}
     return GroupJob(group.directory, tuple(group.paths), checked, tuple(rules), frozenset(flags),
-                    frozenset(numeric), scan_bindings, queries)
+                    frozenset(numeric), scan_bindings, cached, queries)
+
+
+def share_files(jobs: Sequence[GroupJob]) -> list[GroupJob]:
+    """The jobs with each file kept by the first job that reads it: a module several Workers import
+    (a shared folder, a workspace package) is read, parsed and checked once. Its bindings facts are
+    shared afterwards by path; its code findings come once, under the first Worker. A Worker whose
+    code context differs (compatibility flags, numeric vars) checks the file again in its own."""
+    contexts: dict[Path, set[tuple[frozenset[str], frozenset[str]]]] = {}
+    shared: list[GroupJob] = []
+    for job in jobs:
+        context = (job.compatibility_flags, job.numeric_vars)
+        mine: list[Path] = []
+        for path in job.paths:
+            seen = contexts.setdefault(path, set())
+            if not seen or (context not in seen and path in job.checked):
+                mine.append(path)
+            seen.add(context)
+        shared.append(dataclasses.replace(job, paths=tuple(mine), checked=job.checked & frozenset(mine)))
+    return shared
+
+
+def not_checked_note(outside: Sequence[tuple[Path, Path]]) -> str:
+    """How many files of the Worker directories (directory, file) are outside the module graphs, per folder."""
+    per_folder: dict[str, int] = {}
+    for directory, path in outside:
+        rel = os.path.relpath(path, directory).replace(os.sep, "/")
+        folder = rel.split("/", 1)[0] + "/" if "/" in rel else "."
+        per_folder[folder] = per_folder.get(folder, 0) + 1
+    top = sorted(per_folder.items(), key=lambda kv: (-kv[1], kv[0]))
+    listing = ", ".join(f"{folder} {count}" for folder, count in top[:6]) + (", ..." if len(top) > 6 else "")
+    return (f"{len(outside)} source file(s) in the Worker directories are not imported from a Worker's main "
+            f"and were not checked by code rules ({listing})")
 
 
 def check_group(job: GroupJob) -> GroupOutcome:
@@ -150,37 +212,117 @@ def check_group(job: GroupJob) -> GroupOutcome:
 
     A file is parsed when the bindings diff needs it, when a code rule's cheap text test passes,
     or when it may declare an async function (the context MBV111 needs); a file that no rule
-    could flag is checked by those tests alone.
+    could flag is checked by those tests alone. With the facts cache, a file whose content is
+    unchanged is not parsed at all: its bindings facts, async functions and (for the same Worker
+    context) code findings come from the cache.
     """
+    from mbv_cli.core.code.cache import FileEntry, content_digest
+
     outcome = GroupOutcome()
     before = PARSE_COUNTER["count"]
-    checked: list[tuple[Path, str, SourceFile | None]] = []
+    checked: list[tuple[Path, str | None, SourceFile | None, FileEntry | None]] = []
+    async_names: set[str] = set()
     for path in job.paths:
         check = path in job.checked and not path.name.endswith(".d.ts")
-        fact, source, text = _one_file(path, job.scan_bindings,
-                                       lambda t: _wanted(job.rules, t) or (job.queries and may_hold_sql(t)))
+        data = read_source_bytes(path)  # broken links and loops get their own notes
+        if isinstance(data, SkippedFile):
+            outcome.skipped.append(data)
+            if job.scan_bindings:
+                outcome.facts.append(data)
+            continue
+        entry: FileEntry | None = None
+        if job.cached is not None:
+            digest = content_digest(data)
+            entry = job.cached.get(str(path))
+            if entry is None or entry.digest != digest:
+                entry = outcome.fresh[str(path)] = FileEntry(digest)
+        fact: FileFacts | SkippedFile | None
+        source: SourceFile | None = None
+        text: str | None = None
+        if entry is not None and entry.async_names is not None and (entry.facts is not None or not job.scan_bindings):
+            fact = entry.facts
+        else:
+            fact, source, text = _one_file(path, data, job.scan_bindings, lambda t: _wanted(job.rules, t))
+            if entry is not None:  # what a file says depends on its bytes alone
+                entry.facts = fact
+                entry.async_names = frozenset(_async_names(source)) if source is not None else frozenset()
+                outcome.fresh[str(path)] = entry
+        if entry is not None and entry.async_names is not None:
+            async_names |= entry.async_names
+        elif source is not None:
+            async_names |= _async_names(source)
         if isinstance(fact, SkippedFile):
             outcome.skipped.append(fact)
         if job.scan_bindings and fact is not None:
             outcome.facts.append(fact)
-        if check and text is not None:
-            checked.append((path, text, source))
-    ctx = code_context([s for _, _, s in checked if s is not None], job.compatibility_flags, job.numeric_vars)
-    for path, text, source in checked:
+        if check and not isinstance(fact, SkippedFile):
+            checked.append((path, text, source, entry))
+    ctx = CodeContext(compatibility_flags=job.compatibility_flags, numeric_vars=job.numeric_vars,
+                      async_functions=frozenset(n for n in async_names if not n.startswith("this.")))
+    context_key = repr((sorted(ctx.compatibility_flags), sorted(ctx.numeric_vars), sorted(ctx.async_functions),
+                        [r.code for r in job.rules]))
+    for path, text, source, entry in checked:
+        if job.queries:
+            text, source = _collect_statements(outcome, path, text, source, entry)
+        if entry is not None and context_key in entry.findings:
+            outcome.checked += 1
+            outcome.findings.extend(entry.findings[context_key])
+            continue
+        if text is None:
+            raw = read_source_bytes(path)
+            decoded = decode_source(path, raw) if isinstance(raw, bytes) else None
+            if not isinstance(decoded, str):
+                continue
+            text = decoded
+            if _wanted(job.rules, text):
+                parsed = _parse(path, text)
+                source = parsed if isinstance(parsed, SourceFile) else None
         outcome.checked += 1
         if source is None and any(r.needs_async_names and r.applies_with(ctx, text) for r in job.rules):
             parsed = _parse(path, text)
             source = parsed if isinstance(parsed, SourceFile) else None
+        found: list[Finding] = []
         if source is not None:
             rel = relative(source.path, job.directory)
-            outcome.findings.extend(run_code_rules(source, job.rules, ctx, rel))
-            if job.queries and not source.path.name.endswith(".d.ts"):
-                found = extract_statements(source)
-                outcome.statements.extend(found.statements)
-                outcome.dynamic_sql.extend(found.dynamic)
+            found = run_code_rules(source, job.rules, ctx, rel)
+        outcome.findings.extend(found)
+        if entry is not None:
+            entry.findings = {context_key: tuple(found)}
+            outcome.fresh[str(path)] = entry
     outcome.parsed = PARSE_COUNTER["count"] - before
     forget_indexes()
     return outcome
+
+
+def _collect_statements(outcome: GroupOutcome, path: Path, text: str | None, source: SourceFile | None,
+                        entry: FileEntry | None) -> tuple[str | None, SourceFile | None]:
+    """The SQL statements a checked file sends to D1 (from the cache when its bytes are unchanged);
+    parses the file only when it may hold SQL. Returns the text and tree it read, for the rules."""
+    if path.name.endswith(".d.ts"):
+        return text, source
+    if entry is not None and entry.statements is not None:
+        found: FileStatements = entry.statements
+    else:
+        if source is None and text is None:
+            raw = read_source_bytes(path)
+            decoded = decode_source(path, raw) if isinstance(raw, bytes) else None
+            text = decoded if isinstance(decoded, str) else None
+        if source is None and text is not None and may_hold_sql(text):
+            parsed = _parse(path, text)
+            source = parsed if isinstance(parsed, SourceFile) else None
+        found = extract_statements(source) if source is not None else FileStatements([], [])
+        if entry is not None:
+            entry.statements = found
+            outcome.fresh[str(path)] = entry
+    outcome.statements.extend(found.statements)
+    outcome.dynamic_sql.extend(found.dynamic)
+    return text, source
+
+
+def _async_names(source: SourceFile) -> set[str]:
+    from mbv_cli.core.rules.floating_promise import declared_async_functions
+
+    return declared_async_functions(source) if "async" in source.text else set()
 
 
 def _wanted(rules: Sequence[Rule], text: str) -> bool:
@@ -195,14 +337,11 @@ def _parse(path: Path, text: str) -> SourceFile | SkippedFile:
         return SkippedFile(path, "nested too deeply to analyse")
 
 
-def _one_file(path: Path, scan_bindings: bool, wanted: Callable[[str], bool]
+def _one_file(path: Path, data: bytes, scan_bindings: bool, wanted: Callable[[str], bool]
               ) -> tuple[FileFacts | SkippedFile | None, SourceFile | None, str | None]:
-    """(bindings facts, parsed file if it was worth parsing, text) of one file; never raises."""
+    """(bindings facts, parsed file if it was worth parsing, text) of one file read; never raises."""
     from mbv_cli.core.code.scan import FileFacts, may_mention_env, scan_source
 
-    data = read_source_bytes(path)  # broken links and loops get their own notes
-    if isinstance(data, SkippedFile):
-        return data, None, None
     text = decode_source(path, data)
     if isinstance(text, SkippedFile):
         return text, None, None
@@ -252,9 +391,12 @@ def run_groups(jobs: Sequence[GroupJob], *, processes: int | None = None,
 
 
 def _total_bytes(jobs: Iterable[GroupJob]) -> int:
+    """Bytes the jobs will parse: files with a cache entry count as nothing (most are unchanged)."""
     total = 0
     for job in jobs:
         for path in job.paths:
+            if job.cached is not None and str(path) in job.cached:
+                continue
             try:
                 total += path.stat().st_size
             except OSError:

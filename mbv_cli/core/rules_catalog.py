@@ -47,6 +47,7 @@ OTHER_CODE_DOCS = (
     ("mbv_cli.core.db.codes", "DB_CODE_DOCS"),
     ("mbv_cli.core.migrations.codes", "MIGRATION_CODE_DOCS"),
     ("mbv_cli.core.queries.codes", "QUERY_CODE_DOCS"),
+    ("mbv_cli.core.graph.codes", "GRAPH_CODES"),
 )
 
 
@@ -59,7 +60,7 @@ def area_of(code: str) -> str:
         return "queries"
     if code.startswith("MBV3"):
         return "local databases"
-    return "code" if code.startswith("MBV1") else "configuration"
+    return "code" if code.startswith(("MBV1", "MBV4")) else "configuration"
 
 
 def other_code_docs() -> dict[str, Any]:

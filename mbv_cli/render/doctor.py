@@ -47,6 +47,9 @@ def render_doctor(result: DoctorResult, *, verbose: bool = False, show_all: bool
         out.print(f"{_MARK[area.status]} [bold]{area.name}[/]: {_count(area)}")
         if area.note and (verbose or area.note_always):
             out.print(f"    [dim]{escape(area.note)}[/]", soft_wrap=True)
+        if area.name == "code":
+            for line in result.without_code:  # said even without -v: these Workers' code was not checked
+                out.print(f"    [dim]{escape(line)}[/]", soft_wrap=True)
         show = area.findings if verbose else [f for f in area.findings if f.severity.value != "info"]
         grouped = set() if show_all else repeated_codes(show)
         shown: Counter[str] = Counter()

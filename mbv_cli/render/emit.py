@@ -17,6 +17,11 @@ RENDERERS: dict[str, dict[str, str]] = {
         "text": "mbv_cli.render.bindings:render_list_text",
         "json": "mbv_cli.render.formats.json:render_json",
     },
+    "GraphResult": {
+        "text": "mbv_cli.render.graph:render_graph_text",
+        "json": "mbv_cli.render.formats.json:render_json",
+        "dot": "mbv_cli.render.graph:render_graph_dot",
+    },
     "FindingsReport": {
         "text": "mbv_cli.render.findings:render_text",
         "json": "mbv_cli.render.formats.json:render_json",

@@ -118,7 +118,8 @@ def _validate(validator: Path, file: Path, out: Path) -> list[str]:
 def test_bad_source_files_never_crash(run_mbv: Run, tmp_path: Path) -> None:
     (tmp_path / "src").mkdir()
     (tmp_path / "wrangler.toml").write_text('name = "w"\nmain = "src/index.ts"\n')
-    (tmp_path / "src" / "index.ts").write_text("export default { async fetch(r, env) { env.GONE; } };\n")
+    (tmp_path / "src" / "index.ts").write_text('import "./bad";\nimport "./broken";\n'
+                                               "export default { async fetch(r, env) { env.GONE; } };\n")
     (tmp_path / "src" / "bad.ts").write_bytes(b"\xff\xfe env.X")
     (tmp_path / "src" / "broken.ts").write_text("export default { async fetch(r, env) { env.ALSO.get(1); } };\nconst = ;\n")
     result = run_mbv("bindings", "diff", str(tmp_path), "-f", "json")

@@ -46,6 +46,9 @@ export default {
 """
 
 
+IMPORTS_ENV = 'import type { Env } from "./env";\n'  # a Worker's code is what main imports
+
+
 def make_worker(root: Path, config: str = CONFIG, code: str = CODE, extra: dict[str, str] | None = None,
                 name: str = "wrangler.toml") -> Path:
     (root / "src").mkdir(parents=True, exist_ok=True)
@@ -132,7 +135,7 @@ def test_mbv002_is_info_with_dynamic_access_and_weak_usage_counts(tmp_path: Path
 
 def test_mbv003_type_mismatch(tmp_path: Path) -> None:
     env_ts = "export interface Env {\n  USERS: D1Database;\n  GREETING: string;\n}\n"
-    findings = diff(make_worker(tmp_path, extra={"src/env.ts": env_ts}))
+    findings = diff(make_worker(tmp_path, code=IMPORTS_ENV + CODE, extra={"src/env.ts": env_ts}))
     assert codes(findings) == [("MBV003", None, "USERS"), ("MBV003", "production", "USERS")]
     assert (findings[0].line, findings[0].column) == (2, 3)
     good = "export interface Env {\n  USERS: KVNamespace;\n  GREETING: string;\n}\n"
@@ -144,7 +147,7 @@ def test_mbv003_type_mismatch(tmp_path: Path) -> None:
 
 def test_mbv004_member_declared_nowhere(tmp_path: Path) -> None:
     env_ts = "export interface Env {\n  USERS: KVNamespace;\n  GREETING: string;\n  STRIPE_KEY: string;\n}\n"
-    findings = diff(make_worker(tmp_path, extra={"src/env.ts": env_ts}))
+    findings = diff(make_worker(tmp_path, code=IMPORTS_ENV + CODE, extra={"src/env.ts": env_ts}))
     assert codes(findings) == [("MBV004", None, "STRIPE_KEY")]
     assert "wrangler secret put STRIPE_KEY" in (findings[0].hint or "")
     (tmp_path / ".dev.vars").write_text("STRIPE_KEY=sk_test\n")

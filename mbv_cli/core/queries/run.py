@@ -59,7 +59,8 @@ class QueriesResult:
 def check_workers(workers: Sequence[ResolvedWorker], statements: Sequence[SqlStatement],
                   dynamic: Sequence[DynamicSql], settings: CheckSettings, *,
                   only_binding: str | None = None, persist_to: str | Path | None = None) -> QueriesResult:
-    """Every D1 binding of `workers` (the envs of one config, or several configs) against its schema."""
+    """Every D1 binding of `workers` (the envs of one config) against its schema; `statements` are
+    those of the Worker's code (its module graph)."""
     from mbv_cli.core.d1_target import target_from_entry
 
     result = QueriesResult(dynamic=list(dynamic))
@@ -67,8 +68,6 @@ def check_workers(workers: Sequence[ResolvedWorker], statements: Sequence[SqlSta
     for worker in workers:
         d1 = [b for b in worker.bindings if b.kind == "d1_database"]
         names = [b.name for b in d1]
-        directory = worker.directory.resolve()
-        mine = [s for s in statements if directory == s.file.resolve().parent or directory in s.file.resolve().parents]
         for binding in d1:
             if only_binding is not None and only_binding not in (binding.name, binding.entry.get("database_name")):
                 continue
@@ -92,7 +91,7 @@ def check_workers(workers: Sequence[ResolvedWorker], statements: Sequence[SqlSta
                 one.schema_mode = schema.mode
                 one.database = _shown(schema.path) if schema.path else _shown(target.migrations_dir)
                 one.notes.extend(schema.notes)
-                check_statements(schema, statements_for(binding.name, mine, names), one, settings)
+                check_statements(schema, statements_for(binding.name, statements, names), one, settings)
                 check_columns(schema, one, settings)
             finally:
                 schema.close()
@@ -111,32 +110,39 @@ def _shown(path: Path) -> str:
     return display_path(path)
 
 
-def read_statements(workers: Sequence[ResolvedWorker]) -> tuple[list[SqlStatement], list[DynamicSql], list[str]]:
-    """Read and parse the code of `workers` (the files the doctor's code rules check) and extract statements."""
+def read_statements(workers: Sequence[ResolvedWorker]
+                    ) -> tuple[list[tuple[list[ResolvedWorker], list[SqlStatement], list[DynamicSql]]], list[str]]:
+    """Per Worker config (its envs), the statements of its module graph: read and parsed here, for
+    `mbv db queries` (the doctor hands over what its code pass extracted)."""
     from mbv_cli.core.code.parsing import SourceFile, parse_source, read_source_bytes
     from mbv_cli.core.doctor_code import collect_groups
-    from mbv_cli.core.queries.extract import extract_statements, may_hold_sql
+    from mbv_cli.core.queries.extract import FileStatements, extract_statements, may_hold_sql
 
-    statements: list[SqlStatement] = []
-    dynamic: list[DynamicSql] = []
     notes: list[str] = []
+    per_file: dict[Path, FileStatements] = {}
+    out: list[tuple[list[ResolvedWorker], list[SqlStatement], list[DynamicSql]]] = []
     for group in collect_groups(workers):
-        paths, _ = group.worker_paths()
-        for path in paths:
+        statements: list[SqlStatement] = []
+        dynamic: list[DynamicSql] = []
+        notes.extend(group.notes())
+        for path in group.worker_paths()[0]:
             if path.name.endswith(".d.ts"):
                 continue
-            data = read_source_bytes(path)
-            if not isinstance(data, bytes) or not may_hold_sql(data.decode("utf-8", "replace")):
-                continue
-            try:
-                parsed = parse_source(path, data)
-            except RecursionError:
-                notes.append(f"{_shown(path)}: nested too deeply to analyse")
-                continue
-            if not isinstance(parsed, SourceFile):
-                notes.append(f"{_shown(path)}: {parsed.reason}")
-                continue
-            found = extract_statements(parsed)
-            statements.extend(found.statements)
-            dynamic.extend(found.dynamic)
-    return statements, dynamic, notes
+            if path not in per_file:
+                per_file[path] = FileStatements([], [])
+                data = read_source_bytes(path)
+                if not isinstance(data, bytes) or not may_hold_sql(data.decode("utf-8", "replace")):
+                    continue
+                try:
+                    parsed = parse_source(path, data)
+                except RecursionError:
+                    notes.append(f"{_shown(path)}: nested too deeply to analyse")
+                    continue
+                if not isinstance(parsed, SourceFile):
+                    notes.append(f"{_shown(path)}: {parsed.reason}")
+                    continue
+                per_file[path] = extract_statements(parsed)
+            statements.extend(per_file[path].statements)
+            dynamic.extend(per_file[path].dynamic)
+        out.append((group.workers, statements, dynamic))
+    return out, notes

@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 
 CONFIG_NAMES = ("wrangler.json", "wrangler.jsonc", "wrangler.toml")
-SKIPPED_DIRS = frozenset({"node_modules", ".wrangler", ".git", "dist", "build"})
+# dependency and build output folders (dot folders such as .wrangler, .git, .open-next are skipped too)
+SKIPPED_DIRS = frozenset({"node_modules", ".wrangler", ".git", "dist", "build", "out", "coverage"})
 
 
 def find_config(start: str | Path) -> Path | None:
@@ -35,7 +36,8 @@ def config_in(directory: Path) -> Path | None:
 
 
 def find_worker_configs(root: str | Path) -> list[Path]:
-    """Every Worker below `root`: one config per directory, skipping build and dependency folders."""
+    """Every Worker at or below `root`: one config per directory (json > jsonc > toml), nested ones
+    included, skipping dependency, build output and dot folders."""
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))

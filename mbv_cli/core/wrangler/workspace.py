@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mbv_cli.core.errors import ConfigError, UsageError
+from mbv_cli.core.errors import ConfigError, MbvError, UsageError
 from mbv_cli.core.wrangler.config import ConfigWarning, WranglerConfig, load_config
 from mbv_cli.core.wrangler.discovery import config_in, find_config, find_worker_configs
 from mbv_cli.core.wrangler.environments import ResolvedWorker, resolve_environment, selected_env
@@ -18,10 +18,19 @@ class Workspace:
 
     root: Path
     configs: list[WranglerConfig] = field(default_factory=list)
+    broken: list[MbvError] = field(default_factory=list)  # configs of a monorepo that could not be read
 
 
-def load_workspace(path: str | Path | None = None, config: str | Path | None = None) -> Workspace:
-    """Configs for PATH: `--config` verbatim; a config file; a Worker directory; or a monorepo."""
+def load_workspace(path: str | Path | None = None, config: str | Path | None = None, *,
+                   nested: bool = False) -> Workspace:
+    """Configs for PATH: `--config` verbatim; a config file; or every config at or below a directory
+    (a directory inside one Worker, with no config at or below it, means that Worker). Without
+    `nested` (commands about one Worker: db, migrate, jwt), a directory holding a config means that
+    config alone, as before.
+
+    In a monorepo a config that cannot be read is kept in `broken` and the others are loaded;
+    when every config is broken, the first error is raised.
+    """
     if config is not None:
         if path is not None and Path(path).is_file():
             raise UsageError("give either a config file as PATH or --config, not both")
@@ -34,12 +43,25 @@ def load_workspace(path: str | Path | None = None, config: str | Path | None = N
         cfg = load_config(start)
         return Workspace(cfg.directory, [cfg])
     if config_in(start) is not None:
-        found = find_config(start)
+        found = find_config(start)  # wrangler's own pick for this directory (a parent's .json wins)
         assert found is not None
-        return Workspace(start, [load_config(found)])
-    below = find_worker_configs(start)
+        if not nested:
+            return Workspace(start, [load_config(found)])
+        below = [found, *(p for p in find_worker_configs(start) if p.parent.resolve() != start.resolve())]
+    else:
+        below = find_worker_configs(start)
+    if len(below) == 1:
+        return Workspace(start, [load_config(below[0])])
     if below:
-        return Workspace(start, [load_config(p) for p in below])
+        workspace = Workspace(start)
+        for config_path in below:
+            try:
+                workspace.configs.append(load_config(config_path))
+            except MbvError as exc:
+                workspace.broken.append(exc)
+        if not workspace.configs:
+            raise workspace.broken[0]
+        return workspace
     found = find_config(start)
     if found is None:
         raise ConfigError(

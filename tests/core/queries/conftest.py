@@ -71,7 +71,7 @@ def check_shop() -> Callable[..., object]:
 
     def run(worker: ShopWorker, **settings: object) -> object:
         workers = resolve_workers(load_workspace(worker.root), None)
-        statements, dynamic, _ = read_statements(workers)
-        return check_workers(workers, statements, dynamic, CheckSettings(**settings))  # type: ignore[arg-type]
+        [(group, statements, dynamic)], _ = read_statements(workers)
+        return check_workers(group, statements, dynamic, CheckSettings(**settings))  # type: ignore[arg-type]
 
     return run
