@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from mbv_cli.core.errors import InputError
 
-_COMPOUND_START = re.compile(r"\s(BEGIN|CASE)\s$", re.I)
-_COMPOUND_END = re.compile(r"\sEND[;\s]$")
+_COMPOUND_START = re.compile(r"\s(BEGIN|CASE)\s\Z", re.I)  # \Z: JS `$`, not before a final newline
+_COMPOUND_END = re.compile(r"\sEND[;\s]\Z")
 # a run of characters none of the per-character rules below reacts to (quotes, `$`, comments, `;`,
 # and whitespace, after which a BEGIN/CASE/END is looked for): copied in one step
 _PLAIN_RUN = re.compile(r"[^'\"`$\-/;\s]+")

@@ -32,6 +32,9 @@ CASES = [
     "SELECT $1; SELECT 2;",
     "  \n\n  CREATE TABLE x(a);   \n",
     "CREATE TABLE a(x);COMMIT;\n",
+    # JS `$` is the end of the text; Python's `$` also matches before a final newline (found by hypothesis)
+    " END; * BEGIN \nCOMMIT; END;",
+    "x CASE \nWHEN 1 END;\nSELECT 2;",
 ]
 
 
