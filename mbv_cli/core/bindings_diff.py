@@ -12,6 +12,7 @@ Two entry points: `diff_bindings(workers)` walks and parses each Worker director
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -21,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from mbv_cli.core.binding_list import display_path
-from mbv_cli.core.code.envdecl import GeneratedTypes, base_type_name
+from mbv_cli.core.code.envdecl import EnvDeclaration, EnvMember, GeneratedTypes, base_type_name
+from mbv_cli.core.code.envflow import follow_env_calls
 from mbv_cli.core.code.parsing import SkippedFile, SourceFile
 from mbv_cli.core.code.scan import WorkerCode, code_from_results, code_from_sources, collect_paths, scan_paths
+from mbv_cli.core.code.usages import EnvCall, Usage
 from mbv_cli.core.findings import Finding, FindingsReport, Severity
 from mbv_cli.core.wrangler.config import WranglerConfig
 from mbv_cli.core.wrangler.devvars import dev_secret_source, parse_dotenv
@@ -57,16 +60,35 @@ _ID_FIELDS = ("id", "preview_id", "database_id", "preview_database_id", "bucket_
               "index_name", "store_id", "namespace", "service", "queue", "dataset", "pipeline", "certificate_id")
 
 
-@dataclass(slots=True)
+@dataclass
 class _ConfigContext:
-    """What every env of one config shares: its code, the top level, the names declared anywhere."""
+    """What every env of one config shares: its code, the top level, where each name is declared.
+
+    `config_scopes`: name -> the scopes of the config that declare it (`top-level`, `env.x`,
+    `secrets.required`); `secret_files`: name -> the `.dev.vars*`/`.env*` files (examples included:
+    documented secrets) that name it; `escapes`: calls that take the env whole and are not code of
+    the Worker; `worker_names`: the `name` of every Worker of the run (services may point at them).
+    """
 
     config: WranglerConfig
     code: WorkerCode
     top: ResolvedWorker
-    all_names: set[str] = field(default_factory=set)
+    config_scopes: dict[str, list[str]] = field(default_factory=dict)
+    secret_files: dict[str, list[str]] = field(default_factory=dict)
+    escapes: list[tuple[Path, EnvCall]] = field(default_factory=list)
+    worker_names: frozenset[str] = frozenset()
     once_done: bool = False
     _env_names: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def all_names(self) -> set[str]:
+        return set(self.config_scopes) | set(self.secret_files)
+
+    @functools.cached_property
+    def code_members(self) -> frozenset[str]:
+        """The members of the Env type: hand-written declarations and `wrangler types` output."""
+        return frozenset({m.name for _, d in self.code.declarations for m in d.members}
+                         | {k for _, g in self.code.generated for members in g.interfaces.values() for k in members})
 
     def names_in(self, env: str) -> set[str]:
         if env not in self._env_names:
@@ -161,42 +183,75 @@ def add_snippet(cfg: WranglerConfig, env: str, binding: Binding) -> tuple[str, s
 
 # -- the checks -----------------------------------------------------------------------------------
 
-def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
-    declared = worker.binding_names
-    hand_written = {m.name for _, d in ctx.code.declarations for m in d.members}
-    findings: list[Finding] = []
+def _sites(items: list[tuple[Path, Usage]]) -> list[tuple[str, int, int]]:
+    return sorted({(_where(path), u.line, u.column) for path, u in items})
+
+
+def _grouped_usages(ctx: _ConfigContext) -> dict[str, list[tuple[Path, Usage]]]:
+    """The strong reads of each name, in file order: one finding per name lists them all."""
+    grouped: dict[str, list[tuple[Path, Usage]]] = {}
     for path, usage in ctx.code.usages:
-        if not usage.strong or usage.name in declared:
+        if usage.strong:
+            grouped.setdefault(usage.name, []).append((path, usage))
+    return grouped
+
+
+def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
+    """A name the code reads that this env will not have: declared in another scope only, or nowhere."""
+    declared = worker.binding_names
+    findings: list[Finding] = []
+    for name, items in _grouped_usages(ctx).items():
+        if name in declared:
             continue
-        message = f"{usage.name} is used in the code but {_env_label(worker.env)} does not declare it"
+        scopes = [s for s in ctx.config_scopes.get(name, []) if s != _scope_label(worker.env)]
+        files = ctx.secret_files.get(name, [])
+        top = ctx.top.get(name) if worker.env is not None else None
         hint: str | None = None
         snippet: str | None = None
-        top = ctx.top.get(usage.name) if worker.env is not None else None
-        if top is not None and worker.env is not None:
-            kind = KINDS_BY_ID.get(top.kind)
-            key = kind.key if kind is not None else ("vars" if top.kind == "var" else "secrets")
-            message += (f"; the top level declares it ({top.kind}), but `{key}` is not inherited by "
-                        "environments")
-            made = add_snippet(ctx.config, worker.env, top)
-            if made is not None:
-                snippet, where = made
-                hint = f"{where}, under env.{worker.env} (use that environment's own resource id if it differs)"
-            elif top.kind == "secret":
-                hint = f"create .dev.vars.{worker.env} or set it with `wrangler secret put {usage.name} --env {worker.env}`"
-        elif usage.name not in ctx.all_names:
-            hint = (f"declare {usage.name} in {ctx.config.path.name}; if it is a secret set with "
-                    f"`wrangler secret put`, list it in `secrets.required` or .dev.vars so it is known")
-            if usage.name in hand_written:
-                hint += " (the hand-written Env declares it, see MBV004)"
+        if scopes and not (files and all(_is_var_scope(ctx, name, s) for s in scopes)):
+            message = f"{name} is used in the code but {_env_label(worker.env)} does not declare it"
+            if top is not None and worker.env is not None:
+                kind = KINDS_BY_ID.get(top.kind)
+                key = kind.key if kind is not None else ("vars" if top.kind == "var" else "secrets")
+                message += (f"; the top level declares it ({top.kind}), but `{key}` is not inherited by "
+                            "environments")
+                made = add_snippet(ctx.config, worker.env, top)
+                if made is not None:
+                    snippet, where = made
+                    hint = f"{where}, under env.{worker.env} (use that environment's own resource id if it differs)"
+                elif top.kind == "secret":
+                    hint = f"create .dev.vars.{worker.env} or set it with `wrangler secret put {name} --env {worker.env}`"
+            else:
+                message += f"; {', '.join(scopes)} {'declares' if len(scopes) == 1 else 'declare'} it"
+                hint = f"{scopes[0]} declares it; declare it under {_env_label(worker.env)} too"
+        elif scopes or files or name in ctx.code_members:
+            continue  # a secret the code expects (set with `wrangler secret put`); MBV004 says so for the Env type
         else:
-            others = sorted(e for e in ctx.config.env_names if e != worker.env and usage.name in ctx.names_in(e))
-            if others:
-                hint = f"env.{others[0]} declares it; declare it under {_env_label(worker.env)} too"
+            message = (f"{name} is used in the code but no config, var, secret source (.dev.vars, .env, "
+                       "secrets.required) or Env type declares it")
+            hint = (f"declare {name} in {ctx.config.path.name}; if it is a secret set with "
+                    "`wrangler secret put`, list it in `secrets.required` or .dev.vars.example so it is known")
+        sites = _sites(items)
+        guarded = any(u.guarded for _, u in items)
+        if guarded:
+            message += " (the code checks whether it is set)"
+        first, rest = sites[0], tuple(sites[1:])
         findings.append(Finding(
-            "MBV001", Severity.ERROR, message, hint=hint, worker=worker.name, env=worker.env,
-            binding=usage.name, file=_where(path), line=usage.line, column=usage.column, snippet=snippet,
+            "MBV001", Severity.WARNING if guarded else Severity.ERROR, message, hint=hint, worker=worker.name,
+            env=worker.env, binding=name, file=first[0], line=first[1], column=first[2], snippet=snippet,
+            related=rest,
         ))
     return findings
+
+
+def _scope_label(env: str | None) -> str:
+    return "top-level" if env is None else f"env.{env}"
+
+
+def _is_var_scope(ctx: _ConfigContext, name: str, scope: str) -> bool:
+    env = None if scope == "top-level" else scope.removeprefix("env.")
+    binding = resolve_environment(ctx.config, env).get(name) if scope != "secrets.required" else None
+    return binding is not None and binding.kind == "var"
 
 
 def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
@@ -209,7 +264,13 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
         if binding.name in used or binding.kind in ("logfwdr",):
             continue
         where = ctx.config.locate(binding.name, worker.env) or ctx.config.locate(binding.name)
-        if dynamic:
+        if ctx.escapes:
+            path, call = ctx.escapes[0]
+            severity = Severity.INFO
+            more = f" (and {len(ctx.escapes) - 1} more such calls)" if len(ctx.escapes) > 1 else ""
+            hint = (f"the env is given whole to `{call.callee}(...)` at {_where(path)}:{call.line}{more}, "
+                    "which may read it; check whether that is where it is used")
+        elif dynamic:
             path, access = dynamic[0]
             severity = Severity.INFO
             hint = (f"the code reads the env with a computed key at {_where(path)}:{access.line}; "
@@ -283,20 +344,26 @@ def _mbv003(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
 
 
 def _mbv004(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
-    findings = []
+    """Each Env member no config, var or secret source declares: once per name, every declaration listed."""
+    grouped: dict[str, list[tuple[Path, EnvDeclaration, EnvMember]]] = {}
     for path, decl in ctx.code.declarations:
         for member in decl.members:
-            if member.name in ctx.all_names:
-                continue
-            findings.append(Finding(
-                "MBV004", Severity.WARNING,
-                f"{decl.name}.{member.name} is declared in the code but in no config, var or secret source",
-                hint=(f"if it is a secret set with `wrangler secret put {member.name}`, list it in "
-                      f"`secrets.required` in {ctx.config.path.name} (or add it to .dev.vars for local "
-                      "development) so wrangler types and mbv know it; otherwise remove it"),
-                worker=worker.name, env=worker.env, binding=member.name, file=_where(path),
-                line=member.line, column=member.column,
-            ))
+            if member.name not in ctx.all_names:
+                grouped.setdefault(member.name, []).append((path, decl, member))
+    findings = []
+    for name, items in grouped.items():
+        path, decl, member = items[0]
+        sites = [(_where(p), m.line, m.column) for p, _, m in items]
+        findings.append(Finding(
+            "MBV004", Severity.WARNING,
+            f"{decl.name}.{name} is declared in the code but in no config, var or secret source: "
+            "a secret the code expects, or a leftover",
+            hint=(f"if it is a secret set with `wrangler secret put {name}`, list it in "
+                  f"`secrets.required` in {ctx.config.path.name} (or add it to .dev.vars / .dev.vars.example "
+                  "for local development) so wrangler types and mbv know it; otherwise remove it"),
+            worker=worker.name, env=worker.env, binding=name, file=sites[0][0],
+            line=sites[0][1], column=sites[0][2], related=tuple(sites[1:]),
+        ))
     return findings
 
 
@@ -485,15 +552,32 @@ _PER_ENV = (_mbv001, _mbv002, _mbv003, _mbv006, _mbv007)
 _PER_WORKER = (_mbv004, _mbv005, _mbv008)
 
 
-def _declared_anywhere(cfg: WranglerConfig) -> set[str]:
-    names: set[str] = set()
+def _config_scopes(cfg: WranglerConfig) -> dict[str, list[str]]:
+    """Name -> the scopes of the config that declare it (bindings, vars, `secrets.required`)."""
+    scopes: dict[str, list[str]] = {}
     for env in [None, *cfg.env_names]:
-        names |= resolve_environment(cfg, env).binding_names
+        for binding in resolve_environment(cfg, env).bindings:
+            if binding.kind == "secret" and binding.declared_in != "secrets.required":
+                continue  # from a .dev.vars file: see _secret_files
+            label = binding.declared_in if binding.kind != "secret" else _scope_label(env)
+            if label not in scopes.setdefault(binding.name, []):
+                scopes[binding.name].append(label)
+    return scopes
+
+
+def _secret_files(cfg: WranglerConfig) -> dict[str, list[str]]:
+    """Name -> the secret files that name it: `.dev.vars`, `.dev.vars.<env>`, `.env*`, and the
+    documented `.dev.vars.example` / `.env.example` (whichever wrangler would load)."""
+    names: dict[str, list[str]] = {}
     for file in sorted(cfg.directory.glob(".dev.vars*")) + sorted(cfg.directory.glob(".env*")):
         try:
-            names |= set(parse_dotenv(file.read_text(encoding="utf-8", errors="replace")))
+            if not file.is_file():
+                continue
+            keys = parse_dotenv(file.read_text(encoding="utf-8", errors="replace"))
         except OSError:
             continue
+        for key in keys:
+            names.setdefault(key, []).append(file.name)
     return names
 
 
@@ -506,10 +590,11 @@ def _code_notes(code: WorkerCode) -> list[str]:
     return notes
 
 
-def _context(worker: ResolvedWorker, code: WorkerCode) -> _ConfigContext:
+def _context(worker: ResolvedWorker, code: WorkerCode, worker_names: frozenset[str] = frozenset()) -> _ConfigContext:
     cfg = worker.config
     top = worker if worker.env is None else resolve_environment(cfg, None)
-    return _ConfigContext(cfg, code, top, _declared_anywhere(cfg))
+    code, escapes = follow_env_calls(code)
+    return _ConfigContext(cfg, code, top, _config_scopes(cfg), _secret_files(cfg), escapes, worker_names)
 
 
 def _diff(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:

@@ -150,6 +150,7 @@ def check_group(job: GroupJob) -> GroupOutcome:
     outcome = GroupOutcome()
     before = PARSE_COUNTER["count"]
     checked: list[tuple[Path, str, SourceFile | None]] = []
+    trees: dict[Path, SourceFile] = {}
     for path in job.paths:
         check = path in job.checked and not path.name.endswith(".d.ts")
         fact, source, text = _one_file(path, job.scan_bindings, lambda t: _wanted(job.rules, t))
@@ -157,8 +158,15 @@ def check_group(job: GroupJob) -> GroupOutcome:
             outcome.skipped.append(fact)
         if job.scan_bindings and fact is not None:
             outcome.facts.append(fact)
+            if source is not None:
+                trees[path] = source
         if check and text is not None:
             checked.append((path, text, source))
+    if job.scan_bindings:  # the env given to a function of another file: read there with the trees at hand
+        from mbv_cli.core.code.envflow import follow_facts
+
+        outcome.facts = follow_facts(job.directory, outcome.facts, trees)
+        trees.clear()
     ctx = code_context([s for _, _, s in checked if s is not None], job.compatibility_flags, job.numeric_vars)
     for path, text, source in checked:
         outcome.checked += 1

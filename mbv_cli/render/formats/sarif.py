@@ -66,22 +66,29 @@ def _rule(code: str, severity: str) -> dict[str, Any]:
 
 
 def fingerprint(f: Finding, occurrence: int) -> str:
-    key = "\x1f".join([f.code, f.worker or "", f.env or "", f.binding or "", f.file or "", f.message, str(occurrence)])
+    # a finding about a binding is that binding's, wherever its first place is: adding a read (a
+    # `related` place, maybe before the first) keeps the hash
+    file = "" if f.binding else f.file or ""
+    key = "\x1f".join([f.code, f.worker or "", f.env or "", f.binding or "", file, f.message, str(occurrence)])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 def _location(f: Finding) -> dict[str, Any] | None:
     if not f.file:
         return None
-    path = Path(f.file)
+    return _physical(f.file, f.line, f.column)
+
+
+def _physical(file: str, line: int | None, column: int | None) -> dict[str, Any]:
+    path = Path(file)
     artifact: dict[str, Any] = (
         {"uri": path.resolve().as_uri()} if path.is_absolute() else {"uri": path.as_posix(), "uriBaseId": "%SRCROOT%"}
     )
     physical: dict[str, Any] = {"artifactLocation": artifact}
-    if f.line:
-        region: dict[str, Any] = {"startLine": f.line}
-        if f.column:
-            region["startColumn"] = f.column
+    if line:
+        region: dict[str, Any] = {"startLine": line}
+        if column:
+            region["startColumn"] = column
         physical["region"] = region
     return {"physicalLocation": physical}
 
@@ -113,6 +120,9 @@ def to_sarif(report: FindingsReport) -> dict[str, Any]:
         location = _location(f)
         if location is not None:
             result["locations"] = [location]
+        if f.related:
+            result["relatedLocations"] = [{"id": i, **_physical(file, line, column)}
+                                          for i, (file, line, column) in enumerate(f.related, start=1)]
         if f.snippet:
             result["properties"]["snippet"] = f.snippet
         results.append(result)

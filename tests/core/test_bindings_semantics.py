@@ -1,0 +1,140 @@
+"""Binding findings a reviewer accepts (issue 12): secret sources, "this env will not have it",
+guarded reads, one finding per name, the env given to other files and to libraries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mbv_cli.core.findings import Finding
+from tests.core.test_bindings_diff import CODE, CONFIG, codes, diff, make_worker
+
+READ_SECRET = CODE.replace("return new", "const k = env.STRIPE_KEY.trim();\n    return new")
+
+
+def mbv001(findings: list[Finding]) -> list[tuple[str | None, str | None, str]]:
+    return [(f.env, f.binding, f.severity.value) for f in findings if f.code == "MBV001"]
+
+
+def test_a_name_declared_nowhere_is_an_error_per_env(tmp_path: Path) -> None:
+    findings = diff(make_worker(tmp_path, code=READ_SECRET))
+    assert mbv001(findings) == [(None, "STRIPE_KEY", "error"), ("production", "STRIPE_KEY", "error")]
+    assert "no config, var, secret source" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("file", "text"),
+    [
+        (".dev.vars", "STRIPE_KEY=sk_test_1\n"),
+        (".dev.vars.production", "STRIPE_KEY=sk_test_1\n"),
+        (".env", "STRIPE_KEY=sk_test_1\n"),
+        (".dev.vars.example", "STRIPE_KEY=\n"),
+        (".env.example", "# documented\nSTRIPE_KEY=your-key\n"),
+        ("src/env.ts", "export interface Env { USERS: KVNamespace; GREETING: string; STRIPE_KEY: string }\n"),
+    ],
+)
+def test_a_secret_named_by_any_secret_source_is_not_mbv001(tmp_path: Path, file: str, text: str) -> None:
+    findings = diff(make_worker(tmp_path, code=READ_SECRET, extra={file: text}))
+    assert mbv001(findings) == []
+    if file == "src/env.ts":  # said once, as MBV004, not on every read
+        assert codes(findings) == [("MBV004", None, "STRIPE_KEY")]
+
+
+def test_secrets_required_in_config_is_a_source(tmp_path: Path) -> None:
+    config = CONFIG + '\n[secrets]\nrequired = ["STRIPE_KEY"]\n[env.production.secrets]\nrequired = ["STRIPE_KEY"]\n'
+    assert mbv001(diff(make_worker(tmp_path, config, READ_SECRET))) == []
+
+
+def test_only_another_scope_declares_it_the_non_inheritance_trap(tmp_path: Path) -> None:
+    config = CONFIG.replace('[[env.production.kv_namespaces]]\nbinding = "USERS"\nid = "a1b2c3d4e5f60718293a4b5c6d7e8f90"\n', "")
+    findings = diff(make_worker(tmp_path, config, extra={".dev.vars.example": "USERS=\n"}))
+    # a KV namespace is not a secret: a documented secret of that name does not excuse it
+    assert mbv001(findings) == [("production", "USERS", "error")]
+    assert "not inherited" in findings[0].message
+
+
+def test_a_var_of_another_scope_that_is_also_a_secret_is_not_reported(tmp_path: Path) -> None:
+    config = CONFIG.replace('[env.production.vars]\nGREETING = "hello"\n', "")
+    assert mbv001(diff(make_worker(tmp_path, config))) == [("production", "GREETING", "error")]
+    (tmp_path / ".dev.vars.example").write_text("GREETING=\n")  # production sets it as a secret
+    assert mbv001(diff(tmp_path)) == []
+
+
+@pytest.mark.parametrize(
+    ("read", "severity"),
+    [
+        ("env.MAYBE ?? 'x'", "warning"),
+        ("env.MAYBE || 'x'", "warning"),
+        ("env.MAYBE?.get('k')", "warning"),
+        ("if (env.MAYBE) { env.MAYBE.get('k') }", "warning"),
+        ("env.MAYBE.get('k')", "error"),
+    ],
+)
+def test_guarded_reads_are_warnings(tmp_path: Path, read: str, severity: str) -> None:
+    code = CODE.replace("return new", f"{read};\n    return new")
+    got = mbv001(diff(make_worker(tmp_path, code=code), env=None, all_envs=False))
+    assert got == [(None, "MAYBE", severity)]
+
+
+def test_assignments_are_not_reads(tmp_path: Path) -> None:
+    code = CODE.replace("return new", "env.REGISTRY_CLIENT = new Map();\n    return new")
+    assert diff(make_worker(tmp_path, code=code)) == []
+
+
+def test_one_finding_per_name_lists_every_site(tmp_path: Path) -> None:
+    reads = "\n".join(f"    env.MISSING.get('{i}');" for i in range(4))
+    code = CODE.replace("return new", reads.lstrip() + "\n    return new")
+    other = "export function f(env: Env) { return env.MISSING; }\n"
+    findings = diff(make_worker(tmp_path, code=code, extra={"src/a.ts": other}), env=None, all_envs=False)
+    assert len(findings) == 1
+    f = findings[0]
+    assert (Path(f.file or "").name, f.line) == ("a.ts", 1)
+    assert [(Path(file).name, line) for file, line, _ in f.related] == [("index.ts", n) for n in (5, 6, 7, 8)]
+    assert f.to_dict()["related"][0] == {"file": f.related[0][0], "line": 5, "column": 9}
+
+
+def test_sarif_hash_stays_when_a_site_is_added(tmp_path: Path) -> None:
+    from mbv_cli.core.findings import FindingsReport
+    from mbv_cli.render.formats.sarif import to_sarif
+
+    code = CODE.replace("return new", "env.MISSING.get('a');\n    return new")
+    make_worker(tmp_path, code=code)
+
+    def prints() -> list[str]:
+        report = FindingsReport(diff(tmp_path, env=None, all_envs=False))
+        return [r["partialFingerprints"]["mbvFindingHash/v1"] for r in to_sarif(report)["runs"][0]["results"]]
+
+    before = prints()
+    (tmp_path / "src" / "a.ts").write_text("export function f(env: Env) { return env.MISSING; }\n")  # sorts first
+    assert prints() == before
+
+
+def test_env_given_to_a_function_of_another_file_is_followed(tmp_path: Path) -> None:
+    config = CONFIG + '\n[[r2_buckets]]\nbinding = "ARCHIVE"\nbucket_name = "a"\n'
+    code = ('import { archive } from "./archive";\n' + CODE).replace("return new", "await archive(env);\n    return new")
+    helper = "export async function archive(bindings) {\n  await bindings.ARCHIVE.put('k', 'v');\n  bindings.NOPE_MISSING;\n}\n"
+    findings = diff(make_worker(tmp_path, config, code, extra={"src/archive.ts": helper}), env=None, all_envs=False)
+    # ARCHIVE is used (no MBV002) and the read that is declared nowhere is found in the other file
+    assert [(f.code, f.binding, Path(f.file or "").name, f.line) for f in findings] == [
+        ("MBV001", "NOPE_MISSING", "archive.ts", 3)]
+
+
+def test_env_given_to_a_library_makes_mbv002_info_naming_the_call(tmp_path: Path) -> None:
+    config = CONFIG + '\n[[durable_objects.bindings]]\nname = "ROOMS"\nclass_name = "Room"\n'
+    code = ('import { routePartykitRequest } from "partyserver";\n' + CODE).replace(
+        "return new", "const r = await routePartykitRequest(request, env);\n    return new")
+    findings = diff(make_worker(tmp_path, config, code), env=None, all_envs=False)
+    assert [(f.code, f.binding, f.severity.value) for f in findings] == [("MBV002", "ROOMS", "info")]
+    assert "routePartykitRequest(...)" in (findings[0].hint or "") and "src/index.ts:6" in (findings[0].hint or "")
+    # without the call, it is a warning
+    (tmp_path / "src" / "index.ts").write_text(CODE)
+    assert [(f.code, f.severity.value) for f in diff(tmp_path, env=None, all_envs=False)] == [("MBV002", "warning")]
+
+
+def test_mbv004_once_per_name_across_declarations(tmp_path: Path) -> None:
+    env_ts = "export interface Env { USERS: KVNamespace; GREETING: string; STRIPE_KEY: string }\n"
+    bindings_ts = "type Bindings = { STRIPE_KEY: string };\n"
+    findings = diff(make_worker(tmp_path, extra={"src/env.ts": env_ts, "src/b.ts": bindings_ts}))
+    assert codes(findings) == [("MBV004", None, "STRIPE_KEY")]
+    assert len(findings[0].related) == 1
