@@ -525,8 +525,8 @@ def _mbv007(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
                 if not isinstance(value, str):
                     continue
                 reason = placeholder_reason(kind.kind, field_name, value)
-                if reason is None:
-                    continue
+                if reason is None or (field_name == "service" and value in ctx.worker_names):
+                    continue  # `service = "example-api"` names a Worker of this repository
                 where = cfg.locate(value, env) or cfg.locate(value)
                 findings.append(Finding(
                     "MBV007", Severity.WARNING,
@@ -627,11 +627,15 @@ def analyse_environments(workers: list[ResolvedWorker], sources: Iterable[Source
     return analyse_code(workers, code_from_sources(workers[0].directory, sources))
 
 
-def analyse_code(workers: list[ResolvedWorker], code: WorkerCode) -> list[Finding]:
-    """Like `analyse_environments`, from facts already drawn (`mbv doctor` draws them in its own pass)."""
+def analyse_code(workers: list[ResolvedWorker], code: WorkerCode, *,
+                 worker_names: frozenset[str] = frozenset()) -> list[Finding]:
+    """Like `analyse_environments`, from facts already drawn (`mbv doctor` draws them in its own pass).
+
+    `worker_names`: the names of the other Workers of the run (a service binding may name one).
+    """
     if not workers:
         return []
-    ctx = _context(workers[0], code)
+    ctx = _context(workers[0], code, worker_names | _worker_names(workers))
     return [f for w in workers for f in _diff(ctx, w)]
 
 
@@ -643,6 +647,17 @@ def code_notes(code: WorkerCode) -> list[str]:
 def source_notes(directory: Path, sources: Iterable[SourceFile | SkippedFile]) -> list[str]:
     """One note per file that was skipped or has syntax errors (as `diff_bindings` reports them)."""
     return _code_notes(code_from_sources(directory, sources))
+
+
+def _worker_names(workers: Iterable[ResolvedWorker]) -> frozenset[str]:
+    """Every name the Workers answer to: their configs' `name` and the resolved `<name>-<env>`."""
+    names: set[str] = set()
+    for worker in workers:
+        names.add(worker.name)
+        top = worker.config.raw.get("name")
+        if isinstance(top, str):
+            names.add(top)
+    return frozenset(names)
 
 
 def _nested_worker_dirs(configs: list[WranglerConfig]) -> dict[Path, list[Path]]:
@@ -673,12 +688,13 @@ def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None) -> 
         codes[key] = code_from_results(configs[key].directory, results[offset : offset + len(paths)], skipped)
         offset += len(paths)
     contexts: dict[Path, _ConfigContext] = {}
+    everyone = _worker_names(workers)
     for worker in workers:
         key = worker.config.path.resolve()
         ctx = contexts.get(key)
         if ctx is None:
             code = codes[key]
-            ctx = contexts[key] = _context(worker, code)
+            ctx = contexts[key] = _context(worker, code, everyone)
             report.notes.extend(_code_notes(code))
             if not code.files and not code.skipped:
                 report.notes.append(f"{_where(worker.directory)}: no source files found; only the config was checked")

@@ -323,6 +323,8 @@ def run_doctor(
     code_rules = [r for r in rules if r.area == "code"]
     scan_bindings = any(settings.enabled(c) for c in _codes_of_area("bindings"))
     groups = collect_groups(workers)
+    everyone = frozenset(w.name for w in workers) | frozenset(
+        n for w in workers if isinstance(n := w.config.raw.get("name"), str))
     outcomes = run_groups([job_for(g, code_rules, scan_bindings=scan_bindings) for g in groups],
                           processes=processes)
     files = parsed = outside = 0
@@ -336,7 +338,7 @@ def run_doctor(
             from mbv_cli.core.code.scan import code_from_results
 
             code = code_from_results(group.directory, outcome.facts, group.skipped)
-            areas["bindings"].findings.extend(analyse_code(group.workers, code))
+            areas["bindings"].findings.extend(analyse_code(group.workers, code, worker_names=everyone))
             report.notes.extend(code_notes(code))
         else:
             report.notes.extend(f"{display_path(s.path)}: {s.reason}" for s in [*group.skipped, *outcome.skipped])
