@@ -154,10 +154,6 @@ PATTERNS = """
 (import_statement
   (import_clause (named_imports (import_specifier name: (identifier) @imp.name alias: (identifier)? @imp.alias)))
   source: (string (string_fragment) @imp.src))
-(import_statement (import_clause (identifier) @impd.name) source: (string (string_fragment) @impd.src))
-(import_statement (import_clause (namespace_import (identifier) @impn.name)) source: (string (string_fragment) @impn.src))
-(type_alias_declaration name: (type_identifier) @ctxalias.name value: (generic_type name: (_) @ctxalias.base)
-                        (#match? @ctxalias.base "Context$"))
 (method_definition name: (property_identifier) @handler.name parameters: (formal_parameters) @handler.params
                    (#any-of? @handler.name "fetch" "queue" "scheduled" "email" "tail" "trace")) @handler.fn
 (pair key: (property_identifier) @handler.name
@@ -170,12 +166,6 @@ PATTERNS = """
 (optional_parameter pattern: (_) @param.pattern
   type: (type_annotation [(type_identifier) (nested_type_identifier)] @param.typename) @param.type
   (#match? @param.typename "(Env|Bindings)$")) @param
-(required_parameter pattern: (_) @param.pattern
-  type: (type_annotation (generic_type name: (type_identifier) @param.typename)) @param.type
-  (#any-of? @param.typename "Pick" "Omit" "Partial" "Readonly" "Required")) @param
-(required_parameter pattern: (object_pattern [(shorthand_property_identifier_pattern) @dparam.key
-                                              (pair_pattern key: (property_identifier) @dparam.key)]) @dparam.pattern
-  (#eq? @dparam.key "env")) @dparam
 (required_parameter pattern: (identifier) @untyped.name (#eq? @untyped.name "env") !type) @untyped
 (member_expression object: (identifier) @acc.obj property: (property_identifier) @acc.prop
                    (#any-of? @acc.obj "env" "e" "workerEnv" "bindings")) @acc
@@ -185,6 +175,23 @@ PATTERNS = """
                    property: (property_identifier) @eacc.prop (#eq? @eacc.env "env")) @eacc
 (subscript_expression object: (member_expression object: (_) @esub.base property: (property_identifier) @esub.env)
                       index: (_) @esub.index (#eq? @esub.env "env")) @esub
+(variable_declarator name: (object_pattern) @destr.pattern value: (_) @destr.value)
+"""
+
+# The rarer forms (casts, aliases, the env given to calls, destructured contexts, `Pick<Env, ...>`),
+# matched in a second walk only when a byte search finds one may be there (`may_have_rare_forms`),
+# so that the many files that read the env plainly pay nothing for them.
+RARE_PATTERNS = """
+(import_statement (import_clause (identifier) @impd.name) source: (string (string_fragment) @impd.src))
+(import_statement (import_clause (namespace_import (identifier) @impn.name)) source: (string (string_fragment) @impn.src))
+(type_alias_declaration name: (type_identifier) @ctxalias.name value: (generic_type name: (_) @ctxalias.base)
+                        (#match? @ctxalias.base "Context$"))
+(required_parameter pattern: (_) @param.pattern
+  type: (type_annotation (generic_type name: (type_identifier) @param.typename)) @param.type
+  (#any-of? @param.typename "Pick" "Omit" "Partial" "Readonly" "Required")) @param
+(required_parameter pattern: (object_pattern [(shorthand_property_identifier_pattern) @dparam.key
+                                              (pair_pattern key: (property_identifier) @dparam.key)]) @dparam.pattern
+  (#eq? @dparam.key "env")) @dparam
 (member_expression object: [(parenthesized_expression) (non_null_expression)] @cast.obj
                    property: (property_identifier) @cast.prop) @cast
 (subscript_expression object: [(parenthesized_expression) (non_null_expression)] @csub.obj index: (_) @csub.index) @csub
@@ -194,12 +201,42 @@ PATTERNS = """
 (variable_declarator name: (identifier) @al.name
                      value: (member_expression property: (property_identifier) @al.prop) @al.value
                      (#eq? @al.prop "env"))
-(variable_declarator name: (object_pattern) @destr.pattern value: (_) @destr.value)
 (arguments (identifier) @arg.id (#any-of? @arg.id "env" "e" "workerEnv" "bindings")) @arg.args
 (arguments [(member_expression property: (property_identifier) @argm.prop)
             (parenthesized_expression) (as_expression) (non_null_expression)] @argm.node
            (#eq? @argm.prop "env")) @argm.args
 """
+# Where the env is a value of its own (not `env.X`): `(env as any)`, `env!`, `const e = env;`,
+# `helper(req, env)`, `({ request, env })`, `{ env: e }`. A literal first, so the search is fast.
+_RARE_ENV = re.compile(rb"env\s*(?:as\b|!|[,)}]|:\s*[{a-z_$]|[;\n])")
+_CONTEXT_ALIAS = re.compile(rb"type\s+[\w$]+\s*=\s*(?:[\w$]+\.)*[\w$]*Context<")
+_TYPE_WRAPPER_BYTES = (b"Pick<", b"Omit<", b"Partial<", b"Readonly<", b"Required<")
+_IDENT_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.")
+
+
+def _is_alias_value(data: bytes, start: int) -> bool:
+    """`x = env;` / `x = c.env;` (an alias), not `{ A, B } = env;` (a destructuring, matched anyway)."""
+    i = start - 1
+    while i >= 0 and data[i] in _IDENT_BYTES:
+        i -= 1
+    while i >= 0 and data[i] in b" \t(":
+        i -= 1
+    if i < 0 or data[i] != ord("="):
+        return False
+    i -= 1
+    while i >= 0 and data[i] in b" \t\r\n":
+        i -= 1
+    return i >= 0 and data[i] not in b"}]=!<>"
+
+
+def may_have_rare_forms(data: bytes) -> bool:
+    """False only when the file holds none of the forms `RARE_PATTERNS` match (byte searches)."""
+    for match in _RARE_ENV.finditer(data):
+        if match.group(0)[-1:] not in (b";", b"\n") or _is_alias_value(data, match.start()):
+            return True
+    if any(w in data for w in _TYPE_WRAPPER_BYTES):
+        return True
+    return b"Context<" in data and _CONTEXT_ALIAS.search(data) is not None
 
 
 # Accesses on identifiers, limited (in C, by the query predicate) to the names found to be the env.
@@ -226,6 +263,13 @@ def _query(language: Any) -> Query:
     from tree_sitter import Query
 
     return Query(language, PATTERNS)
+
+
+@functools.lru_cache(maxsize=2)
+def _rare_query(language: Any) -> Query:
+    from tree_sitter import Query
+
+    return Query(language, RARE_PATTERNS)
 
 
 @functools.lru_cache(maxsize=2)
@@ -318,6 +362,7 @@ class _Extractor:
         self.classes: set[str] = set()
         self.default_functions: list[Node] = []
         self.seen_calls: set[tuple[int, int]] = set()
+        self.context_cache: dict[tuple[int, str], _Source | None] = {}
         self.mentions_hono = b"hono" in source.data
 
     # -- sources -------------------------------------------------------------------------
@@ -644,7 +689,10 @@ class _Extractor:
         node = base.parent
         while node is not None:
             if node.type in _FUNCTIONS and name in self._params_of(node):
-                return self._context_param_source(node, name)
+                key = (node.id, name)
+                if key not in self.context_cache:  # every `c.env.X` of one callback asks the same
+                    self.context_cache[key] = self._context_param_source(node, name)
+                return self.context_cache[key]
             node = node.parent
         return None
 
@@ -847,6 +895,8 @@ def extract_env_facts(
     if matches is None:
         matches = run_query(source, _query(source.tree.language))
     matches = list(matches)
+    if seeds or may_have_rare_forms(source.data):
+        matches += run_query(source, _rare_query(source.tree.language))
     # pass 1: where the env comes from
     for _, caps in matches:
         if "imp.name" in caps:
