@@ -92,7 +92,8 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "A member of the hand-written Env is declared in no config, var or secret source.",
             "Reports each member of a hand-written Env that no environment of the config declares and no "
             "`.dev.vars*`/`.env*` file (examples included) or `secrets.required` list names: a secret the "
-            "code expects. Once per name, listing every declaration; its reads are not MBV001.",
+            "code expects. Once per name, listing every declaration; its reads are not MBV001. A member typed "
+            "optional (`X?: string`, `X: string | undefined`) says it may be absent and is not reported.",
             "It may be a secret set with `wrangler secret put`, which the config does not record, so "
             "`wrangler types` and reviewers cannot see it; or it is a leftover that is `undefined` at run time.",
             "interface Env { STRIPE_KEY: string }  // and nothing else names STRIPE_KEY",

@@ -348,8 +348,8 @@ def _mbv004(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
     grouped: dict[str, list[tuple[Path, EnvDeclaration, EnvMember]]] = {}
     for path, decl in ctx.code.declarations:
         for member in decl.members:
-            if member.name not in ctx.all_names:
-                grouped.setdefault(member.name, []).append((path, decl, member))
+            if member.name not in ctx.all_names and not member.optional and "undefined" not in member.type:
+                grouped.setdefault(member.name, []).append((path, decl, member))  # `X?:` may well be absent
     findings = []
     for name, items in grouped.items():
         path, decl, member = items[0]

@@ -195,3 +195,9 @@ def test_mbv007_not_for_a_service_that_is_a_worker_of_the_repo(tmp_path: Path) -
     assert ("MBV007", None, "API") in codes(diff(tmp_path / "web"))  # no such Worker here: a placeholder
     make_worker(tmp_path / "api", CONFIG.replace('name = "w"', 'name = "example-api"'))
     assert [c for c in codes(diff(tmp_path)) if c[0] == "MBV007"] == []
+
+
+def test_mbv004_not_for_optional_members(tmp_path: Path) -> None:
+    env_ts = ("export interface Env { USERS: KVNamespace; GREETING: string; STRIPE_KEY: string;\n"
+              "  RP_ID?: string; FALLBACK_KV: KVNamespace | undefined }\n")
+    assert codes(diff(make_worker(tmp_path, extra={"src/env.ts": env_ts}))) == [("MBV004", None, "STRIPE_KEY")]

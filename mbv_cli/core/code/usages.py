@@ -771,36 +771,45 @@ class _Extractor:
         return False
 
     def _is_guarded(self, acc: Node) -> bool:
-        """The code checks whether the binding is there before (or instead of) relying on it."""
+        """The code checks whether the binding is there before (or instead of) relying on it:
+        `env.X ?? d`, `env.X || d`, `env.X && ...`, `env?.X`, `env.X?.y`, `if (a && env.X)`,
+        `!env.X`, `typeof env.X`, `env.X === undefined`, `env.X ? a : b`."""
+        if any(c.type in ("optional_chain", "?.") for c in acc.children):
+            return True  # `env?.X`: written for a value that may be missing
         node, parent = acc, acc.parent
         if parent is not None and parent.type in ("member_expression", "subscript_expression", "call_expression"):
             head = parent.child_by_field_name("object" if parent.type != "call_expression" else "function")
             if head is not None and head.id == node.id and any(c.type in ("optional_chain", "?.")
                                                                 for c in parent.children):
                 return True
-        while parent is not None and parent.type in ("parenthesized_expression", "non_null_expression",
-                                                      "as_expression", "satisfies_expression"):
-            node, parent = parent, parent.parent
-        if parent is None:
-            return False
-        if parent.type == "binary_expression":
-            op = parent.child_by_field_name("operator")
-            left, right = parent.child_by_field_name("left"), parent.child_by_field_name("right")
-            op_text = op.type if op is not None else ""
-            if op_text in ("??", "||", "&&") and left is not None and left.id == node.id:
+        while parent is not None:
+            if parent.type in ("parenthesized_expression", "non_null_expression", "as_expression",
+                               "satisfies_expression"):
+                node, parent = parent, parent.parent
+                continue
+            if parent.type == "binary_expression":
+                op = parent.child_by_field_name("operator")
+                left, right = parent.child_by_field_name("left"), parent.child_by_field_name("right")
+                op_text = op.type if op is not None else ""
+                is_left = left is not None and left.id == node.id
+                if op_text in ("??", "||", "&&") and is_left:
+                    return True
+                if op_text in ("&&", "||"):  # the right of `a && env.X`: a test when the whole is one
+                    node, parent = parent, parent.parent
+                    continue
+                if op_text in ("===", "!==", "==", "!="):
+                    other = right if is_left else left
+                    return other is not None and _text(self.source, other) in ("undefined", "null")
+                return False
+            if parent.type == "unary_expression":
+                op = parent.child_by_field_name("operator")
+                return op is not None and op.type in ("!", "typeof")
+            if parent.type in ("if_statement", "while_statement"):
                 return True
-            if op_text in ("===", "!==", "==", "!="):
-                other = right if left is not None and left.id == node.id else left
-                return other is not None and _text(self.source, other) in ("undefined", "null")
+            if parent.type == "ternary_expression":
+                condition = parent.child_by_field_name("condition")
+                return condition is not None and condition.id == node.id
             return False
-        if parent.type == "unary_expression":
-            op = parent.child_by_field_name("operator")
-            return op is not None and op.type in ("!", "typeof")
-        if parent.type in ("if_statement", "while_statement"):
-            return True
-        if parent.type == "ternary_expression":
-            condition = parent.child_by_field_name("condition")
-            return condition is not None and condition.id == node.id
         return False
 
     def member(self, acc: Node, prop: Node, src: _Source) -> None:

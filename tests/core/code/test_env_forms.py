@@ -126,7 +126,10 @@ def test_untyped_holders_are_weak() -> None:
         ("const { A = 'x' } = env", True),
         ("env.A.get()", False),
         ("return env.A", False),
-        ("env?.A.get()", False),
+        ("env?.A.get()", True),
+        ("if (ok && env.A && env.B) {}", True),
+        ("env.B && env.A", False),
+        ("const x = ok && env.A", False),
         ("x = env.A + 1", False),
     ],
 )
