@@ -50,7 +50,7 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "source (`.dev.vars`, `.dev.vars.<env>`, `.env`, `.dev.vars.example`, `.env.example`, "
             "`secrets.required`) or Env type declares. One finding per name and environment lists every "
             "read. A read the code guards (`env.X ?? d`, `env.X || d`, `if (env.X)`, `env.X?.y`) makes it "
-            "a warning.",
+            "a warning; guarded and declared nowhere, it is an optional setting the code handles: info.",
             "Most binding kinds (KV, D1, R2, queues, services, vars...) are not inherited by `[env.*]`. "
             "The deployed Worker gets `undefined` and fails at run time with `Cannot read properties of "
             "undefined`; wrangler only warns.",

@@ -208,6 +208,7 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
         top = ctx.top.get(name) if worker.env is not None else None
         hint: str | None = None
         snippet: str | None = None
+        nowhere = False
         if scopes and not (files and all(_is_var_scope(ctx, name, s) for s in scopes)):
             message = f"{name} is used in the code but {_env_label(worker.env)} does not declare it"
             if top is not None and worker.env is not None:
@@ -227,6 +228,7 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
         elif scopes or files or name in ctx.code_members:
             continue  # a secret the code expects (set with `wrangler secret put`); MBV004 says so for the Env type
         else:
+            nowhere = True
             message = (f"{name} is used in the code but no config, var, secret source (.dev.vars, .env, "
                        "secrets.required) or Env type declares it")
             hint = (f"declare {name} in {ctx.config.path.name}; if it is a secret set with "
@@ -235,9 +237,11 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
         guarded = any(u.guarded for _, u in items)
         if guarded:
             message += " (the code checks whether it is set)"
+        # a guarded read: a warning; guarded and declared nowhere, an optional setting the code handles
+        severity = Severity.ERROR if not guarded else Severity.INFO if nowhere else Severity.WARNING
         first, rest = sites[0], tuple(sites[1:])
         findings.append(Finding(
-            "MBV001", Severity.WARNING if guarded else Severity.ERROR, message, hint=hint, worker=worker.name,
+            "MBV001", severity, message, hint=hint, worker=worker.name,
             env=worker.env, binding=name, file=first[0], line=first[1], column=first[2], snippet=snippet,
             related=rest,
         ))

@@ -73,8 +73,14 @@ def test_a_var_of_another_scope_that_is_also_a_secret_is_not_reported(tmp_path: 
 )
 def test_guarded_reads_are_warnings(tmp_path: Path, read: str, severity: str) -> None:
     code = CODE.replace("return new", f"{read};\n    return new")
-    got = mbv001(diff(make_worker(tmp_path, code=code), env=None, all_envs=False))
+    # declared in another scope only: an error, or a warning when guarded
+    config = CONFIG + '[[env.production.r2_buckets]]\nbinding = "MAYBE"\nbucket_name = "m"\n'
+    got = mbv001(diff(make_worker(tmp_path, config, code), env=None, all_envs=False))
     assert got == [(None, "MAYBE", severity)]
+    # declared nowhere: an error, or info when guarded (an optional setting the code handles)
+    (tmp_path / "wrangler.toml").write_text(CONFIG)
+    assert mbv001(diff(tmp_path, env=None, all_envs=False)) == [
+        (None, "MAYBE", "error" if severity == "error" else "info")]
 
 
 def test_assignments_are_not_reads(tmp_path: Path) -> None:
