@@ -73,8 +73,8 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             '[[kv_namespaces]]\nbinding = "SESSIONS"',
             "Reported as info when the code reads the env with computed keys or gives the env whole to a "
             "library or to code outside the Worker (`routePartykitRequest(req, env)`, `app.fetch(req, env)`): "
-            "the hint names that call. The env given to a function of the Worker's own files is followed "
-            "there.",
+            "the hint names that call; and when `main` is not in the repository (a build writes it). The env "
+            "given to a function of the Worker's own files is followed there.",
         ),
         CodeDoc(
             "MBV003", "env-type-mismatch", "error",
@@ -109,7 +109,9 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "`wrangler types --check` fails.",
             "# a KV namespace added to wrangler.toml after running `wrangler types`",
             "npx wrangler types",
-            "Compares names and types, not wrangler's hash, and ignores the runtime types part.",
+            "Compares names and types, not wrangler's hash, and ignores the runtime types part. Reads "
+            "every layout wrangler 4.x writes (`Cloudflare.Env`, `interface __BaseEnv_Env` extended). With no "
+            "`.dev.vars`/`.env` committed, a `string` member the config lacks is taken for a local secret.",
         ),
         CodeDoc(
             "MBV006", "duplicate-binding-name", "error",

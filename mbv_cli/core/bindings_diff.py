@@ -30,7 +30,13 @@ from mbv_cli.core.code.usages import EnvCall, Usage
 from mbv_cli.core.findings import Finding, FindingsReport, Severity
 from mbv_cli.core.wrangler.config import WranglerConfig
 from mbv_cli.core.wrangler.devvars import dev_secret_source, parse_dotenv
-from mbv_cli.core.wrangler.environments import Binding, ResolvedWorker, _entries, resolve_environment
+from mbv_cli.core.wrangler.environments import (
+    Binding,
+    ResolvedWorker,
+    _entries,
+    _has_config_secrets,
+    resolve_environment,
+)
 from mbv_cli.core.wrangler.schema import BINDING_KINDS, KINDS_BY_ID, BindingKind
 
 # TypeScript types a hand-written Env may give each binding kind (MBV003).
@@ -263,12 +269,18 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
         return []
     used = {u.name for _, u in ctx.code.usages}
     dynamic = ctx.code.dynamic
+    main = worker.settings.get("main")
+    built = main if isinstance(main, str) and not (ctx.config.directory / main).is_file() else None
     findings: list[Finding] = []
     for binding in worker.bindings:
         if binding.name in used or binding.kind in ("logfwdr",):
             continue
         where = ctx.config.locate(binding.name, worker.env) or ctx.config.locate(binding.name)
-        if ctx.escapes:
+        if built is not None:
+            severity = Severity.INFO
+            hint = (f"`main` ({built}) is not in the repository (a build writes it), so the code read here is "
+                    "not all of the Worker's; check whether the built Worker uses it")
+        elif ctx.escapes:
             path, call = ctx.escapes[0]
             severity = Severity.INFO
             more = f" (and {len(ctx.escapes) - 1} more such calls)" if len(ctx.escapes) > 1 else ""
@@ -421,6 +433,9 @@ def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
             aggregate |= set(members)
     else:
         expected[generated.env_interface] = _expected_members(cfg, None, None, True)
+    # with no .dev.vars/.env in the repository (they are not committed) and no `secrets` in the config,
+    # a `string` member the config lacks came from the author's local .dev.vars: not a sign of staleness
+    local_secrets = not _has_config_secrets(cfg) and not _secret_files(cfg)
     reasons: list[str] = []
     for name, members in expected.items():
         found = interfaces.get(name, interfaces.get(f"global:{name}"))
@@ -428,7 +443,7 @@ def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
             reasons.append(f"it has no interface {name}")
             continue
         missing = sorted(set(members) - set(found))
-        extra = sorted(set(found) - set(members))
+        extra = sorted(k for k in set(found) - set(members) if not (local_secrets and found[k] == "string"))
         changed = sorted(k for k in set(members) & set(found)
                          if _normalise_type(members[k]) != _normalise_type(found[k])
                          and base_type_name(members[k]) != base_type_name(found[k]))
@@ -442,7 +457,7 @@ def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
         found = interfaces.get(generated.env_interface)
         if found is not None:
             missing = sorted(aggregate - set(found))
-            extra = sorted(set(found) - aggregate)
+            extra = sorted(k for k in set(found) - aggregate if not (local_secrets and found[k] == "string"))
             if missing:
                 reasons.append(f"{generated.env_interface} lacks {', '.join(missing)}")
             if extra:

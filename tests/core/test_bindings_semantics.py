@@ -207,3 +207,21 @@ def test_mbv004_not_for_optional_members(tmp_path: Path) -> None:
     env_ts = ("export interface Env { USERS: KVNamespace; GREETING: string; STRIPE_KEY: string;\n"
               "  RP_ID?: string; FALLBACK_KV: KVNamespace | undefined }\n")
     assert codes(diff(make_worker(tmp_path, extra={"src/env.ts": env_ts}))) == [("MBV004", None, "STRIPE_KEY")]
+
+
+def test_mbv005_string_members_from_an_uncommitted_dev_vars_are_not_stale(tmp_path: Path) -> None:
+    layout = BASE_ENV_LAYOUT.replace('\tSTRIPE_KEY: string;\n}\ndeclare', '\tSTRIPE_KEY: string;\n\tOLD_VAR: "x";\n}\ndeclare')
+    make_worker(tmp_path, code=READ_SECRET, extra={"worker-configuration.d.ts": layout})
+    # STRIPE_KEY came from the author's .dev.vars (not in the repository); OLD_VAR is a var that left the config
+    stale = [f for f in diff(tmp_path) if f.code == "MBV005"]
+    assert len(stale) == 1 and "OLD_VAR" in stale[0].message and "STRIPE_KEY" not in stale[0].message
+    (tmp_path / ".dev.vars").write_text("OTHER=1\n")  # now the secrets are known: STRIPE_KEY is extra
+    assert "STRIPE_KEY" in next(f for f in diff(tmp_path) if f.code == "MBV005").message
+
+
+def test_mbv002_info_when_main_is_built(tmp_path: Path) -> None:
+    config = CONFIG.replace('main = "src/index.ts"', 'main = ".open-next/worker.js"') + \
+        '\n[assets]\nbinding = "ASSETS"\ndirectory = ".open-next/assets"\n'
+    findings = [f for f in diff(make_worker(tmp_path, config), env=None, all_envs=False) if f.code == "MBV002"]
+    assert [(f.binding, f.severity.value) for f in findings] == [("ASSETS", "info")]
+    assert ".open-next/worker.js" in (findings[0].hint or "")
