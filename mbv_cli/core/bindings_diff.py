@@ -370,10 +370,11 @@ def _mbv004(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
     for name, items in grouped.items():
         path, decl, member = items[0]
         sites = [(_where(p), m.line, m.column) for p, _, m in items]
+        what = ("a binding the code expects that no config gives it" if member.base_type in _BINDING_TYPES
+                else "a secret the code expects, or a leftover")
         findings.append(Finding(
             "MBV004", Severity.WARNING,
-            f"{decl.name}.{name} is declared in the code but in no config, var or secret source: "
-            "a secret the code expects, or a leftover",
+            f"{decl.name}.{name} is declared in the code but in no config, var or secret source: {what}",
             hint=(f"if it is a secret set with `wrangler secret put {name}`, list it in "
                   f"`secrets.required` in {ctx.config.path.name} (or add it to .dev.vars / .dev.vars.example "
                   "for local development) so wrangler types and mbv know it; otherwise remove it"),

@@ -809,8 +809,23 @@ class _Extractor:
             if parent.type == "ternary_expression":
                 condition = parent.child_by_field_name("condition")
                 return condition is not None and condition.id == node.id
+            if parent.type == "variable_declarator":
+                return self._is_tested_later(parent)
             return False
         return False
+
+    def _is_tested_later(self, declarator: Node) -> bool:
+        """`const key = env.KEY; if (!key) ...`: the value is checked under the name it was given."""
+        name = declarator.child_by_field_name("name")
+        if name is None or name.type != "identifier":
+            return False
+        scope = self._enclosing_function(declarator)
+        start = declarator.end_byte
+        end = scope.end_byte if scope is not None else len(self.source.data)
+        ident = re.escape(self.source.data[name.start_byte : name.end_byte])
+        test = rb"(?:!\s*|typeof\s+)" + ident + rb"\b|\b" + ident + rb"\s*(?:\?\?|\|\||&&|[!=]==?\s*(?:undefined|null)\b|\?\.)" \
+            + rb"|\bif\s*\(\s*" + ident + rb"\s*\)"
+        return re.search(test, self.source.data[start:end]) is not None
 
     def member(self, acc: Node, prop: Node, src: _Source) -> None:
         if self._is_assigned(acc):

@@ -131,6 +131,9 @@ def test_untyped_holders_are_weak() -> None:
         ("env.B && env.A", False),
         ("const x = ok && env.A", False),
         ("x = env.A + 1", False),
+        ("const a = env.A; if (!a) throw new Error('A')", True),
+        ("const a = env.A ; const b = a ?? 'd'", True),
+        ("const a = env.A; a.get('k')", False),
     ],
 )
 def test_guarded_reads(code: str, guarded: bool) -> None:
