@@ -44,7 +44,7 @@ def render_doctor(result: DoctorResult, *, verbose: bool = False, **_: Any) -> N
         show = area.findings if verbose else [f for f in area.findings if f.severity.value != "info"]
         for f in sorted(show, key=Finding.sort_key):
             style = _STYLE[f.severity.value]
-            where = f.where
+            where = f.where + (f" and {len(f.related)} more" if f.where and f.related else "")
             # the env always (per-env findings would otherwise look like duplicates), the Worker with -v
             context = " ".join(x for x in ((f.worker or "") if verbose else "", f"(env {f.env})" if f.env else "")
                                if x)
