@@ -225,3 +225,18 @@ def test_mbv002_info_when_main_is_built(tmp_path: Path) -> None:
     findings = [f for f in diff(make_worker(tmp_path, config), env=None, all_envs=False) if f.code == "MBV002"]
     assert [(f.binding, f.severity.value) for f in findings] == [("ASSETS", "info")]
     assert ".open-next/worker.js" in (findings[0].hint or "")
+
+
+def test_a_function_typed_with_the_env_is_not_read_again(tmp_path: Path) -> None:
+    from mbv_cli.core.code import parsing
+
+    code = ('import { handle } from "./handle";\nimport { loose } from "./loose";\n' + CODE).replace(
+        "return new", "await handle(request, env); await loose(env);\n    return new")
+    make_worker(tmp_path, code=code, extra={
+        "src/handle.ts": "export async function handle(r: Request, env: Env) { return env.USERS; }\n",
+        "src/loose.ts": "export async function loose(b) { return b.GREETING; }\n"})
+    before = parsing.PARSE_COUNTER["count"]
+    assert diff(tmp_path, env=None, all_envs=False) == []
+    # index.ts and handle.ts once each; loose.ts (no `env` in it, so not parsed by the scan) once, for its seed;
+    # handle.ts is not parsed again: its parameter is typed Env already
+    assert parsing.PARSE_COUNTER["count"] - before == 3

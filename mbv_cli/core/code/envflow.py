@@ -70,6 +70,8 @@ def follow_env_calls(code: WorkerCode, parsed: Mapping[Path, SourceFile] | None 
                 escapes.append((files[i].path, call))
                 continue
             seed = Seed(call.imported if call.imported not in (None, "*") else "default", call.argument, call.strong)
+            if (seed.name, seed.argument) in files[j].typed_params:
+                continue  # `handle(req, env: Env)`: its reads are already known, nothing to read again
             if seed not in seeds.setdefault(j, set()):
                 seeds[j].add(seed)
                 grown.add(j)
@@ -116,7 +118,7 @@ def _rescan(facts: FileFacts, seeds: tuple[Seed, ...], source: SourceFile | None
             return None
         source = parsed
     _, type_names = extract_env_declarations(source)
-    usages, _, calls = extract_env_facts(source, extra_env_types=type_names, seeds=seeds)
+    usages, _, calls, _ = extract_env_facts(source, extra_env_types=type_names, seeds=seeds)
     merged = sorted(set(facts.usages) | set(usages), key=lambda u: (u.line, u.column, u.name, u.strong))
     return replace(facts, usages=tuple(merged), calls=tuple(sorted(set(facts.calls) | set(calls),
                                                                   key=lambda c: (c.line, c.column))))

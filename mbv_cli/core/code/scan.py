@@ -62,6 +62,7 @@ class FileFacts:
     syntax_error: tuple[int, int] | None = None
     parsed: bool = True
     calls: tuple[EnvCall, ...] = ()  # the env given whole to something not of this file
+    typed_params: frozenset[tuple[str, int]] = frozenset()  # (function, parameter index) typed as the env
 
 
 @dataclass(slots=True)
@@ -118,10 +119,10 @@ def scan_source(source: SourceFile) -> FileFacts:
         return FileFacts(source.path, generated=generated)
     matches = run_query(source, _combined_query(source.tree.language))
     declarations, type_names = extract_env_declarations(source, matches)
-    usages, dynamic, calls = extract_env_facts(source, extra_env_types=type_names, matches=matches)
+    usages, dynamic, calls, typed = extract_env_facts(source, extra_env_types=type_names, matches=matches)
     error = _first_error(source) if source.has_errors else None
     return FileFacts(source.path, tuple(usages), tuple(dynamic), tuple(declarations), None, error,
-                     calls=tuple(calls))
+                     calls=tuple(calls), typed_params=typed)
 
 
 def scan_path(path: Path) -> FileFacts | SkippedFile:

@@ -363,6 +363,7 @@ class _Extractor:
         self.default_functions: list[Node] = []
         self.seen_calls: set[tuple[int, int]] = set()
         self.context_cache: dict[tuple[int, str], _Source | None] = {}
+        self.typed_params: set[tuple[str, int]] = set()  # (function name, parameter index) typed as the env
         self.mentions_hono = b"hono" in source.data
 
     # -- sources -------------------------------------------------------------------------
@@ -434,6 +435,10 @@ class _Extractor:
         fn = self._function_of_param(param)
         if fn is None or not self._is_env_type(annotation):
             return
+        name = self._function_name(fn)
+        if name is not None:  # another file giving the env here would add nothing
+            index = next((i for i, p in enumerate(self._param_list(fn)) if p.id == param.id), -1)
+            self.typed_params.add((name, index))
         if pattern.type == "identifier":
             self.fn_sources[(fn.id, _text(self.source, pattern))] = _Source("typed", True)
         elif pattern.type == "object_pattern":
@@ -485,6 +490,16 @@ class _Extractor:
             return False
         table[key] = src
         return True
+
+    def _function_name(self, fn: Node) -> str | None:
+        """`f` of `function f` / `const f = () => ...`, `default` of `export default function`."""
+        name = fn.child_by_field_name("name")
+        if name is None and fn.parent is not None and fn.parent.type == "variable_declarator":
+            name = fn.parent.child_by_field_name("name")
+        if name is not None:
+            return _text(self.source, name)
+        parent = fn.parent
+        return "default" if parent is not None and parent.type == "export_statement" else None
 
     @staticmethod
     def _function_of_param(param: Node) -> Node | None:
@@ -907,8 +922,9 @@ def extract_env_facts(
     extra_env_types: frozenset[str] = frozenset(),
     matches: list[tuple[int, dict[str, Node]]] | None = None,
     seeds: tuple[Seed, ...] = (),
-) -> tuple[list[Usage], list[DynamicAccess], list[EnvCall]]:
-    """Binding usages, dynamic env accesses and calls given the env whole, in one parsed file.
+) -> tuple[list[Usage], list[DynamicAccess], list[EnvCall], frozenset[tuple[str, int]]]:
+    """Binding usages, dynamic env accesses, calls given the env whole, and the (function name,
+    parameter index) pairs already typed as the env, in one parsed file.
 
     `extra_env_types` names more env types (e.g. the `B` of a `Hono<{ Bindings: B }>` in the file).
     `matches` are those of a query holding `PATTERNS` (shared with other extractors to walk the
@@ -995,7 +1011,7 @@ def extract_env_facts(
     usages = sorted(set(ex.usages), key=lambda u: (u.line, u.column, u.name))
     dynamic = sorted(set(ex.dynamic), key=lambda d: (d.line, d.column))
     calls = sorted(set(ex.calls), key=lambda c: (c.line, c.column))
-    return usages, dynamic, calls
+    return usages, dynamic, calls, frozenset(ex.typed_params)
 
 
 def extract_usages(
@@ -1004,7 +1020,7 @@ def extract_usages(
     matches: list[tuple[int, dict[str, Node]]] | None = None,
 ) -> tuple[list[Usage], list[DynamicAccess]]:
     """Binding usages and dynamic env accesses in one parsed file, in document order (see `extract_env_facts`)."""
-    usages, dynamic, _ = extract_env_facts(source, extra_env_types, matches)
+    usages, dynamic, _, _ = extract_env_facts(source, extra_env_types, matches)
     return usages, dynamic
 
 

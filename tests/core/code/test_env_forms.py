@@ -13,7 +13,7 @@ from mbv_cli.core.code.usages import EnvCall, Seed, Usage, extract_env_facts
 def facts(text: str, name: str = "index.ts", seeds: tuple[Seed, ...] = ()) -> tuple[list[Usage], list[EnvCall]]:
     source = parse_source(Path(name), text.encode())
     assert isinstance(source, SourceFile)
-    usages, _, calls = extract_env_facts(source, seeds=seeds)
+    usages, _, calls, _ = extract_env_facts(source, seeds=seeds)
     return usages, calls
 
 
@@ -169,3 +169,13 @@ def test_seeds_follow_the_env_into_an_exported_function() -> None:
     assert [(u.name, u.via, u.strong) for u in usages] == [("JWT", "passed", True), ("DEF", "passed", True)]
     weak_seed, _ = facts(code, seeds=(Seed("handle", 1, strong=False),))
     assert [(u.name, u.strong) for u in weak_seed] == [("JWT", False)]
+
+
+def test_functions_typed_with_the_env_are_listed() -> None:
+    source = parse_source(Path("a.ts"), (
+        b"export function handle(req: Request, env: Env) { return env.A; }\n"
+        b"export const h = (c, b: Pick<Env, 'B'>) => b.B;\n"
+        b"export default function (env: Env) {}\n"
+        b"function other(req, env) {}\n"))
+    assert isinstance(source, SourceFile)
+    assert extract_env_facts(source)[3] == frozenset({("handle", 1), ("h", 1), ("default", 0)})
