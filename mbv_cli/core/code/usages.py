@@ -917,6 +917,23 @@ class _Extractor:
         return _Source("context", False) if target.type in ("identifier", "member_expression") else None
 
 
+# The capture that names each pattern, most frequent first (envdecl's patterns share the query).
+_TAGS = ("eacc", "acc", "destr.pattern", "param", "sub", "esub", "iface", "alias", "gen", "handler.fn", "untyped",
+         "imp.name", "arg.args", "argm.args", "al.name", "cast", "csub", "dparam", "impd.name", "impn.name",
+         "ctxalias.name")
+
+
+def _by_tag(matches: list[tuple[int, dict[str, Node]]]) -> dict[str, list[dict[str, Node]]]:
+    """The matches grouped by the pattern that made them (one look at each match)."""
+    found: dict[str, list[dict[str, Node]]] = {tag: [] for tag in _TAGS}
+    for _, caps in matches:
+        for tag in _TAGS:
+            if tag in caps:
+                found[tag].append(caps)
+                break
+    return found
+
+
 def extract_env_facts(
     source: SourceFile,
     extra_env_types: frozenset[str] = frozenset(),
@@ -937,77 +954,75 @@ def extract_env_facts(
     matches = list(matches)
     if seeds or may_have_rare_forms(source.data):
         matches += run_query(source, _rare_query(source.tree.language))
+    found = _by_tag(matches)
     # pass 1: where the env comes from
-    for _, caps in matches:
-        if "imp.name" in caps:
-            ex.add_import(caps["imp.name"], caps.get("imp.alias"), caps["imp.src"])
-        elif "impd.name" in caps:
-            ex.add_other_import(caps["impd.name"], caps["impd.src"], "default")
-        elif "impn.name" in caps:
-            ex.add_other_import(caps["impn.name"], caps["impn.src"], "*")
-        elif "ctxalias.name" in caps:
-            ex.add_context_alias(caps["ctxalias.name"])
-    for _, caps in matches:
-        if "handler.fn" in caps:
-            ex.add_handler(caps["handler.name"], caps["handler.params"], caps["handler.fn"])
-        elif "param" in caps:
-            ex.add_param(caps["param"], caps["param.pattern"], caps["param.type"])
-        elif "dparam" in caps:
-            ex.add_destructured_context(caps["dparam"], caps["dparam.pattern"])
+    for caps in found["imp.name"]:
+        ex.add_import(caps["imp.name"], caps.get("imp.alias"), caps["imp.src"])
+    for caps in found["impd.name"]:
+        ex.add_other_import(caps["impd.name"], caps["impd.src"], "default")
+    for caps in found["impn.name"]:
+        ex.add_other_import(caps["impn.name"], caps["impn.src"], "*")
+    for caps in found["ctxalias.name"]:
+        ex.add_context_alias(caps["ctxalias.name"])
+    for caps in found["handler.fn"]:
+        ex.add_handler(caps["handler.name"], caps["handler.params"], caps["handler.fn"])
+    for caps in found["param"]:
+        ex.add_param(caps["param"], caps["param.pattern"], caps["param.type"])
+    for caps in found["dparam"]:
+        ex.add_destructured_context(caps["dparam"], caps["dparam.pattern"])
     for seed in seeds:
         ex.seed_export(seed)
-    for _, caps in matches:
-        if "untyped" in caps:
-            ex.add_untyped(caps["untyped"], caps["untyped.name"])
+    for caps in found["untyped"]:
+        ex.add_untyped(caps["untyped"], caps["untyped.name"])
     # close over aliases (`const e = env`, `const { env } = c`) and calls of this file's functions
     queried: set[str] = set(COMMON_ENV_NAMES)
     for _ in range(6):
         changed = False
-        for _, caps in matches:
-            if "al.name" in caps:
-                changed |= ex.add_alias(caps["al.name"], caps["al.value"])
-            elif "destr.pattern" in caps:
-                changed |= ex.destructure_holder(caps["destr.pattern"], caps["destr.value"])
-            elif "arg.args" in caps:
-                changed |= ex.add_call(caps["arg.args"], caps["arg.id"])
-            elif "argm.args" in caps:
-                changed |= ex.add_call(caps["argm.args"], caps["argm.node"])
+        for caps in found["al.name"]:
+            changed |= ex.add_alias(caps["al.name"], caps["al.value"])
+        for caps in found["destr.pattern"]:
+            changed |= ex.destructure_holder(caps["destr.pattern"], caps["destr.value"])
+        for caps in found["arg.args"]:
+            changed |= ex.add_call(caps["arg.args"], caps["arg.id"])
+        for caps in found["argm.args"]:
+            changed |= ex.add_call(caps["argm.args"], caps["argm.node"])
         names = {*ex.file_sources, *(name for _, name in ex.fn_sources)} - queried
         names = {n for n in names if re.fullmatch(r"[A-Za-z_$][\w$]*", n)}
         if names:
             queried |= names
-            matches += run_query(source, _access_query(source.tree.language, tuple(sorted(names))))
+            more = _by_tag(run_query(source, _access_query(source.tree.language, tuple(sorted(names)))))
+            for tag, items in more.items():
+                found[tag].extend(items)
             changed = True
         if not changed:
             break
     # pass 2: accesses
-    for _, caps in matches:
-        if "acc" in caps:
-            src = ex.env_source(caps["acc.obj"])
-            if src is not None:
-                ex.member(caps["acc"], caps["acc.prop"], src)
-        elif "sub" in caps:
-            src = ex.env_source(caps["sub.obj"])
-            if src is not None:
-                ex.subscript(caps["sub"], caps["sub.index"], src)
-        elif "eacc" in caps:
-            src = ex.context_source(caps["eacc.base"])
-            if src is not None:
-                ex.member(caps["eacc"], caps["eacc.prop"], src)
-        elif "esub" in caps:
-            src = ex.context_source(caps["esub.base"])
-            if src is not None:
-                ex.subscript(caps["esub"], caps["esub.index"], src)
-        elif "cast" in caps:
-            src = ex.value_source(caps["cast.obj"])
-            if src is not None:
-                ex.member(caps["cast"], caps["cast.prop"], src)
-        elif "csub" in caps:
-            src = ex.value_source(caps["csub.obj"])
-            if src is not None:
-                ex.subscript(caps["csub"], caps["csub.index"], src)
-        elif "destr.pattern" in caps:
-            ex.destructure(caps["destr.pattern"], caps["destr.value"])
+    for caps in found["acc"]:
+        src = ex.env_source(caps["acc.obj"])
+        if src is not None:
+            ex.member(caps["acc"], caps["acc.prop"], src)
+    for caps in found["sub"]:
+        src = ex.env_source(caps["sub.obj"])
+        if src is not None:
+            ex.subscript(caps["sub"], caps["sub.index"], src)
+    for caps in found["eacc"]:
+        src = ex.context_source(caps["eacc.base"])
+        if src is not None:
+            ex.member(caps["eacc"], caps["eacc.prop"], src)
+    for caps in found["esub"]:
+        src = ex.context_source(caps["esub.base"])
+        if src is not None:
+            ex.subscript(caps["esub"], caps["esub.index"], src)
+    for caps in found["cast"]:
+        src = ex.value_source(caps["cast.obj"])
+        if src is not None:
+            ex.member(caps["cast"], caps["cast.prop"], src)
+    for caps in found["csub"]:
+        src = ex.value_source(caps["csub.obj"])
+        if src is not None:
+            ex.subscript(caps["csub"], caps["csub.index"], src)
+    for caps in found["destr.pattern"]:
+        ex.destructure(caps["destr.pattern"], caps["destr.value"])
     usages = sorted(set(ex.usages), key=lambda u: (u.line, u.column, u.name))
     dynamic = sorted(set(ex.dynamic), key=lambda d: (d.line, d.column))
     calls = sorted(set(ex.calls), key=lambda c: (c.line, c.column))
