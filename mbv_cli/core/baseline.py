@@ -36,7 +36,9 @@ def finding_hashes(findings: Sequence[Finding], root: Path) -> list[str]:
     seen: dict[tuple[str, ...], int] = {}
     hashes = []
     for f in findings:
-        file = ci_path(f.file, root) if f.file else None
+        # a finding about a binding is that binding's wherever its first site is: a read added before
+        # it (a new first site, the old one in `related`) keeps the hash
+        file = ci_path(f.file, root) if f.file and not f.binding else None
         key = (f.code, f.worker or "", f.env or "", f.binding or "", file or "", f.message)
         seen[key] = seen.get(key, 0) + 1
         hashes.append(finding_hash(f, seen[key], file))

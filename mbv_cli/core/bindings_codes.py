@@ -42,9 +42,15 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
         CodeDoc(
             "MBV001", "binding-used-not-declared", "error",
             "The code uses a binding that this environment does not declare.",
-            "Finds each `env.X` (and `env?.X`, `env[\"X\"]`, `this.env.X`, `c.env.X`, destructuring) whose "
-            "name the environment's resolved config does not declare as a binding, var or secret. When the "
-            "top level declares it, says so and prints the snippet to add under the environment.",
+            "Finds each name the code reads from the env (`env.X`, `env?.X`, `env[\"X\"]`, `this.env.X`, "
+            "`c.env.X`, `context.cloudflare.env.X`, casts such as `(env as any).X`, aliases, destructuring, "
+            "and the functions the env is given to) that this environment will not have: one that another "
+            "scope of the config declares but this one does not (when the top level declares it, says so "
+            "and prints the snippet to add under the environment), or one that no config, var, secret "
+            "source (`.dev.vars`, `.dev.vars.<env>`, `.env`, `.dev.vars.example`, `.env.example`, "
+            "`secrets.required`) or Env type declares. One finding per name and environment lists every "
+            "read. A read the code guards (`env.X ?? d`, `env.X || d`, `if (env.X)`, `env.X?.y`) makes it "
+            "a warning; guarded and declared nowhere, it is an optional setting the code handles: info.",
             "Most binding kinds (KV, D1, R2, queues, services, vars...) are not inherited by `[env.*]`. "
             "The deployed Worker gets `undefined` and fails at run time with `Cannot read properties of "
             "undefined`; wrangler only warns.",
@@ -52,8 +58,10 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "// src/index.ts\nawait env.USERS.get(key)",
             '[[env.production.kv_namespaces]]\nbinding = "USERS"\nid = "..."',
             "Names reached through a computed key (`env[name]`) are reported as MBV008, not guessed. Code "
-            "outside the Worker's directory (a shared package) is not read. A secret set only with "
-            "`wrangler secret put` is unknown to the config: list it in `secrets.required` or `.dev.vars`.",
+            "outside the Worker's directory (a shared package) is not read. A name any secret source or the "
+            "Env type knows is taken for a secret set with `wrangler secret put` and not reported (MBV004 "
+            "says so once for an Env member no config declares). When any read of a name is guarded, the "
+            "finding is a warning.",
         ),
         CodeDoc(
             "MBV002", "binding-declared-not-used", "warning",
@@ -63,8 +71,10 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "still costs money and widens what the Worker can touch.",
             '[[kv_namespaces]]\nbinding = "SESSION"\n\n// code reads env.SESSIONS',
             '[[kv_namespaces]]\nbinding = "SESSIONS"',
-            "If the code reads the env with computed keys, this is reported as info. Bindings used only by "
-            "code outside the Worker's directory, or passed whole to a library, look unused.",
+            "Reported as info when the code reads the env with computed keys or gives the env whole to a "
+            "library or to code outside the Worker (`routePartykitRequest(req, env)`, `app.fetch(req, env)`): "
+            "the hint names that call; and when `main` is not in the repository (a build writes it). The env "
+            "given to a function of the Worker's own files is followed there.",
         ),
         CodeDoc(
             "MBV003", "env-type-mismatch", "error",
@@ -81,7 +91,9 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "MBV004", "env-member-declared-nowhere", "warning",
             "A member of the hand-written Env is declared in no config, var or secret source.",
             "Reports each member of a hand-written Env that no environment of the config declares and no "
-            "`.dev.vars`/`.env` file or `secrets.required` list names.",
+            "`.dev.vars*`/`.env*` file (examples included) or `secrets.required` list names: a secret the "
+            "code expects. Once per name, listing every declaration; its reads are not MBV001. A member typed "
+            "optional (`X?: string`, `X: string | undefined`) says it may be absent and is not reported.",
             "It may be a secret set with `wrangler secret put`, which the config does not record, so "
             "`wrangler types` and reviewers cannot see it; or it is a leftover that is `undefined` at run time.",
             "interface Env { STRIPE_KEY: string }  // and nothing else names STRIPE_KEY",
@@ -97,7 +109,9 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "`wrangler types --check` fails.",
             "# a KV namespace added to wrangler.toml after running `wrangler types`",
             "npx wrangler types",
-            "Compares names and types, not wrangler's hash, and ignores the runtime types part.",
+            "Compares names and types, not wrangler's hash, and ignores the runtime types part. Reads "
+            "every layout wrangler 4.x writes (`Cloudflare.Env`, `interface __BaseEnv_Env` extended). With no "
+            "`.dev.vars`/`.env` committed, a `string` member the config lacks is taken for a local secret.",
         ),
         CodeDoc(
             "MBV006", "duplicate-binding-name", "error",

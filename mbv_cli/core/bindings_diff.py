@@ -12,6 +12,7 @@ Two entry points: `diff_bindings(workers)` walks and parses each Worker director
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -22,13 +23,21 @@ from typing import Any
 
 from mbv_cli.core.binding_list import display_path
 from mbv_cli.core.code.cache import FactsCache, scan_with_cache
-from mbv_cli.core.code.envdecl import GeneratedTypes, base_type_name
+from mbv_cli.core.code.envdecl import EnvDeclaration, EnvMember, GeneratedTypes, base_type_name
+from mbv_cli.core.code.envflow import follow_env_calls
 from mbv_cli.core.code.parsing import SkippedFile, SourceFile
 from mbv_cli.core.code.scan import WorkerCode, code_from_results, code_from_sources, scan_paths
+from mbv_cli.core.code.usages import EnvCall, Usage
 from mbv_cli.core.findings import Finding, FindingsReport, Severity
 from mbv_cli.core.wrangler.config import WranglerConfig
 from mbv_cli.core.wrangler.devvars import dev_secret_source, parse_dotenv
-from mbv_cli.core.wrangler.environments import Binding, ResolvedWorker, _entries, resolve_environment
+from mbv_cli.core.wrangler.environments import (
+    Binding,
+    ResolvedWorker,
+    _entries,
+    _has_config_secrets,
+    resolve_environment,
+)
 from mbv_cli.core.wrangler.schema import BINDING_KINDS, KINDS_BY_ID, BindingKind
 
 # TypeScript types a hand-written Env may give each binding kind (MBV003).
@@ -58,16 +67,35 @@ _ID_FIELDS = ("id", "preview_id", "database_id", "preview_database_id", "bucket_
               "index_name", "store_id", "namespace", "service", "queue", "dataset", "pipeline", "certificate_id")
 
 
-@dataclass(slots=True)
+@dataclass
 class _ConfigContext:
-    """What every env of one config shares: its code, the top level, the names declared anywhere."""
+    """What every env of one config shares: its code, the top level, where each name is declared.
+
+    `config_scopes`: name -> the scopes of the config that declare it (`top-level`, `env.x`,
+    `secrets.required`); `secret_files`: name -> the `.dev.vars*`/`.env*` files (examples included:
+    documented secrets) that name it; `escapes`: calls that take the env whole and are not code of
+    the Worker; `worker_names`: the `name` of every Worker of the run (services may point at them).
+    """
 
     config: WranglerConfig
     code: WorkerCode
     top: ResolvedWorker
-    all_names: set[str] = field(default_factory=set)
+    config_scopes: dict[str, list[str]] = field(default_factory=dict)
+    secret_files: dict[str, list[str]] = field(default_factory=dict)
+    escapes: list[tuple[Path, EnvCall]] = field(default_factory=list)
+    worker_names: frozenset[str] = frozenset()
     once_done: bool = False
     _env_names: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def all_names(self) -> set[str]:
+        return set(self.config_scopes) | set(self.secret_files)
+
+    @functools.cached_property
+    def code_members(self) -> frozenset[str]:
+        """The members of the Env type: hand-written declarations and `wrangler types` output."""
+        return frozenset({m.name for _, d in self.code.declarations for m in d.members}
+                         | {k for _, g in self.code.generated for members in g.interfaces.values() for k in members})
 
     def names_in(self, env: str) -> set[str]:
         if env not in self._env_names:
@@ -189,42 +217,79 @@ def _add_snippet(cfg: WranglerConfig, env: str, binding: Binding) -> tuple[str, 
 
 # -- the checks -----------------------------------------------------------------------------------
 
-def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
-    declared = worker.binding_names
-    hand_written = {m.name for _, d in ctx.code.declarations for m in d.members}
-    findings: list[Finding] = []
+def _sites(items: list[tuple[Path, Usage]]) -> list[tuple[str, int, int]]:
+    return sorted({(_where(path), u.line, u.column) for path, u in items})
+
+
+def _grouped_usages(ctx: _ConfigContext) -> dict[str, list[tuple[Path, Usage]]]:
+    """The strong reads of each name, in file order: one finding per name lists them all."""
+    grouped: dict[str, list[tuple[Path, Usage]]] = {}
     for path, usage in ctx.code.usages:
-        if not usage.strong or usage.name in declared:
+        if usage.strong:
+            grouped.setdefault(usage.name, []).append((path, usage))
+    return grouped
+
+
+def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
+    """A name the code reads that this env will not have: declared in another scope only, or nowhere."""
+    declared = worker.binding_names
+    findings: list[Finding] = []
+    for name, items in _grouped_usages(ctx).items():
+        if name in declared:
             continue
-        message = f"{usage.name} is used in the code but {_env_label(worker.env)} does not declare it"
+        scopes = [s for s in ctx.config_scopes.get(name, []) if s != _scope_label(worker.env)]
+        files = ctx.secret_files.get(name, [])
+        top = ctx.top.get(name) if worker.env is not None else None
         hint: str | None = None
         snippet: str | None = None
-        top = ctx.top.get(usage.name) if worker.env is not None else None
-        if top is not None and worker.env is not None:
-            kind = KINDS_BY_ID.get(top.kind)
-            key = kind.key if kind is not None else ("vars" if top.kind == "var" else "secrets")
-            message += (f"; the top level declares it ({top.kind}), but `{key}` is not inherited by "
-                        "environments")
-            made = add_snippet(ctx.config, worker.env, top)
-            if made is not None:
-                snippet, where = made
-                hint = f"{where}, under env.{worker.env} (use that environment's own resource id if it differs)"
-            elif top.kind in ("secret", "var"):  # a var only when it holds a committed secret (MBV202)
-                hint = f"create .dev.vars.{worker.env} or set it with `wrangler secret put {usage.name} --env {worker.env}`"
-        elif usage.name not in ctx.all_names:
-            hint = (f"declare {usage.name} in {ctx.config.path.name}; if it is a secret set with "
-                    f"`wrangler secret put`, list it in `secrets.required` or .dev.vars so it is known")
-            if usage.name in hand_written:
-                hint += " (the hand-written Env declares it, see MBV004)"
+        nowhere = False
+        if scopes and not (files and all(_is_var_scope(ctx, name, s) for s in scopes)):
+            message = f"{name} is used in the code but {_env_label(worker.env)} does not declare it"
+            if top is not None and worker.env is not None:
+                kind = KINDS_BY_ID.get(top.kind)
+                key = kind.key if kind is not None else ("vars" if top.kind == "var" else "secrets")
+                message += (f"; the top level declares it ({top.kind}), but `{key}` is not inherited by "
+                            "environments")
+                made = add_snippet(ctx.config, worker.env, top)
+                if made is not None:
+                    snippet, where = made
+                    hint = f"{where}, under env.{worker.env} (use that environment's own resource id if it differs)"
+                elif top.kind == "secret":
+                    hint = f"create .dev.vars.{worker.env} or set it with `wrangler secret put {name} --env {worker.env}`"
+            else:
+                message += f"; {', '.join(scopes)} {'declares' if len(scopes) == 1 else 'declare'} it"
+                hint = f"{scopes[0]} declares it; declare it under {_env_label(worker.env)} too"
+        elif scopes or files or name in ctx.code_members:
+            continue  # a secret the code expects (set with `wrangler secret put`); MBV004 says so for the Env type
         else:
-            others = sorted(e for e in ctx.config.env_names if e != worker.env and usage.name in ctx.names_in(e))
-            if others:
-                hint = f"env.{others[0]} declares it; declare it under {_env_label(worker.env)} too"
+            nowhere = True
+            message = (f"{name} is used in the code but no config, var, secret source (.dev.vars, .env, "
+                       "secrets.required) or Env type declares it")
+            hint = (f"declare {name} in {ctx.config.path.name}; if it is a secret set with "
+                    "`wrangler secret put`, list it in `secrets.required` or .dev.vars.example so it is known")
+        sites = _sites(items)
+        guarded = any(u.guarded for _, u in items)
+        if guarded:
+            message += " (the code checks whether it is set)"
+        # a guarded read: a warning; guarded and declared nowhere, an optional setting the code handles
+        severity = Severity.ERROR if not guarded else Severity.INFO if nowhere else Severity.WARNING
+        first, rest = sites[0], tuple(sites[1:])
         findings.append(Finding(
-            "MBV001", Severity.ERROR, message, hint=hint, worker=worker.name, env=worker.env,
-            binding=usage.name, file=_where(path), line=usage.line, column=usage.column, snippet=snippet,
+            "MBV001", severity, message, hint=hint, worker=worker.name,
+            env=worker.env, binding=name, file=first[0], line=first[1], column=first[2], snippet=snippet,
+            related=rest,
         ))
     return findings
+
+
+def _scope_label(env: str | None) -> str:
+    return "top-level" if env is None else f"env.{env}"
+
+
+def _is_var_scope(ctx: _ConfigContext, name: str, scope: str) -> bool:
+    env = None if scope == "top-level" else scope.removeprefix("env.")
+    binding = resolve_environment(ctx.config, env).get(name) if scope != "secrets.required" else None
+    return binding is not None and binding.kind == "var"
 
 
 def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
@@ -232,12 +297,24 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
         return []
     used = {u.name for _, u in ctx.code.usages}
     dynamic = ctx.code.dynamic
+    main = worker.settings.get("main")
+    built = main if isinstance(main, str) and not (ctx.config.directory / main).is_file() else None
     findings: list[Finding] = []
     for binding in worker.bindings:
         if binding.name in used or binding.kind in ("logfwdr",):
             continue
         where = ctx.config.locate(binding.name, worker.env) or ctx.config.locate(binding.name)
-        if dynamic:
+        if built is not None:
+            severity = Severity.INFO
+            hint = (f"`main` ({built}) is not in the repository (a build writes it), so the code read here is "
+                    "not all of the Worker's; check whether the built Worker uses it")
+        elif ctx.escapes:
+            path, call = ctx.escapes[0]
+            severity = Severity.INFO
+            more = f" (and {len(ctx.escapes) - 1} more such calls)" if len(ctx.escapes) > 1 else ""
+            hint = (f"the env is given whole to `{call.callee}(...)` at {_where(path)}:{call.line}{more}, "
+                    "which may read it; check whether that is where it is used")
+        elif dynamic:
             path, access = dynamic[0]
             severity = Severity.INFO
             hint = (f"the code reads the env with a computed key at {_where(path)}:{access.line}; "
@@ -311,20 +388,27 @@ def _mbv003(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
 
 
 def _mbv004(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
-    findings = []
+    """Each Env member no config, var or secret source declares: once per name, every declaration listed."""
+    grouped: dict[str, list[tuple[Path, EnvDeclaration, EnvMember]]] = {}
     for path, decl in ctx.code.declarations:
         for member in decl.members:
-            if member.name in ctx.all_names:
-                continue
-            findings.append(Finding(
-                "MBV004", Severity.WARNING,
-                f"{decl.name}.{member.name} is declared in the code but in no config, var or secret source",
-                hint=(f"if it is a secret set with `wrangler secret put {member.name}`, list it in "
-                      f"`secrets.required` in {ctx.config.path.name} (or add it to .dev.vars for local "
-                      "development) so wrangler types and mbv know it; otherwise remove it"),
-                worker=worker.name, env=worker.env, binding=member.name, file=_where(path),
-                line=member.line, column=member.column,
-            ))
+            if member.name not in ctx.all_names and not member.optional and "undefined" not in member.type:
+                grouped.setdefault(member.name, []).append((path, decl, member))  # `X?:` may well be absent
+    findings = []
+    for name, items in grouped.items():
+        path, decl, member = items[0]
+        sites = [(_where(p), m.line, m.column) for p, _, m in items]
+        what = ("a binding the code expects that no config gives it" if member.base_type in _BINDING_TYPES
+                else "a secret the code expects, or a leftover")
+        findings.append(Finding(
+            "MBV004", Severity.WARNING,
+            f"{decl.name}.{name} is declared in the code but in no config, var or secret source: {what}",
+            hint=(f"if it is a secret set with `wrangler secret put {name}`, list it in "
+                  f"`secrets.required` in {ctx.config.path.name} (or add it to .dev.vars / .dev.vars.example "
+                  "for local development) so wrangler types and mbv know it; otherwise remove it"),
+            worker=worker.name, env=worker.env, binding=name, file=sites[0][0],
+            line=sites[0][1], column=sites[0][2], related=tuple(sites[1:]),
+        ))
     return findings
 
 
@@ -378,6 +462,9 @@ def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
             aggregate |= set(members)
     else:
         expected[generated.env_interface] = _expected_members(cfg, None, None, True)
+    # with no .dev.vars/.env in the repository (they are not committed) and no `secrets` in the config,
+    # a `string` member the config lacks came from the author's local .dev.vars: not a sign of staleness
+    local_secrets = not _has_config_secrets(cfg) and not _secret_files(cfg)
     reasons: list[str] = []
     for name, members in expected.items():
         found = interfaces.get(name, interfaces.get(f"global:{name}"))
@@ -385,7 +472,7 @@ def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
             reasons.append(f"it has no interface {name}")
             continue
         missing = sorted(set(members) - set(found))
-        extra = sorted(set(found) - set(members))
+        extra = sorted(k for k in set(found) - set(members) if not (local_secrets and found[k] == "string"))
         changed = sorted(k for k in set(members) & set(found)
                          if _normalise_type(members[k]) != _normalise_type(found[k])
                          and base_type_name(members[k]) != base_type_name(found[k]))
@@ -399,7 +486,7 @@ def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
         found = interfaces.get(generated.env_interface)
         if found is not None:
             missing = sorted(aggregate - set(found))
-            extra = sorted(set(found) - aggregate)
+            extra = sorted(k for k in set(found) - aggregate if not (local_secrets and found[k] == "string"))
             if missing:
                 reasons.append(f"{generated.env_interface} lacks {', '.join(missing)}")
             if extra:
@@ -488,8 +575,8 @@ def _mbv007(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
                 if not isinstance(value, str):
                     continue
                 reason = placeholder_reason(kind.kind, field_name, value)
-                if reason is None:
-                    continue
+                if reason is None or (field_name == "service" and value in ctx.worker_names):
+                    continue  # `service = "example-api"` names a Worker of this repository
                 where = cfg.locate(value, env) or cfg.locate(value)
                 findings.append(Finding(
                     "MBV007", Severity.WARNING,
@@ -515,15 +602,32 @@ _PER_ENV = (_mbv001, _mbv002, _mbv003, _mbv006, _mbv007)
 _PER_WORKER = (_mbv004, _mbv005, _mbv008)
 
 
-def _declared_anywhere(cfg: WranglerConfig) -> set[str]:
-    names: set[str] = set()
+def _config_scopes(cfg: WranglerConfig) -> dict[str, list[str]]:
+    """Name -> the scopes of the config that declare it (bindings, vars, `secrets.required`)."""
+    scopes: dict[str, list[str]] = {}
     for env in [None, *cfg.env_names]:
-        names |= resolve_environment(cfg, env).binding_names
+        for binding in resolve_environment(cfg, env).bindings:
+            if binding.kind == "secret" and binding.declared_in != "secrets.required":
+                continue  # from a .dev.vars file: see _secret_files
+            label = binding.declared_in if binding.kind != "secret" else _scope_label(env)
+            if label not in scopes.setdefault(binding.name, []):
+                scopes[binding.name].append(label)
+    return scopes
+
+
+def _secret_files(cfg: WranglerConfig) -> dict[str, list[str]]:
+    """Name -> the secret files that name it: `.dev.vars`, `.dev.vars.<env>`, `.env*`, and the
+    documented `.dev.vars.example` / `.env.example` (whichever wrangler would load)."""
+    names: dict[str, list[str]] = {}
     for file in sorted(cfg.directory.glob(".dev.vars*")) + sorted(cfg.directory.glob(".env*")):
         try:
-            names |= set(parse_dotenv(file.read_text(encoding="utf-8", errors="replace")))
+            if not file.is_file():
+                continue
+            keys = parse_dotenv(file.read_text(encoding="utf-8", errors="replace"))
         except OSError:
             continue
+        for key in keys:
+            names.setdefault(key, []).append(file.name)
     return names
 
 
@@ -536,10 +640,11 @@ def _code_notes(code: WorkerCode) -> list[str]:
     return notes
 
 
-def _context(worker: ResolvedWorker, code: WorkerCode) -> _ConfigContext:
+def _context(worker: ResolvedWorker, code: WorkerCode, worker_names: frozenset[str] = frozenset()) -> _ConfigContext:
     cfg = worker.config
     top = worker if worker.env is None else resolve_environment(cfg, None)
-    return _ConfigContext(cfg, code, top, _declared_anywhere(cfg))
+    code, escapes = follow_env_calls(code)
+    return _ConfigContext(cfg, code, top, _config_scopes(cfg), _secret_files(cfg), escapes, worker_names)
 
 
 def _diff(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
@@ -572,11 +677,15 @@ def analyse_environments(workers: list[ResolvedWorker], sources: Iterable[Source
     return analyse_code(workers, code_from_sources(workers[0].directory, sources))
 
 
-def analyse_code(workers: list[ResolvedWorker], code: WorkerCode) -> list[Finding]:
-    """Like `analyse_environments`, from facts already drawn (`mbv doctor` draws them in its own pass)."""
+def analyse_code(workers: list[ResolvedWorker], code: WorkerCode, *,
+                 worker_names: frozenset[str] = frozenset()) -> list[Finding]:
+    """Like `analyse_environments`, from facts already drawn (`mbv doctor` draws them in its own pass).
+
+    `worker_names`: the names of the other Workers of the run (a service binding may name one).
+    """
     if not workers:
         return []
-    ctx = _context(workers[0], code)
+    ctx = _context(workers[0], code, worker_names | _worker_names(workers))
     return [f for w in workers for f in _diff(ctx, w)]
 
 
@@ -588,6 +697,18 @@ def code_notes(code: WorkerCode) -> list[str]:
 def source_notes(directory: Path, sources: Iterable[SourceFile | SkippedFile]) -> list[str]:
     """One note per file that was skipped or has syntax errors (as `diff_bindings` reports them)."""
     return _code_notes(code_from_sources(directory, sources))
+
+
+def _worker_names(workers: Iterable[ResolvedWorker]) -> frozenset[str]:
+    """Every name the Workers answer to: their configs' `name` and the resolved `<name>-<env>`."""
+    names: set[str] = set()
+    for worker in workers:
+        names.add(worker.name)
+        top = worker.config.raw.get("name")
+        if isinstance(top, str):
+            names.add(top)
+    return frozenset(names)
+
 
 
 def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None,
@@ -611,12 +732,13 @@ def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None,
     for key, (paths, skipped) in listed.items():
         codes[key] = code_from_results(_directory_of(workers, key), [by_path[p] for p in paths], skipped)
     contexts: dict[Path, _ConfigContext] = {}
+    everyone = _worker_names(workers)
     for worker in workers:
         key = worker.config.path.resolve()
         ctx = contexts.get(key)
         if ctx is None:
             code = codes[key]
-            ctx = contexts[key] = _context(worker, code)
+            ctx = contexts[key] = _context(worker, code, everyone)
             report.notes.extend(_code_notes(code))
             if not code.files and not code.skipped and key not in without_code:
                 report.notes.append(f"{_where(worker.directory)}: no source files found; only the config was checked")

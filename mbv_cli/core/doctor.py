@@ -376,6 +376,8 @@ def run_doctor(
     graph_codes = [c for c in ("MBV401", "MBV402", "MBV403") if settings.enabled(c)]
     groups = collect_groups(workers, entries=settings.entries, facts=cache)
     queries = any(settings.enabled(c) for c in _codes_of_area("queries"))
+    everyone = frozenset(w.name for w in workers) | frozenset(  # a service binding may name one of them
+        n for w in workers if isinstance(n := w.config.raw.get("name"), str))
     jobs = [job_for(g, code_rules, scan_bindings=scan_bindings, cache=cache, queries=queries) for g in groups]
     jobs = share_files(jobs)  # a file several Workers import is read and parsed once
     say(f"code: parsing the source of {len(groups)} Worker(s)")
@@ -410,7 +412,7 @@ def run_doctor(
 
             facts = [facts_by_path[p] for p in group.paths if p in facts_by_path]
             code = code_from_results(group.directory, facts, group.skipped)
-            diffed = analyse_code(group.workers, code)
+            diffed = analyse_code(group.workers, code, worker_names=everyone)
             if not group.has_code:  # assets only: findings about the code do not apply
                 diffed = [f for f in diffed if f.code in CONFIG_BASED_BINDING_CODES]
             areas["bindings"].findings.extend(diffed)

@@ -1,7 +1,7 @@
 """The doctor's pass over source code: each file read once, parsed at most once, shared by all.
 
 For every Worker config (a "group": its environments share one directory of code) the pass
-lists the source files, finds the Worker's module graph from `main` (`code.reachability`), then
+lists the source files, finds the Worker's module graph from `main` (`core.graph`), then
 for each file: parses it when a code rule must look at it (it is in the graph) or when the
 bindings diff needs it (`code.scan.may_mention_env`), runs every code rule on the tree and draws
 the bindings facts (`code.scan.scan_source`) from the same tree. Groups run in a process pool
@@ -222,6 +222,7 @@ def check_group(job: GroupJob) -> GroupOutcome:
     before = PARSE_COUNTER["count"]
     checked: list[tuple[Path, str | None, SourceFile | None, FileEntry | None]] = []
     async_names: set[str] = set()
+    trees: dict[Path, SourceFile] = {}  # parsed in this pass: the env followed across files reuses them
     for path in job.paths:
         check = path in job.checked and not path.name.endswith(".d.ts")
         data = read_source_bytes(path)  # broken links and loops get their own notes
@@ -255,8 +256,15 @@ def check_group(job: GroupJob) -> GroupOutcome:
             outcome.skipped.append(fact)
         if job.scan_bindings and fact is not None:
             outcome.facts.append(fact)
+        if source is not None:
+            trees[path] = source
         if check and not isinstance(fact, SkippedFile):
             checked.append((path, text, source, entry))
+    if job.scan_bindings:  # the env given to a function of another file: read there with the trees at hand
+        from mbv_cli.core.code.envflow import follow_facts
+
+        outcome.facts = follow_facts(job.directory, outcome.facts, trees)
+        trees.clear()
     ctx = CodeContext(compatibility_flags=job.compatibility_flags, numeric_vars=job.numeric_vars,
                       async_functions=frozenset(n for n in async_names if not n.startswith("this.")))
     context_key = repr((sorted(ctx.compatibility_flags), sorted(ctx.numeric_vars), sorted(ctx.async_functions),

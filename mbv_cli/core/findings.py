@@ -33,9 +33,16 @@ class Severity(str, Enum):
             ) from None
 
 
+Site = tuple[str, int | None, int | None]  # (file, line, column) of one more place a finding is about
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem (or observation) found by a check, with where it is and what to do."""
+    """One problem (or observation) found by a check, with where it is and what to do.
+
+    `file`/`line`/`column` are the first place; `related` the other places the same problem shows
+    (one finding per binding name, listing every read), in order.
+    """
 
     code: str
     severity: Severity
@@ -48,6 +55,7 @@ class Finding:
     line: int | None = None
     column: int | None = None
     snippet: str | None = None
+    related: tuple[Site, ...] = ()
 
     @property
     def where(self) -> str:
@@ -58,9 +66,17 @@ class Finding:
 
         return str(Location(self.file, self.line or None, self.column or None if self.line else None))
 
+    @property
+    def related_where(self) -> list[str]:
+        """`file:line:col` of each related place."""
+        from mbv_cli.core.errors import Location
+
+        return [str(Location(file, line or None, column or None if line else None)) for file, line, column in self.related]
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity"] = self.severity.value
+        data["related"] = [{"file": file, "line": line, "column": column} for file, line, column in self.related]
         return data
 
     def sort_key(self) -> tuple[str, str, str, int, int, str]:

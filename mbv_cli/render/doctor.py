@@ -59,7 +59,7 @@ def render_doctor(result: DoctorResult, *, verbose: bool = False, show_all: bool
                 if shown[f.code] > GROUP_SHOW:
                     continue
             style = _STYLE[f.severity.value]
-            where = f.where
+            where = f.where + (f" and {len(f.related)} more" if f.where and f.related else "")
             # the env always (per-env findings would otherwise look like duplicates), the Worker with -v
             context = " ".join(x for x in ((f.worker or "") if verbose else "", f"(env {f.env})" if f.env else "")
                                if x)

@@ -1,7 +1,8 @@
 """Text rendering of findings, grouped by Worker and environment.
 
-Findings that differ only by where they are (one binding used in several places) are shown once,
-with every usage's file:line underneath, so the hint and snippet are not repeated.
+Findings that differ only by where they are are shown once, with each place underneath, so the
+hint and snippet are not repeated. A finding about several places (`related`: one binding read in
+many) shows its first place and "and N more" (the JSON and SARIF output list them all).
 """
 
 from __future__ import annotations
@@ -45,10 +46,12 @@ def render_text(report: FindingsReport, *, show_all: bool = False, **_: Any) -> 
                     continue
             style = _STYLE[f.severity.value]
             out.print(f"  [{style}]{f.severity.value:<7}[/] [bold]{f.code}[/] {escape(f.message)}")
-            places = [w for w in (i.where for i in items) if w]
             label = "used at" if f.code == "MBV001" else "at"
-            for place in places:
-                out.print(f"           [dim]{label}[/] {escape(place)}")
+            for item in items:
+                if not item.where:
+                    continue
+                more = f" [dim]and {len(item.related)} more[/]" if item.related else ""
+                out.print(f"           [dim]{label}[/] {escape(item.where)}{more}")
             if f.hint:
                 out.print(f"           [dim]hint:[/] {escape(f.hint)}")
             if f.snippet:

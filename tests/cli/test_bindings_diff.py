@@ -22,10 +22,10 @@ def test_example_exits_1_with_planted_problems(run_mbv: Run) -> None:
     out = result.stdout
     assert "mustbeviral-auth-production (env.production)" in out
     assert "MBV001 SESSIONS is used in the code but env.production does not declare it" in out
-    for line in (130, 144, 153):
-        assert f"workers/auth-worker/src/auth.ts:{line}:" in out
-    assert out.count("[[env.production.kv_namespaces]]") == 1  # shown once for the three usages
-    assert "3 errors, 3 warnings, 0 info" in out
+    # one finding for the name: its first read, and how many more (JSON and SARIF list them)
+    assert "workers/auth-worker/src/auth.ts:130:11 and 2 more" in out
+    assert out.count("[[env.production.kv_namespaces]]") == 1
+    assert "1 error, 3 warnings, 0 info" in out
 
 
 def test_json_document(run_mbv: Run) -> None:
@@ -33,9 +33,14 @@ def test_json_document(run_mbv: Run) -> None:
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
     assert doc["schema"] == "mbv.findings/1"
-    assert doc["summary"] == {"error": 3, "warning": 3, "info": 0}
+    assert doc["summary"] == {"error": 1, "warning": 3, "info": 0}
     first = doc["findings"][0]
-    assert set(first) >= {"code", "severity", "message", "hint", "worker", "env", "binding", "file", "line", "column"}
+    assert set(first) >= {"code", "severity", "message", "hint", "worker", "env", "binding", "file", "line", "column",
+                          "related"}
+    mbv001 = next(f for f in doc["findings"] if f["code"] == "MBV001")
+    assert (mbv001["line"], mbv001["column"]) == (130, 11)
+    assert [(r["file"].endswith("src/auth.ts"), r["line"]) for r in mbv001["related"]] == [(True, 144), (True, 153)]
+    assert all(f["related"] == [] for f in doc["findings"] if f["code"] != "MBV001")
 
 
 def test_fail_on_and_env(run_mbv: Run) -> None:
@@ -54,10 +59,10 @@ def test_github_annotations(run_mbv: Run) -> None:
     result = run_mbv("bindings", "diff", str(EXAMPLE), "--format", "github")
     lines = result.stdout.splitlines()
     errors = [line for line in lines if line.startswith("::error ")]
-    assert len(errors) == 3
+    assert len(errors) == 1
     assert errors[0].startswith("::error file=examples/mustbeviral/workers/auth-worker/src/auth.ts,line=130,col=")
-    assert ",title=MBV001::" in errors[0]
-    assert lines[-1] == "mbv: 3 errors, 3 warnings, 0 info"
+    assert ",title=MBV001::" in errors[0] and "also at examples/mustbeviral/workers/auth-worker/src/auth.ts:144" in errors[0]
+    assert lines[-1] == "mbv: 1 error, 3 warnings, 0 info"
 
 
 def test_github_caps_at_10_per_type(run_mbv: Run, tmp_path: Path) -> None:
@@ -76,7 +81,7 @@ def test_github_caps_at_10_per_type(run_mbv: Run, tmp_path: Path) -> None:
 def test_junit(run_mbv: Run) -> None:
     result = run_mbv("bindings", "diff", str(EXAMPLE), "--format", "junit")
     root = ET.fromstring(result.stdout)
-    assert root.tag == "testsuites" and root.get("tests") == "6" and root.get("failures") == "6"
+    assert root.tag == "testsuites" and root.get("tests") == "4" and root.get("failures") == "4"
     suites = {s.get("name") for s in root.iter("testsuite")}
     assert "mustbeviral-auth-production (env.production)" in suites
     assert all(c.find("failure") is not None for c in root.iter("testcase"))
@@ -91,7 +96,9 @@ def test_sarif_is_valid_per_the_real_validator(run_mbv: Run, tmp_path: Path) -> 
     assert {r["id"] for r in run["tool"]["driver"]["rules"]} == {"MBV001", "MBV002", "MBV004", "MBV007"}
     assert all(r["help"]["text"] for r in run["tool"]["driver"]["rules"])
     prints = [r["partialFingerprints"]["mbvFindingHash/v1"] for r in run["results"]]
-    assert len(set(prints)) == len(prints) == 6
+    assert len(set(prints)) == len(prints) == 4
+    mbv001 = next(r for r in run["results"] if r["ruleId"] == "MBV001")
+    assert [loc["physicalLocation"]["region"]["startLine"] for loc in mbv001["relatedLocations"]] == [144, 153]
     again = json.loads(run_mbv("bindings", "diff", str(EXAMPLE), "--format", "sarif").stdout)
     assert [r["partialFingerprints"] for r in again["runs"][0]["results"]] == [
         r["partialFingerprints"] for r in run["results"]]
@@ -136,4 +143,4 @@ def test_bad_source_files_never_crash(run_mbv: Run, tmp_path: Path) -> None:
 def test_python_m_subprocess(subprocess_env: dict[str, str]) -> None:
     proc = subprocess.run([sys.executable, "-m", "mbv_cli", "bindings", "diff", str(EXAMPLE), "-f", "json"],
                           capture_output=True, text=True, env=subprocess_env, cwd=REPO, timeout=120)
-    assert proc.returncode == 1 and json.loads(proc.stdout)["summary"]["error"] == 3
+    assert proc.returncode == 1 and json.loads(proc.stdout)["summary"]["error"] == 1

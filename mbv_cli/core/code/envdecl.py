@@ -155,6 +155,7 @@ def read_generated_types(source: SourceFile) -> GeneratedTypes | None:
     if match is None:
         return None
     interfaces: dict[str, dict[str, str]] = {}
+    bases: dict[str, list[str]] = {}
     from tree_sitter import QueryCursor
 
     for _, caps in QueryCursor(_query(source.tree.language)).matches(source.root):
@@ -172,9 +173,32 @@ def read_generated_types(source: SourceFile) -> GeneratedTypes | None:
         iface_name = _text(source, caps["iface.name"][0])
         members = {m.name: m.type for m in _members(source, caps["iface.body"][0])}
         key = iface_name if inside_cloudflare else f"global:{iface_name}"
-        if members or key not in interfaces:
-            interfaces[key] = members
-    return GeneratedTypes(match.group("command"), match.group("hash"), interfaces)
+        interfaces[key] = {**interfaces.get(key, {}), **members}  # declaration merging
+        clause = next((c for c in iface.named_children if c.type == "extends_type_clause"), None)
+        for base in clause.named_children if clause is not None else ():
+            name = base.child_by_field_name("name") if base.type == "generic_type" else base
+            if name is not None:
+                bases.setdefault(key, []).append(_text(source, name))
+    return GeneratedTypes(match.group("command"), match.group("hash"), _with_bases(interfaces, bases))
+
+
+def _with_bases(interfaces: dict[str, dict[str, str]], bases: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    """Each interface with the members of the interfaces it extends (newer `wrangler types` write
+    `interface __BaseEnv_Env {...}` and `interface Env extends __BaseEnv_Env {}`, in and outside
+    `declare namespace Cloudflare`)."""
+    def members(key: str, seen: frozenset[str]) -> dict[str, str]:
+        merged: dict[str, str] = {}
+        for base in bases.get(key, []):
+            inside = not key.startswith("global:")
+            plain = base.removeprefix("Cloudflare.")
+            candidates = [plain, f"global:{plain}"] if inside or base.startswith("Cloudflare.") else [f"global:{plain}", plain]
+            found = next((c for c in candidates if c in interfaces and c not in seen), None)
+            if found is not None:
+                merged.update(members(found, seen | {found}))
+        merged.update(interfaces.get(key, {}))
+        return merged
+
+    return {key: members(key, frozenset({key})) for key in interfaces}
 
 
 def extract_env_declarations(

@@ -35,7 +35,7 @@ from mbv_cli.core.code.parsing import (
     parse_source,
     read_source_bytes,
 )
-from mbv_cli.core.code.usages import DynamicAccess, Usage, extract_usages, run_query
+from mbv_cli.core.code.usages import DynamicAccess, EnvCall, Usage, extract_env_facts, run_query
 
 if TYPE_CHECKING:
     from tree_sitter import Query
@@ -62,6 +62,8 @@ class FileFacts:
     generated: GeneratedTypes | None = None
     syntax_error: tuple[int, int] | None = None
     parsed: bool = True
+    calls: tuple[EnvCall, ...] = ()  # the env given whole to something not of this file
+    typed_params: frozenset[tuple[str, int]] = frozenset()  # (function, parameter index) typed as the env
 
 
 @dataclass(slots=True)
@@ -79,6 +81,10 @@ class WorkerCode:
     @property
     def dynamic(self) -> list[tuple[Path, DynamicAccess]]:
         return [(f.path, d) for f in self.files for d in f.dynamic]
+
+    @property
+    def calls(self) -> list[tuple[Path, EnvCall]]:
+        return [(f.path, c) for f in self.files for c in f.calls]
 
     @property
     def declarations(self) -> list[tuple[Path, EnvDeclaration]]:
@@ -114,9 +120,10 @@ def scan_source(source: SourceFile) -> FileFacts:
         return FileFacts(source.path, generated=generated)
     matches = run_query(source, _combined_query(source.tree.language))
     declarations, type_names = extract_env_declarations(source, matches)
-    usages, dynamic = extract_usages(source, extra_env_types=type_names, matches=matches)
+    usages, dynamic, calls, typed = extract_env_facts(source, extra_env_types=type_names, matches=matches)
     error = _first_error(source) if source.has_errors else None
-    return FileFacts(source.path, tuple(usages), tuple(dynamic), tuple(declarations), None, error)
+    return FileFacts(source.path, tuple(usages), tuple(dynamic), tuple(declarations), None, error,
+                     calls=tuple(calls), typed_params=typed)
 
 
 def scan_path(path: Path) -> FileFacts | SkippedFile:

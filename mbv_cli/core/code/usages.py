@@ -11,14 +11,30 @@ bindings. An identifier counts as the Worker env only when the code says so:
 - `import { env } from "cloudflare:workers"`;
 - `this.env` inside a class extending `DurableObject`, `WorkerEntrypoint`, `WorkflowEntrypoint`, an
   agent class, or any class given the env type as a generic or a typed `env` field;
-- `c.env` where `c` is a Hono context: typed `Context`, or the first parameter of a route
-  callback (`app.get(path, (c) => ...)`) in a file that imports hono.
+- `c.env` where `c` is a context: typed `Context` or any `...Context` (a Hono alias such as
+  `type AppContext = Context<{ Bindings: Env }>`, Pages' `EventContext`), the first parameter of a
+  route callback (`app.get(path, (c) => ...)`) in a file that imports hono, of a const typed
+  `MiddlewareHandler<...>`/`Handler<...>`/`PagesFunction<...>`, or of a Pages Functions
+  `onRequest*` export (also destructured: `({ env }) => ...`);
+- framework holders of the env: `context.cloudflare.env`, `event.platform.env`,
+  `locals.runtime.env`, `getCloudflareContext().env`;
+- a parameter typed `Pick<Env, ...>`/`Omit<...>`/`Partial<...>`/`Readonly<...>` of the env type;
+- an alias of any of these (`const e = env`, `const env = c.env`, `const { env } = c`), a cast
+  (`(env as any).X`, `(env as any)["X"]`, `(env as { X: T }).X`, `env!.X`);
+- a parameter of a function of the same file that is given the env whole (`helper(env)`), and,
+  through `seeds`, of a function another file imports and gives the env (see `EnvCall`).
 
 Accesses: `env.X`, `env?.X`, `env["X"]`, destructuring `const { X, Y: y } = env` and destructured
 parameters typed with the env type. A computed key (`env[name]`) is recorded as a `DynamicAccess`
 and never guessed. Accesses that look like the env but are not proven (an untyped parameter named
 `env`, `this.env` in another class, `x.env` in any callback) are kept as *weak* usages: they stop
 "declared but never used" reports but never raise "used but not declared".
+
+An assignment (`env.X = new Client()`) is not a read. A read the code guards (`env.X ?? d`,
+`env.X || d`, `if (env.X)`, `env.X?.y`, `typeof env.X`, a destructuring default) is marked
+`guarded`. The env given whole to a call that is not a function of the file is an `EnvCall`: the
+caller follows relative imports into the other file; a library (`app.fetch(req, env)`) may read
+any binding, which the caller reports.
 """
 
 from __future__ import annotations
@@ -45,6 +61,15 @@ ROUTE_METHODS = frozenset({
     "notFound", "fire", "handle", "createHandlers", "createMiddleware",
 })
 NOT_ENV_TYPE_NAMES = frozenset({"ProcessEnv", "ImportMetaEnv", "NodeJS.ProcessEnv", "HonoEnv"})
+# `const h: T<...> = (c) => ...`: the first parameter of such a function is a context with `.env`.
+HANDLER_TYPE_NAMES = frozenset({"MiddlewareHandler", "Handler", "PagesFunction", "ErrorHandler", "NotFoundHandler"})
+# Type wrappers that keep (some of) the env's members: `Pick<Env, "A" | "B">`.
+ENV_TYPE_WRAPPERS = frozenset({"Pick", "Omit", "Partial", "Readonly", "Required"})
+# `<x>.cloudflare.env`, `<x>.platform.env`, `<x>.runtime.env`: React Router, SvelteKit, Astro.
+FRAMEWORK_ENV_HOLDERS = frozenset({"cloudflare", "platform", "runtime"})
+CONTEXT_FUNCTIONS = frozenset({"getCloudflareContext", "getRequestContext"})
+# Calls given the env that read no binding by name.
+HARMLESS_CALLEES = re.compile(r"^(?:console\.\w+|JSON\.stringify|String|Boolean|Object\.(?:keys|entries|values))$")
 
 
 def is_env_type_name(name: str) -> bool:
@@ -70,12 +95,32 @@ class Usage:
     line: int
     column: int
     form: str  # "member", "optional", "subscript", "destructure", "parameter"
-    via: str  # "handler", "typed", "import", "this.env", "context", "untyped"
+    via: str  # "handler", "typed", "import", "this.env", "context", "alias", "passed", "untyped"
     strong: bool = True
+    guarded: bool = False  # the code checks for it (`env.X ?? d`, `if (env.X)`, `env.X?.y`)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "line": self.line, "column": self.column, "form": self.form,
-                "via": self.via, "strong": self.strong}
+                "via": self.via, "strong": self.strong, "guarded": self.guarded}
+
+
+@dataclass(frozen=True, slots=True)
+class EnvCall:
+    """The env given whole to a call of something that is not a function of this file.
+
+    `specifier`/`imported` say where the callee comes from when it is imported (`imported` is the
+    exported name, `default` or `*` for a namespace); `argument` is the env's 0-based position.
+    The caller follows a relative specifier into that file (`extract_usages(seeds=...)`); any other
+    call (a package, `app.fetch(req, env)`) may read any binding.
+    """
+
+    callee: str
+    line: int
+    column: int
+    argument: int
+    specifier: str | None = None
+    imported: str | None = None
+    strong: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +136,16 @@ class DynamicAccess:
 class _Source:
     via: str
     strong: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    """A function of a file that another file gives the env: `name` (`default` for the default
+    export), the env's 0-based `argument`, and whether the env given was proven."""
+
+    name: str
+    argument: int
+    strong: bool = True
 
 
 COMMON_ENV_NAMES = frozenset({"env", "e", "workerEnv", "bindings"})
@@ -123,12 +178,83 @@ PATTERNS = """
 (variable_declarator name: (object_pattern) @destr.pattern value: (_) @destr.value)
 """
 
+# The rarer forms (casts, aliases, the env given to calls, destructured contexts, `Pick<Env, ...>`),
+# matched in a second walk only when a byte search finds one may be there (`may_have_rare_forms`),
+# so that the many files that read the env plainly pay nothing for them.
+RARE_PATTERNS = """
+(import_statement (import_clause (identifier) @impd.name) source: (string (string_fragment) @impd.src))
+(import_statement (import_clause (namespace_import (identifier) @impn.name)) source: (string (string_fragment) @impn.src))
+(type_alias_declaration name: (type_identifier) @ctxalias.name value: (generic_type name: (_) @ctxalias.base)
+                        (#match? @ctxalias.base "Context$"))
+(required_parameter pattern: (_) @param.pattern
+  type: (type_annotation (generic_type name: (type_identifier) @param.typename)) @param.type
+  (#any-of? @param.typename "Pick" "Omit" "Partial" "Readonly" "Required")) @param
+(required_parameter pattern: (object_pattern [(shorthand_property_identifier_pattern) @dparam.key
+                                              (pair_pattern key: (property_identifier) @dparam.key)]) @dparam.pattern
+  (#eq? @dparam.key "env")) @dparam
+(member_expression object: [(parenthesized_expression) (non_null_expression)] @cast.obj
+                   property: (property_identifier) @cast.prop) @cast
+(subscript_expression object: [(parenthesized_expression) (non_null_expression)] @csub.obj index: (_) @csub.index) @csub
+(variable_declarator name: (identifier) @al.name
+                     value: [(identifier) (parenthesized_expression) (as_expression) (non_null_expression)
+                             (satisfies_expression)] @al.value)
+(variable_declarator name: (identifier) @al.name
+                     value: (member_expression property: (property_identifier) @al.prop) @al.value
+                     (#eq? @al.prop "env"))
+(arguments (identifier) @arg.id (#any-of? @arg.id "env" "e" "workerEnv" "bindings")) @arg.args
+(arguments [(member_expression property: (property_identifier) @argm.prop)
+            (parenthesized_expression) (as_expression) (non_null_expression)] @argm.node
+           (#eq? @argm.prop "env")) @argm.args
+"""
+# Where the env is a value of its own (not `env.X`): `(env as any)`, `env!`, `const e = env;`,
+# `helper(req, env)`, `({ request, env })`, `{ env: e }`. A literal first, so the search is fast.
+_RARE_ENV = re.compile(rb"env\s*(?:as\b|!|[,)}]|:\s*[{a-z_$]|[;\n])")
+_CONTEXT_ALIAS = re.compile(rb"type\s+[\w$]+\s*=\s*(?:[\w$]+\.)*[\w$]*Context<")
+_TYPE_WRAPPER_BYTES = (b"Pick<", b"Omit<", b"Partial<", b"Readonly<", b"Required<")
+_IDENT_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.")
+
+
+def _is_alias_value(data: bytes, start: int) -> bool:
+    """`x = env;` / `x = c.env;` (an alias), not `{ A, B } = env;` (a destructuring, matched anyway)."""
+    i = start - 1
+    while i >= 0 and data[i] in _IDENT_BYTES:
+        i -= 1
+    while i >= 0 and data[i] in b" \t(":
+        i -= 1
+    if i < 0 or data[i] != ord("="):
+        return False
+    i -= 1
+    while i >= 0 and data[i] in b" \t\r\n":
+        i -= 1
+    return i >= 0 and data[i] not in b"}]=!<>"
+
+
+def may_have_rare_forms(data: bytes) -> bool:
+    """False only when the file holds none of the forms `RARE_PATTERNS` match (byte searches)."""
+    for match in _RARE_ENV.finditer(data):
+        if match.group(0)[-1:] not in (b";", b"\n") or _is_alias_value(data, match.start()):
+            return True
+    if any(w in data for w in _TYPE_WRAPPER_BYTES):
+        return True
+    return b"Context<" in data and _CONTEXT_ALIAS.search(data) is not None
+
 
 # Accesses on identifiers, limited (in C, by the query predicate) to the names found to be the env.
 _ACCESS_TEXT = """
 (member_expression object: (identifier) @acc.obj property: (property_identifier) @acc.prop
                    (#any-of? @acc.obj {names})) @acc
 (subscript_expression object: (identifier) @sub.obj index: (_) @sub.index (#any-of? @sub.obj {names})) @sub
+(arguments (identifier) @arg.id (#any-of? @arg.id {names})) @arg.args
+"""
+
+# The functions of a file by name, asked for only when the env is given to a call.
+_FUNCTIONS_TEXT = """
+(function_declaration name: (identifier) @fn.name) @fn
+(generator_function_declaration name: (identifier) @fn.name) @fn
+(variable_declarator name: (identifier) @fn.name value: [(arrow_function) (function_expression)] @fn)
+(class_declaration name: (type_identifier) @cls.name) @cls
+(export_statement value: [(arrow_function) (function_expression)] @fn.default)
+(export_statement "default" declaration: [(function_declaration) (generator_function_declaration)] @fn.default)
 """
 
 
@@ -137,6 +263,20 @@ def _query(language: Any) -> Query:
     from tree_sitter import Query
 
     return Query(language, PATTERNS)
+
+
+@functools.lru_cache(maxsize=2)
+def _rare_query(language: Any) -> Query:
+    from tree_sitter import Query
+
+    return Query(language, RARE_PATTERNS)
+
+
+@functools.lru_cache(maxsize=2)
+def _functions_query(language: Any) -> Query:
+    from tree_sitter import Query
+
+    return Query(language, _FUNCTIONS_TEXT)
 
 
 @functools.lru_cache(maxsize=64)
@@ -175,8 +315,37 @@ def _unquote(source: SourceFile, node: Node) -> str | None:
     return None
 
 
+_WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
+                       "await_expression", "type_assertion"})
+
+
+def _unwrap(node: Node) -> Node:
+    """`(env as any)`, `env!`, `(await x)`, `<any>env` -> the expression inside."""
+    while node.type in _WRAPPERS:
+        inner = next((c for c in node.named_children if c.type not in ("comment",)), None)
+        if inner is None:
+            break
+        node = inner
+    return node
+
+
+def _generic_name(source: SourceFile, annotation: Node | None) -> tuple[str, list[Node]]:
+    """`: T<A, B>` -> ("T", [A, B]); `: T` -> ("T", [])."""
+    node = annotation.named_children[0] if annotation is not None and annotation.named_children else None
+    if node is None:
+        return "", []
+    if node.type == "generic_type":
+        name = node.child_by_field_name("name")
+        args = node.child_by_field_name("type_arguments")
+        return (_text(source, name) if name is not None else "",
+                list(args.named_children) if args is not None else [])
+    if node.type in ("type_identifier", "nested_type_identifier"):
+        return _text(source, node), []
+    return "", []
+
+
 class _Extractor:
-    """One pass over one file's query matches: env sources first, then accesses."""
+    """One file's query matches: env sources first (closed over aliases and calls), then accesses."""
 
     def __init__(self, source: SourceFile, env_types: frozenset[str]) -> None:
         self.source = source
@@ -186,13 +355,27 @@ class _Extractor:
         self.param_names: dict[int, frozenset[str]] = {}
         self.usages: list[Usage] = []
         self.dynamic: list[DynamicAccess] = []
+        self.calls: list[EnvCall] = []
+        self.imports: dict[str, tuple[str, str]] = {}  # local name -> (specifier, exported name)
+        self.context_types: set[str] = set()
+        self.functions: dict[str, list[Node]] | None = None
+        self.classes: set[str] = set()
+        self.default_functions: list[Node] = []
+        self.seen_calls: set[tuple[int, int]] = set()
+        self.context_cache: dict[tuple[int, str], _Source | None] = {}
+        self.typed_params: set[tuple[str, int]] = set()  # (function name, parameter index) typed as the env
         self.mentions_hono = b"hono" in source.data
 
     # -- sources -------------------------------------------------------------------------
     def add_import(self, name: Node, alias: Node | None, src: Node) -> None:
-        if _text(self.source, src) == "cloudflare:workers" and _text(self.source, name) == "env":
-            local = _text(self.source, alias if alias is not None else name)
+        specifier, exported = _text(self.source, src), _text(self.source, name)
+        local = _text(self.source, alias if alias is not None else name)
+        if specifier == "cloudflare:workers" and exported == "env":
             self.file_sources[local] = _Source("import", True)
+        self.imports[local] = (specifier, exported)
+
+    def add_other_import(self, name: Node, src: Node, exported: str) -> None:
+        self.imports[_text(self.source, name)] = (_text(self.source, src), exported)
 
     def add_handler(self, name: Node, params: Node, fn: Node) -> None:
         if _text(self.source, name) not in HANDLER_NAMES or not self._is_handler_object(fn):
@@ -236,16 +419,61 @@ class _Extractor:
                 return re.search(pattern, self.source.data) is not None
         return False
 
+    def _is_env_type(self, annotation: Node) -> bool:
+        type_name, args = _generic_name(self.source, annotation)
+        if type_name in ENV_TYPE_WRAPPERS:
+            if not args:
+                return False
+            first = args[0]
+            if first.type == "generic_type":
+                inner = first.child_by_field_name("name")
+                first = inner if inner is not None else first
+            type_name = _text(self.source, first) if first.type in ("type_identifier", "nested_type_identifier") else ""
+        return bool(type_name) and (type_name in self.env_types or is_env_type_name(type_name))
+
     def add_param(self, param: Node, pattern: Node, annotation: Node) -> None:
-        type_name = _type_name(self.source, annotation)
+        fn = self._function_of_param(param)
+        if fn is None or not self._is_env_type(annotation):
+            return
+        name = self._function_name(fn)
+        if name is not None:  # another file giving the env here would add nothing
+            index = next((i for i, p in enumerate(self._param_list(fn)) if p.id == param.id), -1)
+            self.typed_params.add((name, index))
+        if pattern.type == "identifier":
+            self.fn_sources[(fn.id, _text(self.source, pattern))] = _Source("typed", True)
+        elif pattern.type == "object_pattern":
+            self._pattern_usages(pattern, "parameter", _Source("typed", True))
+
+    def add_context_alias(self, name: Node) -> None:
+        self.context_types.add(_text(self.source, name))
+
+    def add_destructured_context(self, param: Node, pattern: Node) -> None:
+        """`({ env }) => ...`, `function onRequest({ request, env: e })`: the env comes out of a context."""
         fn = self._function_of_param(param)
         if fn is None:
             return
-        if type_name in self.env_types or is_env_type_name(type_name):
-            if pattern.type == "identifier":
-                self.fn_sources[(fn.id, _text(self.source, pattern))] = _Source("typed", True)
-            elif pattern.type == "object_pattern":
-                self._pattern_usages(pattern, "parameter", _Source("typed", True))
+        plist = self._param_list(fn)
+        index = next((i for i, p in enumerate(plist) if p.id == param.id), -1)
+        annotation = param.child_by_field_name("type")
+        if annotation is not None:
+            strong = self._is_context_type(annotation)
+            if not strong and not _generic_name(self.source, annotation)[0]:
+                return
+        else:
+            strong = index == 0 and (self._is_typed_handler(fn) or self._is_pages_handler(fn)
+                                     or (self._is_route_callback(fn) and self.mentions_hono))
+        src = _Source("context", strong)
+        for child in pattern.named_children:
+            if child.type == "shorthand_property_identifier_pattern" and _text(self.source, child) == "env":
+                self._set_fn_source(fn, "env", src)
+            elif child.type == "pair_pattern":
+                key, value = child.child_by_field_name("key"), child.child_by_field_name("value")
+                if key is None or value is None or _text(self.source, key) != "env":
+                    continue
+                if value.type == "identifier":
+                    self._set_fn_source(fn, _text(self.source, value), src)
+                elif value.type == "object_pattern":
+                    self._pattern_usages(value, "destructure", src)
 
     def add_untyped(self, param: Node, name: Node) -> None:
         fn = self._function_of_param(param)
@@ -253,11 +481,149 @@ class _Extractor:
         if key is not None and key not in self.fn_sources:
             self.fn_sources[key] = _Source("untyped", False)
 
+    def _set_fn_source(self, fn: Node | None, name: str, src: _Source) -> bool:
+        """Record that `name` is the env in `fn` (the file when None); True when that is news."""
+        table: dict[Any, _Source] = self.file_sources if fn is None else self.fn_sources  # type: ignore[assignment]
+        key: Any = name if fn is None else (fn.id, name)
+        old = table.get(key)
+        if old is not None and (old.strong or not src.strong):
+            return False
+        table[key] = src
+        return True
+
+    def _function_name(self, fn: Node) -> str | None:
+        """`f` of `function f` / `const f = () => ...`, `default` of `export default function`."""
+        name = fn.child_by_field_name("name")
+        if name is None and fn.parent is not None and fn.parent.type == "variable_declarator":
+            name = fn.parent.child_by_field_name("name")
+        if name is not None:
+            return _text(self.source, name)
+        parent = fn.parent
+        return "default" if parent is not None and parent.type == "export_statement" else None
+
     @staticmethod
     def _function_of_param(param: Node) -> Node | None:
         params = param.parent
         fn = params.parent if params is not None else None
         return fn if fn is not None and fn.type in _FUNCTIONS else None
+
+    @staticmethod
+    def _param_list(fn: Node) -> list[Node]:
+        params = fn.child_by_field_name("parameters")
+        if params is not None:
+            return [p for p in params.named_children if p.type in _PARAMS]
+        single = fn.child_by_field_name("parameter")
+        return [single] if single is not None else []
+
+    @staticmethod
+    def _enclosing_function(node: Node) -> Node | None:
+        parent = node.parent
+        while parent is not None and parent.type not in _FUNCTIONS:
+            parent = parent.parent
+        return parent
+
+    # -- aliases and calls ---------------------------------------------------------------
+    def value_source(self, value: Node) -> _Source | None:
+        """Whether an expression is the env itself: `env`, `c.env`, `(env as any)`, `this.env`."""
+        value = _unwrap(value)
+        if value.type == "identifier":
+            return self.env_source(value)
+        if value.type == "member_expression":
+            prop = value.child_by_field_name("property")
+            base = value.child_by_field_name("object")
+            if prop is not None and base is not None and _text(self.source, prop) == "env":
+                return self.context_source(base)
+        return None
+
+    def add_alias(self, name: Node, value: Node) -> bool:
+        """`const e = env`, `const env = c.env`, `const e = env as Env`: `e` is the env too."""
+        src = self.value_source(value)
+        if src is None:
+            return False
+        return self._set_fn_source(self._enclosing_function(name), _text(self.source, name),
+                                   _Source("alias", src.strong))
+
+    def add_call(self, args: Node, arg: Node) -> bool:
+        """The env given whole to a call: a function of this file takes it (True when news), or an `EnvCall`."""
+        call = args.parent
+        if call is None or call.type not in ("call_expression", "new_expression"):
+            return False
+        src = self.value_source(arg)
+        if src is None:
+            return False
+        key = (call.id, arg.id)
+        if key in self.seen_calls:
+            return False
+        self.seen_calls.add(key)
+        argument = next((i for i, a in enumerate(c for c in args.named_children if c.type != "comment")
+                         if a.id == arg.id), 0)
+        callee = call.child_by_field_name("function" if call.type == "call_expression" else "constructor")
+        if callee is None:
+            return False
+        callee = _unwrap(callee)
+        callee_text = _text(self.source, callee)
+        if HARMLESS_CALLEES.match(callee_text):
+            return False
+        line, column = self.source.position(call)
+        if callee.type == "identifier":
+            functions = self._functions()
+            if callee_text in functions:
+                changed = False
+                for fn in functions[callee_text]:
+                    changed |= self.seed(fn, argument, _Source("passed", src.strong))
+                return changed
+            if callee_text in self.classes:
+                return False  # a class of this file: its constructor is read as it is typed
+            specifier, exported = self.imports.get(callee_text, (None, None))
+            self.calls.append(EnvCall(callee_text, line, column, argument, specifier, exported, src.strong))
+            return False
+        if callee.type == "member_expression":
+            obj = callee.child_by_field_name("object")
+            prop = callee.child_by_field_name("property")
+            if obj is None or prop is None or obj.type in ("this", "super"):
+                return False  # a method of this class
+            imported = self.imports.get(_text(self.source, obj)) if obj.type == "identifier" else None
+            if imported is not None and imported[1] == "*":
+                self.calls.append(EnvCall(callee_text, line, column, argument, imported[0], _text(self.source, prop),
+                                          src.strong))
+                return False
+        self.calls.append(EnvCall(callee_text if len(callee_text) <= 60 else callee_text[:57] + "...",
+                                  line, column, argument, None, None, src.strong))
+        return False
+
+    def _functions(self) -> dict[str, list[Node]]:
+        if self.functions is None:
+            self.functions = {}
+            for _, caps in run_query(self.source, _functions_query(self.source.tree.language)):
+                if "fn.default" in caps:
+                    self.default_functions.append(caps["fn.default"])
+                elif "cls" in caps:
+                    self.classes.add(_text(self.source, caps["cls.name"]))
+                elif "fn" in caps:
+                    self.functions.setdefault(_text(self.source, caps["fn.name"]), []).append(caps["fn"])
+        return self.functions
+
+    def seed(self, fn: Node, argument: int, src: _Source) -> bool:
+        """Parameter `argument` of `fn` is the env (it is given the env whole)."""
+        plist = self._param_list(fn)
+        if argument >= len(plist):
+            return False
+        param = plist[argument]
+        pattern = param.child_by_field_name("pattern") if param.type in _PARAMS else param
+        if pattern is None:
+            return False
+        if pattern.type == "identifier":
+            return self._set_fn_source(fn, _text(self.source, pattern), src)
+        if pattern.type == "object_pattern" and (fn.id, f"{{{argument}}}") not in self.fn_sources:
+            self.fn_sources[(fn.id, f"{{{argument}}}")] = src  # the pattern is read once
+            self._pattern_usages(pattern, "parameter", src)
+        return False
+
+    def seed_export(self, seed: Seed) -> None:
+        functions = self._functions()
+        targets = self.default_functions if seed.name == "default" else functions.get(seed.name, [])
+        for fn in targets:
+            self.seed(fn, seed.argument, _Source("passed", seed.strong))
 
     # -- resolution ----------------------------------------------------------------------
     def _params_of(self, fn: Node) -> frozenset[str]:
@@ -319,36 +685,67 @@ class _Extractor:
         return _Source("this.env", False)
 
     def context_source(self, base: Node) -> _Source | None:
+        """Whether `base` in `base.env` is something whose `env` is the Worker env."""
+        base = _unwrap(base)
         if base.type == "this":
             return self.this_env_source(base)
+        if base.type == "member_expression":
+            prop = base.child_by_field_name("property")
+            if prop is not None and _text(self.source, prop) in FRAMEWORK_ENV_HOLDERS:
+                return _Source("context", True)
+            return None
+        if base.type == "call_expression":
+            callee = base.child_by_field_name("function")
+            name = _text(self.source, callee).rsplit(".", 1)[-1] if callee is not None else ""
+            return _Source("context", True) if name in CONTEXT_FUNCTIONS else None
         if base.type != "identifier":
             return None
         name = _text(self.source, base)
         node = base.parent
         while node is not None:
             if node.type in _FUNCTIONS and name in self._params_of(node):
-                return self._context_param_source(node, name)
+                key = (node.id, name)
+                if key not in self.context_cache:  # every `c.env.X` of one callback asks the same
+                    self.context_cache[key] = self._context_param_source(node, name)
+                return self.context_cache[key]
             node = node.parent
         return None
 
+    def _is_context_type(self, annotation: Node) -> bool:
+        type_name = _type_name(self.source, annotation)
+        return type_name.endswith("Context") or type_name in self.context_types
+
+    def _is_typed_handler(self, fn: Node) -> bool:
+        """`const mw: MiddlewareHandler<AppEnv> = async (c, next) => ...` (also `PagesFunction<Env>`)."""
+        parent = fn.parent
+        if parent is None or parent.type != "variable_declarator":
+            return False
+        name, _ = _generic_name(self.source, parent.child_by_field_name("type"))
+        return name.rsplit(".", 1)[-1] in HANDLER_TYPE_NAMES
+
+    def _is_pages_handler(self, fn: Node) -> bool:
+        """A Pages Functions export: `export async function onRequestGet(context)` or `export const onRequest = ...`."""
+        name = fn.child_by_field_name("name")
+        if name is None and fn.parent is not None and fn.parent.type == "variable_declarator":
+            name = fn.parent.child_by_field_name("name")
+        return name is not None and _text(self.source, name).startswith("onRequest")
+
     def _context_param_source(self, fn: Node, name: str) -> _Source | None:
-        params = fn.child_by_field_name("parameters")
-        plist = [p for p in params.named_children if p.type in _PARAMS] if params is not None else []
+        plist = self._param_list(fn)
         for index, p in enumerate(plist):
-            pattern = p.child_by_field_name("pattern")
+            pattern = p.child_by_field_name("pattern") if p.type in _PARAMS else p
             if pattern is None or _text(self.source, pattern) != name:
                 continue
-            annotation = p.child_by_field_name("type")
+            annotation = p.child_by_field_name("type") if p.type in _PARAMS else None
             if annotation is not None:
-                type_name = _type_name(self.source, annotation)
-                if type_name == "Context" or type_name.endswith(".Context"):
+                if self._is_context_type(annotation):
                     return _Source("context", True)
-                return None  # typed as something else: not a Hono context
+                return None  # typed as something else: not a context
+            if index == 0 and (self._is_typed_handler(fn) or self._is_pages_handler(fn)):
+                return _Source("context", True)
             if index == 0 and self._is_route_callback(fn):
                 return _Source("context", self.mentions_hono)
             return None
-        if fn.child_by_field_name("parameter") is not None and self._is_route_callback(fn):
-            return _Source("context", self.mentions_hono)
         return None
 
     def _is_route_callback(self, fn: Node) -> bool:
@@ -365,26 +762,101 @@ class _Extractor:
         return callee.type == "identifier" and _text(self.source, callee) in ROUTE_METHODS
 
     # -- accesses ------------------------------------------------------------------------
-    def _record(self, name: str, node: Node, form: str, src: _Source) -> None:
+    def _record(self, name: str, node: Node, form: str, src: _Source, guarded: bool = False) -> None:
         line, column = self.source.position(node)
-        self.usages.append(Usage(name, line, column, form, src.via, src.strong))
+        self.usages.append(Usage(name, line, column, form, src.via, src.strong, guarded))
 
     def _record_dynamic(self, node: Node) -> None:
         line, column = self.source.position(node)
         text = _text(self.source, node)
         self.dynamic.append(DynamicAccess(text if len(text) <= 80 else text[:77] + "...", line, column))
 
+    @staticmethod
+    def _is_assigned(acc: Node) -> bool:
+        """`env.X = ...`, `env.X ??= ...`, `delete env.X`: a write, not a read."""
+        parent = acc.parent
+        if parent is None:
+            return False
+        if parent.type in ("assignment_expression", "augmented_assignment_expression"):
+            left = parent.child_by_field_name("left")
+            return left is not None and left.id == acc.id
+        if parent.type == "unary_expression":
+            op = parent.child_by_field_name("operator")
+            return op is not None and op.type == "delete"
+        return False
+
+    def _is_guarded(self, acc: Node) -> bool:
+        """The code checks whether the binding is there before (or instead of) relying on it:
+        `env.X ?? d`, `env.X || d`, `env.X && ...`, `env?.X`, `env.X?.y`, `if (a && env.X)`,
+        `!env.X`, `typeof env.X`, `env.X === undefined`, `env.X ? a : b`."""
+        if any(c.type in ("optional_chain", "?.") for c in acc.children):
+            return True  # `env?.X`: written for a value that may be missing
+        node, parent = acc, acc.parent
+        if parent is not None and parent.type in ("member_expression", "subscript_expression", "call_expression"):
+            head = parent.child_by_field_name("object" if parent.type != "call_expression" else "function")
+            if head is not None and head.id == node.id and any(c.type in ("optional_chain", "?.")
+                                                                for c in parent.children):
+                return True
+        while parent is not None:
+            if parent.type in ("parenthesized_expression", "non_null_expression", "as_expression",
+                               "satisfies_expression"):
+                node, parent = parent, parent.parent
+                continue
+            if parent.type == "binary_expression":
+                op = parent.child_by_field_name("operator")
+                left, right = parent.child_by_field_name("left"), parent.child_by_field_name("right")
+                op_text = op.type if op is not None else ""
+                is_left = left is not None and left.id == node.id
+                if op_text in ("??", "||", "&&") and is_left:
+                    return True
+                if op_text in ("&&", "||"):  # the right of `a && env.X`: a test when the whole is one
+                    node, parent = parent, parent.parent
+                    continue
+                if op_text in ("===", "!==", "==", "!="):
+                    other = right if is_left else left
+                    return other is not None and _text(self.source, other) in ("undefined", "null")
+                return False
+            if parent.type == "unary_expression":
+                op = parent.child_by_field_name("operator")
+                return op is not None and op.type in ("!", "typeof")
+            if parent.type in ("if_statement", "while_statement"):
+                return True
+            if parent.type == "ternary_expression":
+                condition = parent.child_by_field_name("condition")
+                return condition is not None and condition.id == node.id
+            if parent.type == "variable_declarator":
+                return self._is_tested_later(parent)
+            return False
+        return False
+
+    def _is_tested_later(self, declarator: Node) -> bool:
+        """`const key = env.KEY; if (!key) ...`: the value is checked under the name it was given."""
+        name = declarator.child_by_field_name("name")
+        if name is None or name.type != "identifier":
+            return False
+        scope = self._enclosing_function(declarator)
+        start = declarator.end_byte
+        end = scope.end_byte if scope is not None else len(self.source.data)
+        ident = re.escape(self.source.data[name.start_byte : name.end_byte])
+        test = rb"(?:!\s*|typeof\s+)" + ident + rb"\b|\b" + ident + rb"\s*(?:\?\?|\|\||&&|[!=]==?\s*(?:undefined|null)\b|\?\.)" \
+            + rb"|\bif\s*\(\s*" + ident + rb"\s*\)"
+        return re.search(test, self.source.data[start:end]) is not None
+
     def member(self, acc: Node, prop: Node, src: _Source) -> None:
+        if self._is_assigned(acc):
+            return
         optional = any(c.type == "optional_chain" for c in acc.children)
-        self._record(_text(self.source, prop), prop, "optional" if optional else "member", src)
+        self._record(_text(self.source, prop), prop, "optional" if optional else "member", src, self._is_guarded(acc))
 
     def subscript(self, acc: Node, index: Node, src: _Source) -> None:
+        if self._is_assigned(acc):
+            return
         key = _unquote(self.source, index)
         if key is None:
             if src.strong:
                 self._record_dynamic(acc)
         elif key:
-            self._record(key, index, "subscript", src)
+            self._record(key, index, "subscript", src, self._is_guarded(acc))
 
     def _pattern_usages(self, pattern: Node, form: str, src: _Source) -> None:
         for child in pattern.named_children:
@@ -394,32 +866,167 @@ class _Extractor:
                 key = child.child_by_field_name("key")
                 if key is None:
                     continue
+                value = child.child_by_field_name("value")
+                guarded = value is not None and value.type == "assignment_pattern"
                 if key.type in ("property_identifier", "identifier"):
-                    self._record(_text(self.source, key), key, form, src)
+                    self._record(_text(self.source, key), key, form, src, guarded)
                 elif key.type == "string":
-                    value = _unquote(self.source, key)
-                    if value:
-                        self._record(value, key, form, src)
+                    name = _unquote(self.source, key)
+                    if name:
+                        self._record(name, key, form, src, guarded)
                 elif src.strong:
                     self._record_dynamic(child)
             elif child.type == "object_assignment_pattern":
                 left = child.child_by_field_name("left")
                 if left is not None and left.type == "shorthand_property_identifier_pattern":
-                    self._record(_text(self.source, left), left, form, src)
+                    self._record(_text(self.source, left), left, form, src, True)
             elif child.type == "rest_pattern" and src.strong:
                 self._record_dynamic(child)
 
     def destructure(self, pattern: Node, value: Node) -> None:
-        src: _Source | None = None
-        if value.type == "identifier":
-            src = self.env_source(value)
-        elif value.type == "member_expression":
-            prop = value.child_by_field_name("property")
-            base = value.child_by_field_name("object")
-            if prop is not None and base is not None and _text(self.source, prop) == "env":
-                src = self.context_source(base)
+        src = self.value_source(value)
         if src is not None:
             self._pattern_usages(pattern, "destructure", src)
+
+    def destructure_holder(self, pattern: Node, value: Node) -> bool:
+        """`const { env } = c`, `const { env: e } = context`: the env comes out of a context (True when news)."""
+        changed = False
+        for child in pattern.named_children:
+            if child.type == "shorthand_property_identifier_pattern" and _text(self.source, child) == "env":
+                holder = self._holder_source(_unwrap(value))
+                if holder is not None:
+                    changed |= self._set_fn_source(self._enclosing_function(pattern), "env", holder)
+            elif child.type == "pair_pattern":
+                key, inner = child.child_by_field_name("key"), child.child_by_field_name("value")
+                if key is None or inner is None or _text(self.source, key) != "env":
+                    continue
+                holder = self._holder_source(_unwrap(value))
+                if holder is None:
+                    continue
+                if inner.type == "identifier":
+                    changed |= self._set_fn_source(self._enclosing_function(pattern), _text(self.source, inner), holder)
+                elif inner.type == "object_pattern" and (pattern.id, "{env}") not in self.fn_sources:
+                    self.fn_sources[(pattern.id, "{env}")] = holder
+                    self._pattern_usages(inner, "destructure", holder)
+        return changed
+
+    def _holder_source(self, target: Node) -> _Source | None:
+        found = self.context_source(target)
+        if found is not None:
+            return _Source("context", found.strong)
+        return _Source("context", False) if target.type in ("identifier", "member_expression") else None
+
+
+# The capture that names each pattern, most frequent first (envdecl's patterns share the query).
+_TAGS = ("eacc", "acc", "destr.pattern", "param", "sub", "esub", "iface", "alias", "gen", "handler.fn", "untyped",
+         "imp.name", "arg.args", "argm.args", "al.name", "cast", "csub", "dparam", "impd.name", "impn.name",
+         "ctxalias.name")
+
+
+def _by_tag(matches: list[tuple[int, dict[str, Node]]]) -> dict[str, list[dict[str, Node]]]:
+    """The matches grouped by the pattern that made them (one look at each match)."""
+    found: dict[str, list[dict[str, Node]]] = {tag: [] for tag in _TAGS}
+    for _, caps in matches:
+        for tag in _TAGS:
+            if tag in caps:
+                found[tag].append(caps)
+                break
+    return found
+
+
+def extract_env_facts(
+    source: SourceFile,
+    extra_env_types: frozenset[str] = frozenset(),
+    matches: list[tuple[int, dict[str, Node]]] | None = None,
+    seeds: tuple[Seed, ...] = (),
+) -> tuple[list[Usage], list[DynamicAccess], list[EnvCall], frozenset[tuple[str, int]]]:
+    """Binding usages, dynamic env accesses, calls given the env whole, and the (function name,
+    parameter index) pairs already typed as the env, in one parsed file.
+
+    `extra_env_types` names more env types (e.g. the `B` of a `Hono<{ Bindings: B }>` in the file).
+    `matches` are those of a query holding `PATTERNS` (shared with other extractors to walk the
+    tree once); by default the query is run here. `seeds` are this file's functions another file
+    gives the env (see `EnvCall`).
+    """
+    ex = _Extractor(source, ENV_TYPE_NAMES | extra_env_types)
+    if matches is None:
+        matches = run_query(source, _query(source.tree.language))
+    matches = list(matches)
+    if seeds or may_have_rare_forms(source.data):
+        matches += run_query(source, _rare_query(source.tree.language))
+    found = _by_tag(matches)
+    # pass 1: where the env comes from
+    for caps in found["imp.name"]:
+        ex.add_import(caps["imp.name"], caps.get("imp.alias"), caps["imp.src"])
+    for caps in found["impd.name"]:
+        ex.add_other_import(caps["impd.name"], caps["impd.src"], "default")
+    for caps in found["impn.name"]:
+        ex.add_other_import(caps["impn.name"], caps["impn.src"], "*")
+    for caps in found["ctxalias.name"]:
+        ex.add_context_alias(caps["ctxalias.name"])
+    for caps in found["handler.fn"]:
+        ex.add_handler(caps["handler.name"], caps["handler.params"], caps["handler.fn"])
+    for caps in found["param"]:
+        ex.add_param(caps["param"], caps["param.pattern"], caps["param.type"])
+    for caps in found["dparam"]:
+        ex.add_destructured_context(caps["dparam"], caps["dparam.pattern"])
+    for seed in seeds:
+        ex.seed_export(seed)
+    for caps in found["untyped"]:
+        ex.add_untyped(caps["untyped"], caps["untyped.name"])
+    # close over aliases (`const e = env`, `const { env } = c`) and calls of this file's functions
+    queried: set[str] = set(COMMON_ENV_NAMES)
+    for _ in range(6):
+        changed = False
+        for caps in found["al.name"]:
+            changed |= ex.add_alias(caps["al.name"], caps["al.value"])
+        for caps in found["destr.pattern"]:
+            changed |= ex.destructure_holder(caps["destr.pattern"], caps["destr.value"])
+        for caps in found["arg.args"]:
+            changed |= ex.add_call(caps["arg.args"], caps["arg.id"])
+        for caps in found["argm.args"]:
+            changed |= ex.add_call(caps["argm.args"], caps["argm.node"])
+        names = {*ex.file_sources, *(name for _, name in ex.fn_sources)} - queried
+        names = {n for n in names if re.fullmatch(r"[A-Za-z_$][\w$]*", n)}
+        if names:
+            queried |= names
+            more = _by_tag(run_query(source, _access_query(source.tree.language, tuple(sorted(names)))))
+            for tag, items in more.items():
+                found[tag].extend(items)
+            changed = True
+        if not changed:
+            break
+    # pass 2: accesses
+    for caps in found["acc"]:
+        src = ex.env_source(caps["acc.obj"])
+        if src is not None:
+            ex.member(caps["acc"], caps["acc.prop"], src)
+    for caps in found["sub"]:
+        src = ex.env_source(caps["sub.obj"])
+        if src is not None:
+            ex.subscript(caps["sub"], caps["sub.index"], src)
+    for caps in found["eacc"]:
+        src = ex.context_source(caps["eacc.base"])
+        if src is not None:
+            ex.member(caps["eacc"], caps["eacc.prop"], src)
+    for caps in found["esub"]:
+        src = ex.context_source(caps["esub.base"])
+        if src is not None:
+            ex.subscript(caps["esub"], caps["esub.index"], src)
+    for caps in found["cast"]:
+        src = ex.value_source(caps["cast.obj"])
+        if src is not None:
+            ex.member(caps["cast"], caps["cast.prop"], src)
+    for caps in found["csub"]:
+        src = ex.value_source(caps["csub.obj"])
+        if src is not None:
+            ex.subscript(caps["csub"], caps["csub.index"], src)
+    for caps in found["destr.pattern"]:
+        ex.destructure(caps["destr.pattern"], caps["destr.value"])
+    usages = sorted(set(ex.usages), key=lambda u: (u.line, u.column, u.name))
+    dynamic = sorted(set(ex.dynamic), key=lambda d: (d.line, d.column))
+    calls = sorted(set(ex.calls), key=lambda c: (c.line, c.column))
+    return usages, dynamic, calls, frozenset(ex.typed_params)
 
 
 def extract_usages(
@@ -427,52 +1034,8 @@ def extract_usages(
     extra_env_types: frozenset[str] = frozenset(),
     matches: list[tuple[int, dict[str, Node]]] | None = None,
 ) -> tuple[list[Usage], list[DynamicAccess]]:
-    """Binding usages and dynamic env accesses in one parsed file, in document order.
-
-    `extra_env_types` names more env types (e.g. the `B` of a `Hono<{ Bindings: B }>` in the file).
-    `matches` are those of a query holding `PATTERNS` (shared with other extractors to walk the
-    tree once); by default the query is run here.
-    """
-    ex = _Extractor(source, ENV_TYPE_NAMES | extra_env_types)
-    if matches is None:
-        matches = run_query(source, _query(source.tree.language))
-    matches = list(matches)
-    # pass 1: where the env comes from
-    for _, caps in matches:
-        if "imp.name" in caps:
-            ex.add_import(caps["imp.name"], caps.get("imp.alias"), caps["imp.src"])
-        elif "handler.fn" in caps:
-            ex.add_handler(caps["handler.name"], caps["handler.params"], caps["handler.fn"])
-        elif "param" in caps:
-            ex.add_param(caps["param"], caps["param.pattern"], caps["param.type"])
-    for _, caps in matches:
-        if "untyped" in caps:
-            ex.add_untyped(caps["untyped"], caps["untyped.name"])
-    # pass 2: accesses
-    names = tuple(sorted({*ex.file_sources, *(name for _, name in ex.fn_sources)} - COMMON_ENV_NAMES))
-    if names and all(re.fullmatch(r"[A-Za-z_$][\w$]*", n) for n in names):
-        matches += run_query(source, _access_query(source.tree.language, names))
-    for _, caps in matches:
-        if "acc" in caps:
-            src = ex.env_source(caps["acc.obj"])
-            if src is not None:
-                ex.member(caps["acc"], caps["acc.prop"], src)
-        elif "sub" in caps:
-            src = ex.env_source(caps["sub.obj"])
-            if src is not None:
-                ex.subscript(caps["sub"], caps["sub.index"], src)
-        elif "eacc" in caps:
-            src = ex.context_source(caps["eacc.base"])
-            if src is not None:
-                ex.member(caps["eacc"], caps["eacc.prop"], src)
-        elif "esub" in caps:
-            src = ex.context_source(caps["esub.base"])
-            if src is not None:
-                ex.subscript(caps["esub"], caps["esub.index"], src)
-        elif "destr.pattern" in caps:
-            ex.destructure(caps["destr.pattern"], caps["destr.value"])
-    usages = sorted(set(ex.usages), key=lambda u: (u.line, u.column, u.name))
-    dynamic = sorted(set(ex.dynamic), key=lambda d: (d.line, d.column))
+    """Binding usages and dynamic env accesses in one parsed file, in document order (see `extract_env_facts`)."""
+    usages, dynamic, _, _ = extract_env_facts(source, extra_env_types, matches)
     return usages, dynamic
 
 

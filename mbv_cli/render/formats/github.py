@@ -54,6 +54,9 @@ def render_github(report: FindingsReport, **_: Any) -> None:
         where = f.worker + (f" (env.{f.env})" if f.env else "") if f.worker else ""
         if where:
             message = f"[{where}] {message}"
+        if f.related:
+            message += f"\nalso at {', '.join(f.related_where[:5])}" + (
+                f" and {len(f.related) - 5} more" if len(f.related) > 5 else "")
         if f.hint:
             message += f"\nhint: {f.hint}"
         if f.snippet:

@@ -42,7 +42,8 @@ def render_junit(report: FindingsReport, **_: Any) -> None:
                 case.set("file", ci_path(f.file, repo_root))
             if f.line:
                 case.set("line", str(f.line))
-            body = "\n".join(x for x in (f.message, f"hint: {f.hint}" if f.hint else "", f.snippet or "") if x)
+            also = f"also at {', '.join(f.related_where)}" if f.related else ""
+            body = "\n".join(x for x in (f.message, also, f"hint: {f.hint}" if f.hint else "", f.snippet or "") if x)
             if f.severity.value == "info":
                 ET.SubElement(case, "system-out").text = body
             else:

@@ -1,0 +1,181 @@
+"""The ways real Workers reach their env (issue 12): each form must be found, look-alikes must not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mbv_cli.core.code.parsing import SourceFile, parse_source
+from mbv_cli.core.code.usages import EnvCall, Seed, Usage, extract_env_facts
+
+
+def facts(text: str, name: str = "index.ts", seeds: tuple[Seed, ...] = ()) -> tuple[list[Usage], list[EnvCall]]:
+    source = parse_source(Path(name), text.encode())
+    assert isinstance(source, SourceFile)
+    usages, _, calls, _ = extract_env_facts(source, seeds=seeds)
+    return usages, calls
+
+
+def strong(text: str, name: str = "index.ts") -> list[str]:
+    return [u.name for u in facts(text, name)[0] if u.strong]
+
+
+def weak(text: str, name: str = "index.ts") -> list[str]:
+    return [u.name for u in facts(text, name)[0] if not u.strong]
+
+
+HONO = 'import { Hono } from "hono";\n'
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        # a middleware const typed with Hono's handler types
+        ("const mw: MiddlewareHandler<AppEnv> = async (c, next) => { c.env.RATE; await next(); };", ["RATE"]),
+        ("export const h: Handler<{ Bindings: Env }> = (c) => c.env.DB;", ["DB"]),
+        # a Hono context under another name
+        ("type AppContext = Context<{ Bindings: Env }>;\nconst f = (c: AppContext) => c.env.KV;", ["KV"]),
+        ("type Ctx = Context<{ Bindings: Env }>;\nfunction f(c: Ctx) { return c.env.KV; }", ["KV"]),
+        ("import type { AppContext } from './types';\nexport function f(c: AppContext) { return c.env.Q; }", ["Q"]),
+        # Pages Functions
+        ("export async function onRequestGet(context) { return context.env.PAGES_KV.get('x'); }", ["PAGES_KV"]),
+        ("export const onRequest: PagesFunction<Env> = async (context) => context.env.A;", ["A"]),
+        ("export const onRequestPost = async ({ request, env }) => env.B;", ["B"]),
+        ("export async function onRequest({ env: e }) { return e.C; }", ["C"]),
+        ("export async function onRequest(ctx: EventContext<Env, any, any>) { return ctx.env.D; }", ["D"]),
+        # framework contexts
+        ("export async function loader({ context }) { return context.cloudflare.env.DB; }", ["DB"]),
+        ("export const load = async (event) => event.platform?.env.BUCKET;", ["BUCKET"]),
+        ("const x = Astro.locals.runtime.env.KV;", ["KV"]),
+        ("const { env } = getCloudflareContext(); env.NEXT_KV;", ["NEXT_KV"]),
+        ("const v = (await getCloudflareContext({ async: true })).env.CACHE;", ["CACHE"]),
+        # Pick<Env, ...> and other wrappers of the env type
+        ('function f(env: Pick<Env, "A" | "B">) { return env.A; }', ["A"]),
+        ("function f(b: Partial<Env>) { return b.OPT; }", ["OPT"]),
+        # casts
+        ("export default { fetch(r, env) { return (env as any).X; } };", ["X"]),
+        ('export default { fetch(r, env) { return (env as any)["PAYMENTS"]; } };', ["PAYMENTS"]),
+        ("export default { fetch(r, env) { return (env as { X: DurableObjectNamespace }).X; } };", ["X"]),
+        ("export default { fetch(r, env) { return (env as unknown as Foo).Y.get(); } };", ["Y"]),
+        ("export default { fetch(r, env) { return env!.Z; } };", ["Z"]),
+        (HONO + 'app.get("/", (c) => (c.env as any).W);', ["W"]),
+        # aliases
+        ("export default { fetch(r, env) { const e2 = env; return e2.A; } };", ["A"]),
+        (HONO + 'app.get("/", (c) => { const env = c.env; return env.B; });', ["B"]),
+        (HONO + 'app.get("/", (c) => { const { env } = c; return env.C; });', ["C"]),
+        (HONO + 'app.get("/", (c) => { const { env: { D1 } } = c; return D1; });', ["D1"]),
+        ("function f(c: Context) { const { env } = c; return env.D; }", ["D"]),
+        ("export default { fetch(r, env) { const a = env; const b = a; return b.E; } };", ["E"]),
+        # env given whole to a function of this file
+        ("function helper(cfg) { return cfg.SECRET; }\n"
+         "export default { fetch(r, env) { return helper(env); } };", ["SECRET"]),
+        ("const helper = (x, secrets: TokenSecrets) => secrets.JWT_KEY;\n"
+         "export default { fetch(r, env) { return helper(r, env); } };", ["JWT_KEY"]),
+        ("function deep(z) { return z.DEEP; }\nfunction mid(y) { return deep(y); }\n"
+         "export default { fetch(r, env) { return mid(env); } };", ["DEEP"]),
+        ("function g({ KV, DB }) { return KV; }\nexport default { fetch(r, env) { g(env); } };", ["KV", "DB"]),
+        (HONO + "function h(b) { return b.H; }\napp.get('/', (c) => h(c.env));", ["H"]),
+    ],
+)
+def test_env_forms_are_found(code: str, expected: list[str]) -> None:
+    assert strong(code) == expected
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # assignments are not reads
+        "export default { fetch(r, env) { env.REGISTRY_CLIENT = new Client(env); } };",
+        "export default { fetch(r, env) { env.CACHE ??= new Map(); } };",
+        "export default { fetch(r, env) { (env as any).INJECTED = 1; } };",
+        # a context-looking thing that is not one
+        "function f(c: Request) { const { env } = c; return env.X; }",
+        "function f(opts: Options) { return opts.env.X; }",
+        "const { env } = process; env.NODE_ENV;",
+        "const x = (config as any).Y;",
+        "const y = (await load()).env.Z;",
+        "function f(b: Partial<Options>) { return b.OPT; }",
+        # a function of the file that is never given the env
+        "function helper(cfg) { return cfg.SECRET; }\nhelper(loadConfig());",
+        "export default { fetch(r, env) { [1].map((env) => env.SHADOWED); } };",
+    ],
+)
+def test_look_alikes_are_not_strong_reads(code: str) -> None:
+    assert strong(code) == []
+
+
+def test_untyped_holders_are_weak() -> None:
+    assert weak("function f(x) { const { env } = x; return env.MAYBE; }") == ["MAYBE"]
+    assert strong("function f(x) { const { env } = x; return env.MAYBE; }") == []
+
+
+@pytest.mark.parametrize(
+    ("code", "guarded"),
+    [
+        ("env.A ?? 'd'", True),
+        ("env.A || 'd'", True),
+        ("env.A && env.A.get()", True),
+        ("if (env.A) {}", True),
+        ("if (!env.A) { throw new Error() }", True),
+        ("if (env.A === undefined) {}", True),
+        ("typeof env.A", True),
+        ("env.A ? 1 : 2", True),
+        ("env.A?.get()", True),
+        ("env.A?.()", True),
+        ("const { A = 'x' } = env", True),
+        ("env.A.get()", False),
+        ("return env.A", False),
+        ("env?.A.get()", True),
+        ("if (ok && env.A && env.B) {}", True),
+        ("env.B && env.A", False),
+        ("const x = ok && env.A", False),
+        ("x = env.A + 1", False),
+        ("const a = env.A; if (!a) throw new Error('A')", True),
+        ("const a = env.A ; const b = a ?? 'd'", True),
+        ("const a = env.A; a.get('k')", False),
+    ],
+)
+def test_guarded_reads(code: str, guarded: bool) -> None:
+    usages, _ = facts(f"export default {{ fetch(r, env) {{ {code}; }} }};")
+    first = next(u for u in usages if u.name == "A")
+    assert first.guarded is guarded
+
+
+def test_env_given_to_libraries_and_imports_is_a_call() -> None:
+    code = (
+        'import { routePartykitRequest } from "partyserver";\nimport { handle } from "./handlers";\n'
+        'import * as lib from "../lib";\nimport { Hono } from "hono";\nconst app = new Hono();\n'
+        "export default { async fetch(req, env, ctx) {\n"
+        "  console.log(env);\n  handle(req, env);\n  lib.run(env);\n"
+        "  return (await routePartykitRequest(req, env)) ?? app.fetch(req, env, ctx);\n} };\n"
+    )
+    _, calls = facts(code)
+    got = [(c.callee, c.specifier, c.imported, c.argument, c.line) for c in calls]
+    assert got == [
+        ("handle", "./handlers", "handle", 1, 8),
+        ("lib.run", "../lib", "run", 0, 9),
+        ("routePartykitRequest", "partyserver", "routePartykitRequest", 1, 10),
+        ("app.fetch", None, None, 1, 10),
+    ]
+
+
+def test_seeds_follow_the_env_into_an_exported_function() -> None:
+    code = ("export function handle(req: Request, secrets: TokenSecrets) { return secrets.JWT; }\n"
+            "export default function (cfg) { return cfg.DEF; }\n"
+            "function unrelated(secrets) { return secrets.NOPE; }\n")
+    assert [u.name for u in facts(code)[0]] == []
+    usages, _ = facts(code, seeds=(Seed("handle", 1), Seed("default", 0)))
+    assert [(u.name, u.via, u.strong) for u in usages] == [("JWT", "passed", True), ("DEF", "passed", True)]
+    weak_seed, _ = facts(code, seeds=(Seed("handle", 1, strong=False),))
+    assert [(u.name, u.strong) for u in weak_seed] == [("JWT", False)]
+
+
+def test_functions_typed_with_the_env_are_listed() -> None:
+    source = parse_source(Path("a.ts"), (
+        b"export function handle(req: Request, env: Env) { return env.A; }\n"
+        b"export const h = (c, b: Pick<Env, 'B'>) => b.B;\n"
+        b"export default function (env: Env) {}\n"
+        b"function other(req, env) {}\n"))
+    assert isinstance(source, SourceFile)
+    assert extract_env_facts(source)[3] == frozenset({("handle", 1), ("h", 1), ("default", 0)})

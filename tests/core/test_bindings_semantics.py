@@ -1,0 +1,247 @@
+"""Binding findings a reviewer accepts (issue 12): secret sources, "this env will not have it",
+guarded reads, one finding per name, the env given to other files and to libraries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mbv_cli.core.findings import Finding
+from tests.core.test_bindings_diff import CODE, CONFIG, IMPORTS_ENV, codes, diff, make_worker
+
+READ_SECRET = CODE.replace("return new", "const k = env.STRIPE_KEY.trim();\n    return new")
+
+
+def mbv001(findings: list[Finding]) -> list[tuple[str | None, str | None, str]]:
+    return [(f.env, f.binding, f.severity.value) for f in findings if f.code == "MBV001"]
+
+
+def test_a_name_declared_nowhere_is_an_error_per_env(tmp_path: Path) -> None:
+    findings = diff(make_worker(tmp_path, code=READ_SECRET))
+    assert mbv001(findings) == [(None, "STRIPE_KEY", "error"), ("production", "STRIPE_KEY", "error")]
+    assert "no config, var, secret source" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("file", "text"),
+    [
+        (".dev.vars", "STRIPE_KEY=sk_test_1\n"),
+        (".dev.vars.production", "STRIPE_KEY=sk_test_1\n"),
+        (".env", "STRIPE_KEY=sk_test_1\n"),
+        (".dev.vars.example", "STRIPE_KEY=\n"),
+        (".env.example", "# documented\nSTRIPE_KEY=your-key\n"),
+        ("src/env.ts", "export interface Env { USERS: KVNamespace; GREETING: string; STRIPE_KEY: string }\n"),
+    ],
+)
+def test_a_secret_named_by_any_secret_source_is_not_mbv001(tmp_path: Path, file: str, text: str) -> None:
+    # a hand-written Env is part of the Worker when its code imports it (the module graph)
+    code = IMPORTS_ENV + READ_SECRET if file == "src/env.ts" else READ_SECRET
+    findings = diff(make_worker(tmp_path, code=code, extra={file: text}))
+    assert mbv001(findings) == []
+    if file == "src/env.ts":  # said once, as MBV004, not on every read
+        assert codes(findings) == [("MBV004", None, "STRIPE_KEY")]
+
+
+def test_secrets_required_in_config_is_a_source(tmp_path: Path) -> None:
+    config = CONFIG + '\n[secrets]\nrequired = ["STRIPE_KEY"]\n[env.production.secrets]\nrequired = ["STRIPE_KEY"]\n'
+    assert mbv001(diff(make_worker(tmp_path, config, READ_SECRET))) == []
+
+
+def test_only_another_scope_declares_it_the_non_inheritance_trap(tmp_path: Path) -> None:
+    config = CONFIG.replace('[[env.production.kv_namespaces]]\nbinding = "USERS"\nid = "a1b2c3d4e5f60718293a4b5c6d7e8f90"\n', "")
+    findings = diff(make_worker(tmp_path, config, extra={".dev.vars.example": "USERS=\n"}))
+    # a KV namespace is not a secret: a documented secret of that name does not excuse it
+    assert mbv001(findings) == [("production", "USERS", "error")]
+    assert "not inherited" in findings[0].message
+
+
+def test_a_var_of_another_scope_that_is_also_a_secret_is_not_reported(tmp_path: Path) -> None:
+    config = CONFIG.replace('[env.production.vars]\nGREETING = "hello"\n', "")
+    assert mbv001(diff(make_worker(tmp_path, config))) == [("production", "GREETING", "error")]
+    (tmp_path / ".dev.vars.example").write_text("GREETING=\n")  # production sets it as a secret
+    assert mbv001(diff(tmp_path)) == []
+
+
+@pytest.mark.parametrize(
+    ("read", "severity"),
+    [
+        ("env.MAYBE ?? 'x'", "warning"),
+        ("env.MAYBE || 'x'", "warning"),
+        ("env.MAYBE?.get('k')", "warning"),
+        ("if (env.MAYBE) { env.MAYBE.get('k') }", "warning"),
+        ("env.MAYBE.get('k')", "error"),
+    ],
+)
+def test_guarded_reads_are_warnings(tmp_path: Path, read: str, severity: str) -> None:
+    code = CODE.replace("return new", f"{read};\n    return new")
+    # declared in another scope only: an error, or a warning when guarded
+    config = CONFIG + '[[env.production.r2_buckets]]\nbinding = "MAYBE"\nbucket_name = "m"\n'
+    got = mbv001(diff(make_worker(tmp_path, config, code), env=None, all_envs=False))
+    assert got == [(None, "MAYBE", severity)]
+    # declared nowhere: an error, or info when guarded (an optional setting the code handles)
+    (tmp_path / "wrangler.toml").write_text(CONFIG)
+    assert mbv001(diff(tmp_path, env=None, all_envs=False)) == [
+        (None, "MAYBE", "error" if severity == "error" else "info")]
+
+
+def test_assignments_are_not_reads(tmp_path: Path) -> None:
+    code = CODE.replace("return new", "env.REGISTRY_CLIENT = new Map();\n    return new")
+    assert diff(make_worker(tmp_path, code=code)) == []
+
+
+def test_one_finding_per_name_lists_every_site(tmp_path: Path) -> None:
+    reads = "\n".join(f"    env.MISSING.get('{i}');" for i in range(4))
+    code = 'import { f } from "./a";' + CODE.replace("return new", reads.lstrip() + "\n    return new")
+    other = "export function f(env: Env) { return env.MISSING; }\n"
+    findings = diff(make_worker(tmp_path, code=code, extra={"src/a.ts": other}), env=None, all_envs=False)
+    assert len(findings) == 1
+    f = findings[0]
+    assert (Path(f.file or "").name, f.line) == ("a.ts", 1)
+    assert [(Path(file).name, line) for file, line, _ in f.related] == [("index.ts", n) for n in (5, 6, 7, 8)]
+    assert f.to_dict()["related"][0] == {"file": f.related[0][0], "line": 5, "column": 9}
+
+
+def test_sarif_hash_stays_when_a_site_is_added(tmp_path: Path) -> None:
+    from mbv_cli.core.findings import FindingsReport
+    from mbv_cli.render.formats.sarif import to_sarif
+
+    code = CODE.replace("return new", "env.MISSING.get('a');\n    return new")
+    make_worker(tmp_path, code=code)
+
+    def prints() -> list[str]:
+        report = FindingsReport(diff(tmp_path, env=None, all_envs=False))
+        return [r["partialFingerprints"]["mbvFindingHash/v1"] for r in to_sarif(report)["runs"][0]["results"]]
+
+    before = prints()
+    (tmp_path / "src" / "a.ts").write_text("export function f(env: Env) { return env.MISSING; }\n")  # sorts first
+    assert prints() == before
+
+
+def test_env_given_to_a_function_of_another_file_is_followed(tmp_path: Path) -> None:
+    config = CONFIG + '\n[[r2_buckets]]\nbinding = "ARCHIVE"\nbucket_name = "a"\n'
+    code = ('import { archive } from "./archive";\n' + CODE).replace("return new", "await archive(env);\n    return new")
+    helper = "export async function archive(bindings) {\n  await bindings.ARCHIVE.put('k', 'v');\n  bindings.NOPE_MISSING;\n}\n"
+    findings = diff(make_worker(tmp_path, config, code, extra={"src/archive.ts": helper}), env=None, all_envs=False)
+    # ARCHIVE is used (no MBV002) and the read that is declared nowhere is found in the other file
+    assert [(f.code, f.binding, Path(f.file or "").name, f.line) for f in findings] == [
+        ("MBV001", "NOPE_MISSING", "archive.ts", 3)]
+
+
+def test_env_given_to_a_library_makes_mbv002_info_naming_the_call(tmp_path: Path) -> None:
+    config = CONFIG + '\n[[durable_objects.bindings]]\nname = "ROOMS"\nclass_name = "Room"\n'
+    code = ('import { routePartykitRequest } from "partyserver";\n' + CODE).replace(
+        "return new", "const r = await routePartykitRequest(request, env);\n    return new")
+    findings = diff(make_worker(tmp_path, config, code), env=None, all_envs=False)
+    assert [(f.code, f.binding, f.severity.value) for f in findings] == [("MBV002", "ROOMS", "info")]
+    assert "routePartykitRequest(...)" in (findings[0].hint or "") and "src/index.ts:6" in (findings[0].hint or "")
+    # without the call, it is a warning
+    (tmp_path / "src" / "index.ts").write_text(CODE)
+    assert [(f.code, f.severity.value) for f in diff(tmp_path, env=None, all_envs=False)] == [("MBV002", "warning")]
+
+
+def test_mbv004_once_per_name_across_declarations(tmp_path: Path) -> None:
+    env_ts = "export interface Env { USERS: KVNamespace; GREETING: string; STRIPE_KEY: string }\n"
+    bindings_ts = "export type Bindings = { STRIPE_KEY: string };\n"
+    code = IMPORTS_ENV + 'import type { Bindings } from "./b";\n' + CODE
+    findings = diff(make_worker(tmp_path, code=code, extra={"src/env.ts": env_ts, "src/b.ts": bindings_ts}))
+    assert codes(findings) == [("MBV004", None, "STRIPE_KEY")]
+    assert len(findings[0].related) == 1
+
+
+# -- MBV005: every layout `wrangler types` writes ------------------------------------------------
+
+BASE_ENV_LAYOUT = """/* eslint-disable */
+// Generated by Wrangler by running `wrangler types --include-runtime=false` (hash: 0123abcd)
+interface __BaseEnv_Env {
+\tUSERS: KVNamespace;
+\tGREETING: "hello" | "hi";
+\tSTRIPE_KEY: string;
+}
+declare namespace Cloudflare {
+\tinterface GlobalProps {
+\t\tmainModule: typeof import("./src/index");
+\t}
+\tinterface ProductionEnv {
+\t\tUSERS: KVNamespace;
+\t\tGREETING: "hello";
+\t\tSTRIPE_KEY: string;
+\t}
+\tinterface Env extends __BaseEnv_Env {}
+}
+interface Env extends __BaseEnv_Env {}
+"""
+
+
+def test_mbv005_reads_the_base_env_layout(tmp_path: Path) -> None:
+    make_worker(tmp_path, code=READ_SECRET, extra={"worker-configuration.d.ts": BASE_ENV_LAYOUT,
+                                                   ".dev.vars": "STRIPE_KEY=sk_test\n"})
+    assert [f for f in diff(tmp_path) if f.code == "MBV005"] == []
+    (tmp_path / "worker-configuration.d.ts").write_text(BASE_ENV_LAYOUT.replace("\tUSERS: KVNamespace;\n\tGREETING", "\tGREETING", 1))
+    stale = [f for f in diff(tmp_path) if f.code == "MBV005"]
+    assert len(stale) == 1 and "Env lacks USERS" in stale[0].message
+
+
+@pytest.mark.wrangler
+def test_mbv005_real_wrangler_types_with_dev_vars_secrets(tmp_path: Path) -> None:
+    from tests.core.test_bindings_diff import _wrangler_types
+
+    make_worker(tmp_path, code=READ_SECRET, extra={".dev.vars": "STRIPE_KEY=sk_test\n",
+                                                   ".dev.vars.production": "STRIPE_KEY=sk_live\n"})
+    _wrangler_types(tmp_path, tmp_path / "home")
+    generated = (tmp_path / "worker-configuration.d.ts").read_text()
+    assert "STRIPE_KEY: string" in generated
+    assert [f for f in diff(tmp_path) if f.code in ("MBV005", "MBV001", "MBV004")] == []
+    # the same members in the layout with a base interface are current too
+    (tmp_path / "worker-configuration.d.ts").write_text(BASE_ENV_LAYOUT)
+    assert [f for f in diff(tmp_path) if f.code == "MBV005"] == []
+
+
+def test_mbv007_not_for_a_service_that_is_a_worker_of_the_repo(tmp_path: Path) -> None:
+    service = '\n[[services]]\nbinding = "API"\nservice = "example-api"\n'
+    code = CODE.replace("return new", "await env.API.fetch(request);\n    return new")
+    make_worker(tmp_path / "web", CONFIG.replace('name = "w"', 'name = "web"') + service, code)
+    assert ("MBV007", None, "API") in codes(diff(tmp_path / "web"))  # no such Worker here: a placeholder
+    make_worker(tmp_path / "api", CONFIG.replace('name = "w"', 'name = "example-api"'))
+    assert [c for c in codes(diff(tmp_path)) if c[0] == "MBV007"] == []
+
+
+def test_mbv004_not_for_optional_members(tmp_path: Path) -> None:
+    env_ts = ("export interface Env { USERS: KVNamespace; GREETING: string; STRIPE_KEY: string;\n"
+              "  RP_ID?: string; FALLBACK_KV: KVNamespace | undefined }\n")
+    code = IMPORTS_ENV + CODE
+    assert codes(diff(make_worker(tmp_path, code=code, extra={"src/env.ts": env_ts}))) == [("MBV004", None, "STRIPE_KEY")]
+
+
+def test_mbv005_string_members_from_an_uncommitted_dev_vars_are_not_stale(tmp_path: Path) -> None:
+    layout = BASE_ENV_LAYOUT.replace('\tSTRIPE_KEY: string;\n}\ndeclare', '\tSTRIPE_KEY: string;\n\tOLD_VAR: "x";\n}\ndeclare')
+    make_worker(tmp_path, code=READ_SECRET, extra={"worker-configuration.d.ts": layout})
+    # STRIPE_KEY came from the author's .dev.vars (not in the repository); OLD_VAR is a var that left the config
+    stale = [f for f in diff(tmp_path) if f.code == "MBV005"]
+    assert len(stale) == 1 and "OLD_VAR" in stale[0].message and "STRIPE_KEY" not in stale[0].message
+    (tmp_path / ".dev.vars").write_text("OTHER=1\n")  # now the secrets are known: STRIPE_KEY is extra
+    assert "STRIPE_KEY" in next(f for f in diff(tmp_path) if f.code == "MBV005").message
+
+
+def test_no_mbv002_when_main_is_built(tmp_path: Path) -> None:
+    """A `main` that is build output (OpenNext) has no code mbv can read: findings about the code,
+    MBV002 among them, do not apply (issue 11); the report says why in a note."""
+    config = CONFIG.replace('main = "src/index.ts"', 'main = ".open-next/worker.js"') + \
+        '\n[assets]\nbinding = "ASSETS"\ndirectory = ".open-next/assets"\n'
+    findings = [f for f in diff(make_worker(tmp_path, config), env=None, all_envs=False) if f.code == "MBV002"]
+    assert findings == []
+
+
+def test_a_function_typed_with_the_env_is_not_read_again(tmp_path: Path) -> None:
+    from mbv_cli.core.code import parsing
+
+    code = ('import { handle } from "./handle";\nimport { loose } from "./loose";\n' + CODE).replace(
+        "return new", "await handle(request, env); await loose(env);\n    return new")
+    make_worker(tmp_path, code=code, extra={
+        "src/handle.ts": "export async function handle(r: Request, env: Env) { return env.USERS; }\n",
+        "src/loose.ts": "export async function loose(b) { return b.GREETING; }\n"})
+    before = parsing.PARSE_COUNTER["count"]
+    assert diff(tmp_path, env=None, all_envs=False) == []
+    # index.ts and handle.ts once each; loose.ts (no `env` in it, so not parsed by the scan) once, for its seed;
+    # handle.ts is not parsed again: its parameter is typed Env already
+    assert parsing.PARSE_COUNTER["count"] - before == 3
