@@ -87,7 +87,7 @@ def bindings_case(n: int, root: Path) -> Callable[[], object]:
 
 CASES: list[tuple[str, str, int, Callable[[int, Path], Callable[[], object]]]] = [
     ("migration splitting", "INSERTs in one file", 10_000, migration_case),
-    ("curl parsing", "bytes of -d", 4_000_000, curl_case),
+    ("curl parsing", "bytes of -d", 10_000_000, curl_case),
     ("many bindings", "KV bindings", 1000, bindings_case),
 ]
 
