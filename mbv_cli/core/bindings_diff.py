@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -104,7 +105,13 @@ class _ConfigContext:
 
 
 def _where(path: Path) -> str:
-    return display_path(path)
+    return _display_in(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=1024)
+def _display_in(path: Path, cwd: str) -> str:
+    # a finding per binding: realpath (an lstat per path component) once per file, not per finding
+    return display_path(path, Path(cwd))
 
 
 def _env_label(env: str | None) -> str:

@@ -121,3 +121,20 @@ def test_repeat_honours_max_time(tmp_path: Path) -> None:
                          tmp_path)
     assert "over --max-time 1 s" in proc.stdout, proc.stdout[-1000:]
     assert took < 20
+
+
+def deep_json(conn: socket.socket, sent: list[int]) -> None:
+    body = b"[" * 100_000 + b"]" * 100_000
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                 + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+    sent[0] += len(body)
+
+
+def test_a_response_nested_100k_deep_is_shown_as_a_note_not_a_crash(tmp_path: Path) -> None:
+    with serve(deep_json) as (base, _sent):
+        proc, _took = mbv(["replay", "GET", f"{base}/", "--format", "json"], tmp_path)
+        text, _ = mbv(["replay", "GET", f"{base}/"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    response = json.loads(proc.stdout)["exchanges"][0]["response"]
+    assert response["status"] == 200 and "nested too deeply" in response["body"]
+    assert text.returncode == 0 and "nested too deeply" in text.stdout

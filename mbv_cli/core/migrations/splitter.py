@@ -10,6 +10,8 @@ swallowed. Each statement carries the source offset of every character so errors
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mbv_cli.core.errors import InputError
@@ -27,7 +29,7 @@ class Statement:
     """One statement as wrangler would run it, with the source offset of each of its characters."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]  # an array('q'): 8 bytes a character, not an int object each (100k statements)
 
     @property
     def start(self) -> int:
@@ -74,18 +76,19 @@ def _is_dollar_ident(text: str) -> bool:
 def split_statements(sql: str) -> list[Statement]:
     """wrangler's splitSqlQuery, each statement with the source offsets of its characters."""
     trimmed, removed = trim_transaction(sql)
-    source = [_to_source(i, removed) for i in range(len(trimmed))] if removed else list(range(len(trimmed)))
+    source: Sequence[int] = (array("q", (_to_source(i, removed) for i in range(len(trimmed)))) if removed
+                             else range(len(trimmed)))
     if not _may_contain_multiple(trimmed):
-        return [Statement(trimmed, tuple(source))]
+        return [Statement(trimmed, array("q", source))]
     pieces = _split(trimmed, source)
-    return pieces or [Statement(trimmed, tuple(source))]
+    return pieces or [Statement(trimmed, array("q", source))]
 
 
-def _split(s: str, source: list[int]) -> list[Statement]:
+def _split(s: str, source: Sequence[int]) -> list[Statement]:
     statements: list[Statement] = []
     parts: list[str] = []  # the current statement, in pieces (joined on a split)
     tail = ""  # its last few characters: all the block regexes look at
-    cur_at: list[int] = []
+    cur_at = array("q")
     depth = 0  # open BEGIN/CASE blocks (wrangler keeps a stack of identical end tests)
     n = len(s)
     i = 0
@@ -132,7 +135,7 @@ def _split(s: str, source: list[int]) -> list[Statement]:
             i = until(i + 2, "*/")
         elif ch == ";" and not depth:
             statements.append(_finish("".join(parts), cur_at))
-            parts, tail, cur_at = [], "", []
+            parts, tail, cur_at = [], "", array("q")
             i += 1
         else:
             piece = ch
@@ -151,10 +154,10 @@ def _split(s: str, source: list[int]) -> list[Statement]:
     return [st for st in statements if st.text]
 
 
-def _finish(text: str, cur_at: list[int]) -> Statement:
+def _finish(text: str, cur_at: array[int]) -> Statement:
     lead = len(text) - len(text.lstrip())
     body = text.strip()
-    return Statement(body, tuple(cur_at[lead:lead + len(body)]))
+    return Statement(body, cur_at[lead:lead + len(body)])
 
 
 def strip_comments(sql: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,10 +33,10 @@ class ReplayResult:
     def learn_secrets(self, exchange: Exchange) -> None:
         self.redactor.learn_headers(exchange.request.headers)
         self.redactor.learn_url(exchange.request.url)
-        self.redactor.learn_body(exchange.request.body, content_type(exchange.request.headers))
+        learn_body_safely(self.redactor, exchange.request.body, content_type(exchange.request.headers))
         if exchange.response is not None:
             self.redactor.learn_headers(exchange.response.headers)
-            self.redactor.learn_body(exchange.response.body, content_type(exchange.response.headers))
+            learn_body_safely(self.redactor, exchange.response.body, content_type(exchange.response.headers))
 
     @property
     def failed(self) -> bool:
@@ -90,6 +91,15 @@ def _headers(headers: list[tuple[str, str]], redactor: Redactor) -> dict[str, st
     return merged
 
 
+TOO_DEEP_TO_REDACT = b"[body not shown: JSON nested too deeply to check it for secrets]"
+
+
+def learn_body_safely(redactor: Redactor, body: bytes | None, kind: str | None) -> None:
+    """Learn a body's secret values; a body nested too deeply to walk teaches nothing (and is not shown)."""
+    with suppress(RecursionError):
+        redactor.learn_body(body, kind)
+
+
 def content_type(headers: list[tuple[str, str]]) -> str | None:
     for name, value in headers:
         if name.lower() == "content-type":
@@ -100,7 +110,10 @@ def content_type(headers: list[tuple[str, str]]) -> str | None:
 def body_fields(body: bytes | None, headers: list[tuple[str, str]], redactor: Redactor) -> dict[str, Any]:
     if body is None:
         return {"body": None, "body_encoding": None, "body_size": 0}
-    shown = redactor.body(body, content_type(headers))
+    try:
+        shown = redactor.body(body, content_type(headers))
+    except RecursionError:  # JSON nested thousands deep: it cannot be walked, so it is not shown
+        shown = TOO_DEEP_TO_REDACT
     try:
         text = shown.decode("utf-8")
         if "\x00" in text:

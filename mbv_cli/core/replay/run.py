@@ -12,7 +12,7 @@ from mbv_cli.core.replay.compare import compare_exchanges
 from mbv_cli.core.replay.model import Exchange, ReplayRequest
 from mbv_cli.core.replay.prepare import Credentials, Rewrite, check_request, prepare, resolve_bearer
 from mbv_cli.core.replay.redact import Redactor
-from mbv_cli.core.replay.result import ReplayResult
+from mbv_cli.core.replay.result import ReplayResult, learn_body_safely
 from mbv_cli.core.replay.send import SendOptions, dry_run, make_client, send
 from mbv_cli.core.replay.status import StatusFilter
 
@@ -77,7 +77,7 @@ def run_replay(requests: list[ReplayRequest], options: ReplayOptions, *,
     for request in prepared:  # learn secrets before anything is logged, so retries and errors are scrubbed too
         redactor.learn_headers(request.headers)
         redactor.learn_url(request.url)
-        redactor.learn_body(request.body, request.header("content-type"))
+        learn_body_safely(redactor, request.body, request.header("content-type"))
     if options.repeat is not None and not options.dry_run:
         _repeat(prepared, options, result, progress)
         return result
