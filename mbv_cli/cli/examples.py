@@ -107,6 +107,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "mbv completions install",
         "mbv completions install zsh",
     ),
+    "graph": (
+        "mbv graph",
+        "mbv graph examples/mustbeviral --format json",
+        "mbv graph workers/api --env production --format dot | dot -Tsvg > graph.svg",
+    ),
     "logs": (
         "wrangler tail --format json | mbv logs -",
         "mbv logs tail.log --outcome exception --since 1h",
@@ -130,6 +135,7 @@ ENVIRONMENT = (
     ("JWT_SECRET, JWT_SECRET_PREVIOUS", "jwt verify's keys when no key option is given"),
     ("MBV_FORCE_WIDTH", "the width of text output (default: the terminal's, else 120)"),
     ("MBV_NO_PROGRESS=1", "no progress line on a terminal"),
+    ("MBV_NO_CACHE=1", "neither read nor write .mbv_cache/ (as --no-cache)"),
     ("MBV_DOCS_URL", "where SARIF helpUri links point (a fork's docs/rules.md)"),
 )
 

@@ -166,6 +166,8 @@ def test_every_command_in_json_mode_matches_its_schema(run_mbv, tmp_path: Path) 
     stats = run("db", "health", str(database), "--stats", "-f", "json")
     assert {"table": "m", "column": "v", "declared": "",
             "counts": {"integer": 1, "text": 1, "null": 1, "real": 1, "blob": 1}} in stats["columns"]
+    graph = run("graph", "examples/mustbeviral", "-f", "json")
+    assert graph["workers"] and graph["workers"][0]["modules"]
     queries = run("db", "queries", "examples/mustbeviral/workers/content-worker", "-f", "json")
     assert queries["bindings"] and queries["bindings"][0]["statements"] and queries["dynamic"]
     root = _migrations_project(tmp_path)
