@@ -77,11 +77,12 @@ class WorkerGroup:
 
 
 def _read_text(path: Path) -> str | None:
-    try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            return None
-        return path.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
+    from mbv_cli.core.errors import InputError
+    from mbv_cli.core.input_files import read_file_bytes
+
+    try:  # a FIFO or device is refused before it is opened; a file over the cap is skipped
+        return read_file_bytes(path, what="source file", limit=MAX_SOURCE_BYTES).decode("utf-8", errors="replace")
+    except InputError:
         return None
 
 

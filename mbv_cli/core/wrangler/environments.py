@@ -128,9 +128,12 @@ def _exports_class(worker_dir: Path, main: Any, class_name: str) -> bool:
     """Whether the Worker's main module exports `class_name` (decides the DO/Workflow generic)."""
     if not isinstance(main, str):
         return False
-    try:
-        text = (worker_dir / main).read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    from mbv_cli.core.errors import InputError
+    from mbv_cli.core.input_files import MB, read_file_bytes
+
+    try:  # a FIFO or device as `main` must not block: the bounded reader refuses it
+        text = read_file_bytes(worker_dir / main, what="main module", limit=2 * MB).decode("utf-8", "replace")
+    except InputError:
         return False
     name = re.escape(class_name)
     return bool(
