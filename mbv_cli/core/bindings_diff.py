@@ -625,13 +625,14 @@ def _config_scopes(cfg: WranglerConfig) -> dict[str, list[str]]:
 def _secret_files(cfg: WranglerConfig) -> dict[str, list[str]]:
     """Name -> the secret files that name it: `.dev.vars`, `.dev.vars.<env>`, `.env*`, and the
     documented `.dev.vars.example` / `.env.example` (whichever wrangler would load)."""
+    from mbv_cli.core.errors import InputError
+    from mbv_cli.core.input_files import MB, read_file_bytes
+
     names: dict[str, list[str]] = {}
     for file in sorted(cfg.directory.glob(".dev.vars*")) + sorted(cfg.directory.glob(".env*")):
         try:
-            if not file.is_file():
-                continue
-            keys = parse_dotenv(file.read_text(encoding="utf-8", errors="replace"))
-        except OSError:
+            keys = parse_dotenv(read_file_bytes(file, what=file.name, limit=MB).decode("utf-8", errors="replace"))
+        except InputError:  # not a regular file, unreadable, too large: devvars says why
             continue
         for key in keys:
             names.setdefault(key, []).append(file.name)

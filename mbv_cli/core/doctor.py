@@ -119,10 +119,14 @@ def load_settings(root: Path) -> DoctorSettings:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     import tomllib
+
+    from mbv_cli.core.errors import InputError
+    from mbv_cli.core.input_files import MB, read_file_text
+
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read settings: {exc}", file=path) from None
+        return tomllib.loads(read_file_text(path, what="the mbv settings", limit=MB, encoding="utf-8"))
+    except InputError as exc:
+        raise ConfigError(exc.message, file=path, hint=exc.hint) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", file=path, hint="fix the syntax of the mbv settings") from None
 
@@ -594,9 +598,13 @@ def _suppressed(f: Finding, cache: dict[str, list[str]]) -> bool:
     if not f.file or not f.line:
         return False
     if f.file not in cache:
+        from mbv_cli.core.errors import InputError
+        from mbv_cli.core.input_files import MB, read_file_bytes
+
         try:
-            cache[f.file] = Path(f.file).read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
+            data = read_file_bytes(Path(f.file), what="file", limit=16 * MB)
+            cache[f.file] = data.decode("utf-8", errors="replace").splitlines()
+        except InputError:
             cache[f.file] = []
     lines = cache[f.file]
     for number in (f.line, f.line - 1):

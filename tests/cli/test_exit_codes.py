@@ -200,3 +200,13 @@ def test_a_backup_directory_that_cannot_be_written(tmp_path: Path, run_mbv: RunM
     one_error_line(run_mbv("migrate", "apply", "DB", cwd=root), "cannot write the backup", "--no-backup")
     status = run_mbv("migrate", "status", "DB", "--format", "json", cwd=root)
     assert '"pending"' in status.stdout  # nothing was applied
+
+
+@pytest.mark.parametrize("args", [["--interval", "99999999999999999999"], ["--duration", "nan"],
+                                  ["--duration", "1e30"]])
+def test_unusable_numbers_for_db_locks_watch(tmp_path: Path, run_mbv: RunMbv, args: list[str]) -> None:
+    db = tmp_path / "x.sqlite"
+    db.write_bytes(b"")
+    result = run_mbv("db", "locks", str(db), "--watch", *args, *([] if "--duration" in args else ["--duration", "0"]),
+                     cwd=tmp_path)
+    one_error_line(result, args[0])

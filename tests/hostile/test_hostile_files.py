@@ -118,3 +118,25 @@ def test_a_hostile_file_argument_ends_in_exit_0_1_or_2(tmp_path: Path, kind: str
     assert "Traceback" not in proc.stderr
     if proc.returncode == 2:
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+@pytest.mark.parametrize("args", [["doctor"], ["bindings", "list"], ["bindings", "diff"], ["migrate", "status", "DB"]])
+def test_hostile_files_inside_a_worker(tmp_path: Path, args: list[str]) -> None:
+    """`main` a FIFO, a source file linked to /dev/zero, a FIFO in src/: read by no command."""
+    worker = make_worker(tmp_path / "w")
+    (worker / "wrangler.toml").write_text((worker / "wrangler.toml").read_text()
+                                          + '\n[[durable_objects.bindings]]\nname = "DO"\nclass_name = "Counter"\n')
+    (worker / "src" / "index.ts").unlink()
+    os.mkfifo(worker / "src" / "index.ts")
+    os.mkfifo(worker / "src" / "other.ts")
+    (worker / "src" / "zero.ts").symlink_to("/dev/zero")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("MBV_DEBUG", None)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "mbv_cli", *args], cwd=worker, env=env, text=True,
+                              capture_output=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL,
+                              preexec_fn=limit_memory)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"mbv {' '.join(args)} hung on a FIFO or device inside the Worker")
+    assert proc.returncode in (0, 1, 2), proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr

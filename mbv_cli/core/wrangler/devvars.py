@@ -78,11 +78,14 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 def _read(path: Path) -> tuple[dict[str, str], str | None]:
     """The variables of one file as wrangler loads them, and what went wrong (or None)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return {}, (f"unreadable ({exc.strerror or exc}): wrangler dev stops on it "
-                    "(\"Failed to load local dev variables file\"); fix its permissions")
+    from mbv_cli.core.errors import InputError
+    from mbv_cli.core.input_files import MB, read_file_bytes
+
+    try:  # a FIFO or device named .dev.vars must not block: the bounded reader refuses it
+        data = read_file_bytes(path, what=path.name, limit=MB)
+    except InputError as exc:
+        return {}, (f"unreadable ({exc.message}): wrangler dev stops on it "
+                    "(\"Failed to load local dev variables file\"); fix it")
     if data.startswith(_UTF16_BOMS):
         return {}, ("UTF-16 text (a byte order mark, as PowerShell writes files): wrangler reads it as UTF-8 "
                     "and finds no variables in it; save it as UTF-8")

@@ -134,9 +134,12 @@ def main_exports(worker_dir: Path, main: Any) -> set[str] | None:
     them in guess-worker-format.ts), "default" included; None when there is no readable main."""
     if not isinstance(main, str):
         return None
-    try:
-        text = (worker_dir / main).read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    from mbv_cli.core.errors import InputError
+    from mbv_cli.core.input_files import MB, read_file_bytes
+
+    try:  # a FIFO or device as `main` must not block: the bounded reader refuses it
+        text = read_file_bytes(worker_dir / main, what="main module", limit=2 * MB).decode("utf-8", "replace")
+    except InputError:
         return None
     names = {m.group(1) for m in _EXPORT_DECLARATION.finditer(text)}
     for group in _EXPORT_LIST.finditer(text):
