@@ -122,7 +122,7 @@ def test_a_hostile_file_argument_ends_in_exit_0_1_or_2(tmp_path: Path, kind: str
 
 @pytest.mark.parametrize("args", [["doctor"], ["bindings", "list"], ["bindings", "diff"], ["migrate", "status", "DB"]])
 def test_hostile_files_inside_a_worker(tmp_path: Path, args: list[str]) -> None:
-    """`main` a FIFO, a source file linked to /dev/zero, a FIFO in src/: read by no command."""
+    """`main` a FIFO, a source file linked to /dev/zero, a FIFO in src/, a FIFO .dev.vars: read by no command."""
     worker = make_worker(tmp_path / "w")
     (worker / "wrangler.toml").write_text((worker / "wrangler.toml").read_text()
                                           + '\n[[durable_objects.bindings]]\nname = "DO"\nclass_name = "Counter"\n')
@@ -130,6 +130,7 @@ def test_hostile_files_inside_a_worker(tmp_path: Path, args: list[str]) -> None:
     os.mkfifo(worker / "src" / "index.ts")
     os.mkfifo(worker / "src" / "other.ts")
     (worker / "src" / "zero.ts").symlink_to("/dev/zero")
+    os.mkfifo(worker / ".dev.vars")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("MBV_DEBUG", None)
     try:
