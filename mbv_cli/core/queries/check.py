@@ -9,6 +9,7 @@ table is filtered by LIKE, which an ordinary index cannot serve.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 from collections.abc import Mapping, Sequence
@@ -19,7 +20,7 @@ from typing import Any
 from mbv_cli.core.db.storage_classes import DEFAULT_SAMPLE_ROWS, ColumnClasses, sample_table
 from mbv_cli.core.findings import Finding
 from mbv_cli.core.queries.codes import default_severity
-from mbv_cli.core.queries.extract import SqlStatement
+from mbv_cli.core.queries.extract import DDL_START, SqlStatement
 from mbv_cli.core.queries.schema import BindingSchema
 
 DEFAULT_MIN_ROWS = 1000
@@ -154,11 +155,24 @@ def _serving_index(conn: sqlite3.Connection, sql: str, table: str, scanned_as: s
     return None
 
 
+_DDL = DDL_START
+
+
 def check_statements(schema: BindingSchema, statements: Sequence[SqlStatement], result: BindingResult,
-                     settings: CheckSettings) -> None:
+                     settings: CheckSettings, altered_at_run_time: frozenset[str] = frozenset()) -> None:
+    """`altered_at_run_time`: tables (lower case) the code alters with SQL built at run time
+    (`ALTER TABLE users ADD COLUMN ${name}`): their unknown columns cannot be told from typos."""
+    # DDL the Worker runs itself (`CREATE TABLE IF NOT EXISTS ...` at start-up) is part of its schema:
+    # applied to mbv's in-memory copy first (never to the local file), so later statements see it
+    for statement in statements:
+        if _DDL.match(statement.sql):
+            with contextlib.suppress(sqlite3.Error, sqlite3.Warning):
+                schema.conn.execute(statement.sql)
     for statement in statements:
         outcome = StatementResult(statement, "ok")
         result.statements.append(outcome)
+        if _DDL.match(statement.sql):
+            continue  # the Worker's own DDL: applied above ("already exists" on a re-run is its business)
         try:
             outcome.plan = _explain(schema.conn, statement.sql)
         except (sqlite3.Error, sqlite3.Warning) as exc:
@@ -166,6 +180,13 @@ def check_statements(schema: BindingSchema, statements: Sequence[SqlStatement], 
             if statement.interpolated and "syntax error" in message:
                 outcome.status = "skipped"
                 outcome.error = f"{message} (mbv's stand-ins for the interpolations may be what does not parse)"
+                continue
+            missing = _NO_SUCH.search(message)
+            table = (missing.group(3) or "").lower() if missing else ""
+            if missing and (table in altered_at_run_time or (missing.group(1) == "column" and altered_at_run_time
+                                                             and not table)):
+                outcome.status = "skipped"
+                outcome.error = f"{message} (the code alters this table with SQL built at run time)"
                 continue
             outcome.status = "error"
             outcome.error = message
@@ -321,7 +342,8 @@ def statements_for(binding: str, statements: Sequence[SqlStatement], d1_bindings
     """The statements that go to `binding`: named by their receiver, or every unnamed one when the Worker
     has exactly one D1 binding."""
     only = len(d1_bindings) == 1
-    return [s for s in statements if s.binding == binding or (only and s.binding is None)]
+    return [s for s in statements
+            if s.binding == binding or (only and s.binding is None) or (s.kind == "ddl" and s.binding is None)]
 
 
 def display(path: Path) -> str:

@@ -6,7 +6,8 @@ interpolations must be placeholders (`${"?"}`, `${ids.map(() => "?").join(",")}`
 literal, a `const` string or number); each tagged-template interpolation is a bound value, so it becomes
 `?`. Anything else (`ORDER BY ${sort}`) makes the statement *dynamic*: it is counted, never guessed.
 Statements inside `db.batch([...])` are `prepare` calls and are found the same way. `.exec` is taken
-only on a receiver that names a D1 binding or a database (`/re/.exec(s)` is a RegExp).
+only on a receiver that names a D1 binding or a database (`/re/.exec(s)` is a RegExp); a Durable
+Object's own SQLite (`ctx.storage.sql.exec`, an Agent's `this.sql`) is not D1 and is left alone.
 
 The binding is named by the receiver: `env.DB.prepare` and `c.env.DB.prepare` -> DB, a destructured
 `DB.prepare` -> DB, `const db = env.DB; db.prepare` -> DB. Otherwise the receiver's name is kept as a
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
 
 SQL_KEYWORD = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(SELECT|INSERT|UPDATE|DELETE|REPLACE|WITH|CREATE|"
                          r"DROP|ALTER|PRAGMA)\b", re.IGNORECASE | re.DOTALL)
-DATABASE_NAME = re.compile(r"(?i)(?:^|_)(?:db|d1|database|sql)(?:$|_)|db$|database$|^d1")
+DATABASE_NAME = re.compile(r"(?i)(?:^|_)(?:db|d1|database)(?:$|_)|db$|database$|^d1")
+# a Durable Object's own SQLite storage (`ctx.storage.sql.exec`, an Agent's `this.sql`): not D1
+DO_STORAGE = re.compile(r"(?:^|\.)storage\.sql$|(?:^|\.)sql$")
 PLACEHOLDER_EXPR = re.compile(r"""["'`]\?["'`]""")
 RUNNERS = frozenset({"first", "all", "run", "raw"})
 
@@ -44,7 +47,7 @@ class SqlStatement:
     sql: str
     binding: str | None  # the D1 binding the receiver names, when the code names one
     receiver: str  # the receiver's source text (`env.DB`, `db`), for messages and the fallback
-    kind: str  # "prepare", "exec", "tagged"
+    kind: str  # "prepare", "exec", "tagged", "ddl" (a DDL string literal the code holds)
     interpolated: bool  # a template with substitutions: `?`/constants were put in by mbv
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,6 +66,7 @@ class DynamicSql:
     column: int
     receiver: str
     reason: str
+    head: str = ""  # the text before the first interpolation mbv could not know (`ALTER TABLE t ADD COLUMN `)
 
 
 @dataclass(slots=True)
@@ -73,10 +77,16 @@ class FileStatements:
     dynamic: list[DynamicSql]
 
 
+_DDL_TEXT = re.compile(r"\b(?:CREATE\s+(?:VIRTUAL\s+)?TABLE|ALTER\s+TABLE|CREATE\s+(?:UNIQUE\s+)?INDEX)\b", re.I)
+DDL_START = re.compile(r"^\s*(?:CREATE|ALTER\s+TABLE)\b", re.I)
+
+
 def may_hold_sql(text: str) -> bool:
-    """A byte-cheap test: the file calls prepare/exec or uses a tagged template that starts like SQL."""
+    """A byte-cheap test: the file calls prepare/exec, uses a tagged template that starts like SQL,
+    or holds DDL text (a schema the code applies itself, e.g. a list of `ALTER TABLE` strings)."""
     return ".prepare(" in text or ".exec(" in text or bool(re.search(r"\w`\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH)",
-                                                                      text, re.IGNORECASE))
+                                                                      text, re.IGNORECASE)) \
+        or bool(_DDL_TEXT.search(text))
 
 
 def extract_statements(source: SourceFile) -> FileStatements:
@@ -98,12 +108,38 @@ def extract_statements(source: SourceFile) -> FileStatements:
         if recv is None:
             continue
         binding, receiver_text = _binding_of(source, recv)
+        if binding is None and DO_STORAGE.search(re.sub(r"[?\s]", "", receiver_text)):
+            continue
         if method == "exec" and binding is None and not DATABASE_NAME.search(_last_name(receiver_text)):
             continue
         _add(source, out, args[0], consts, binding, receiver_text, method)
     for tagged in _tagged_templates(source):
         _add(source, out, tagged, consts, None, "", "tagged")
+    _add_ddl_strings(source, out)
     return out
+
+
+def _add_ddl_strings(source: SourceFile, out: FileStatements) -> None:
+    """String literals that are DDL (`'ALTER TABLE users ADD COLUMN x TEXT'` in a list the code runs
+    in a loop): the schema the Worker applies itself, whoever sends them. Kind "ddl", no binding."""
+    if not _DDL_TEXT.search(source.text):
+        return
+    taken = {(s.line, s.column) for s in out.statements}
+    for node in syntax.nodes_of(source, "string", "template_string"):
+        value = syntax.string_value(source, node)
+        if value is None or not DDL_START.match(value):
+            continue
+        line, column = source.position(node)
+        if (line, column) in taken:
+            continue
+        call = node.parent.parent if node.parent is not None and node.parent.type == "arguments" else None
+        callee = syntax.callee(call) if call is not None else None
+        if callee is not None and callee.type == "member_expression":
+            receiver = callee.child_by_field_name("object")
+            if receiver is not None and DO_STORAGE.search(re.sub(r"[?\s]", "", source.node_text(receiver))):
+                continue  # a Durable Object's own SQLite
+        out.statements.append(SqlStatement(source.path, line, column, _unescape(value).strip(), None, "", "ddl",
+                                           False))
 
 
 def _add(source: SourceFile, out: FileStatements, arg: Node, consts: dict[str, str], binding: str | None,
@@ -112,7 +148,8 @@ def _add(source: SourceFile, out: FileStatements, arg: Node, consts: dict[str, s
     line, column = source.position(arg)
     if text is None:
         if reason is not None:
-            out.dynamic.append(DynamicSql(source.path, line, column, receiver, reason))
+            why, _, head = reason.partition("\x00")
+            out.dynamic.append(DynamicSql(source.path, line, column, receiver, why, head))
         return
     if not SQL_KEYWORD.match(text):
         return
@@ -166,6 +203,13 @@ def _sql_text(source: SourceFile, node: Node, consts: dict[str, str]) -> tuple[s
     if node.type == "identifier":
         value = consts.get(source.node_text(node))
         return (_unescape(value) if value is not None else None), None, False
+    if node.type == "binary_expression" and node.child_by_field_name("operator") is not None \
+            and source.node_text(node.child_by_field_name("operator")) == "+":  # type: ignore[arg-type]
+        left = _sql_text(source, node.child_by_field_name("left"), consts)  # type: ignore[arg-type]
+        right = _sql_text(source, node.child_by_field_name("right"), consts)  # type: ignore[arg-type]
+        if left[0] is None or right[0] is None:  # 'SELECT ' + column: built at run time
+            return None, left[1] or right[1], True
+        return left[0] + right[0], None, left[2] or right[2]
     if node.type == "template_string":
         return _template(source, node, consts, tagged=False)
     if node.type == "call_expression":  # sql`...` given to prepare
@@ -193,7 +237,7 @@ def _template(source: SourceFile, node: Node, consts: dict[str, str], *, tagged:
             continue
         value = _constant_expression(source, expr, consts)
         if value is None:
-            return None, f"`{source.node_text(child)}` is neither a placeholder nor a constant", True
+            return None, f"`{source.node_text(child)}` is neither a placeholder nor a constant\x00{''.join(parts)}", True
         parts.append(value)
     return _unescape("".join(parts)), None, interpolated
 
@@ -223,8 +267,8 @@ def _tagged_templates(source: SourceFile) -> list[Node]:
     for call in syntax.nodes_of(source, "call_expression"):
         args = call.child_by_field_name("arguments")
         fn = syntax.callee(call)
-        if args is None or args.type != "template_string" or fn is None:
-            continue
+        if args is None or args.type != "template_string" or fn is None or fn.type != "identifier":
+            continue  # `this.sql\`...\`` is an Agent's own SQLite, not D1: only a plain tag is a helper
         parent = call.parent
         if parent is not None and parent.type == "arguments":
             grand = parent.parent

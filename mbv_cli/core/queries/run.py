@@ -7,6 +7,7 @@ same local file, or the same migrations without local state) is checked once, as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from mbv_cli.core.queries.check import (
     statements_for,
 )
 from mbv_cli.core.queries.extract import DynamicSql, SqlStatement
-from mbv_cli.core.queries.schema import build_schema
+from mbv_cli.core.queries.schema import apply_schema_files, build_schema
 
 if TYPE_CHECKING:
     from mbv_cli.core.wrangler.environments import ResolvedWorker
@@ -88,10 +89,16 @@ def check_workers(workers: Sequence[ResolvedWorker], statements: Sequence[SqlSta
                                  f"{_shown(target.migrations_dir)}: its statements were not checked")
                 continue
             try:
+                extra = apply_schema_files(schema, worker.directory, target.migrations_dir)
+                if extra:
+                    one.notes.append(f"{binding.name}: tables created by {', '.join(extra)} (not migrations) "
+                                     "count as part of its schema")
                 one.schema_mode = schema.mode
                 one.database = _shown(schema.path) if schema.path else _shown(target.migrations_dir)
                 one.notes.extend(schema.notes)
-                check_statements(schema, statements_for(binding.name, statements, names), one, settings)
+                altered = frozenset(m.group(1).lower() for d in dynamic
+                                    if (m := re.match(r'\s*ALTER\s+TABLE\s+["`\[]?(\w+)', d.head, re.I)))
+                check_statements(schema, statements_for(binding.name, statements, names), one, settings, altered)
                 check_columns(schema, one, settings)
             finally:
                 schema.close()

@@ -183,3 +183,58 @@ def _line_of(text: str, key: str) -> int:
             if re.search(rf'(?:^|[\s(,])["`\[]?{re.escape(column)}["`\]]?(?:\s|,|$)', lines[index], re.I):
                 return index + 1
     return start + 1 if start else 1
+
+
+SCHEMA_FILE_SKIP = frozenset({"node_modules", ".wrangler", ".git", "dist", "build", ".open-next", "migrations"})
+MAX_SCHEMA_FILE_BYTES = 2 * 1024 * 1024
+
+
+def apply_schema_files(schema: BindingSchema, directory: Path, migrations_dir: Path | None) -> list[str]:
+    """DDL of the Worker's other `.sql` files (a `schema.sql` applied with `wrangler d1 execute
+    --file`), applied to mbv's in-memory copy so the tables they create count; returns their names.
+
+    Only CREATE and ALTER TABLE statements are taken, at most two folders deep (and the top level of
+    the two folders above the Worker's), never from migrations_dir (already replayed) or build and
+    dependency folders."""
+    import re
+    import sqlite3
+
+    used: list[str] = []
+    skip_dir = migrations_dir.resolve() if migrations_dir is not None else None
+    candidates = [p for depth in ("*.sql", "*/*.sql", "*/*/*.sql") for p in sorted(directory.glob(depth))]
+    # a monorepo keeps its schema.sql beside or above the Worker's folder (workers/wrangler.toml, ./schema.sql)
+    candidates += [p for parent in list(directory.resolve().parents)[:2] for p in sorted(parent.glob("*.sql"))]
+    for path in candidates:
+        try:
+            rel = path.relative_to(directory).parts
+        except ValueError:
+            rel = (path.name,)
+        if any(part in SCHEMA_FILE_SKIP for part in rel[:-1]):
+            continue
+        if skip_dir is not None and skip_dir in path.resolve().parents:
+            continue
+        try:
+            if not path.is_file() or path.stat().st_size > MAX_SCHEMA_FILE_BYTES:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if not re.search(r"\bCREATE\s+(?:VIRTUAL\s+)?TABLE\b", text, re.I):
+            continue
+        start = 0
+        applied = False
+        for match in re.finditer(";", text):
+            chunk = text[start:match.end()]
+            if not sqlite3.complete_statement(chunk):
+                continue
+            start = match.end()
+            body = re.sub(r"^(?:\s*--[^\n]*\n|\s+)+", "", chunk)
+            if re.match(r"(?:CREATE|ALTER\s+TABLE)\b", body, re.I):
+                try:
+                    schema.conn.execute(body)
+                    applied = True
+                except (sqlite3.Error, sqlite3.Warning):
+                    continue
+        if applied:
+            used.append(path.name)
+    return used

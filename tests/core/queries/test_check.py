@@ -185,3 +185,48 @@ def test_sampling_reads_at_most_the_cap(tmp_path: Path) -> None:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     [classes] = sample_table(conn, "t", [("v", "")], limit=10)
     assert dict(classes.counts) == {"text": 5, "integer": 5} and classes.mixed
+
+
+def test_tables_the_worker_creates_itself_are_part_of_its_schema(shop: ShopWorker,
+                                                                 check_shop: Callable[..., Any]) -> None:
+    """`CREATE TABLE IF NOT EXISTS` run by the code (at start-up) before it queries the table: not MBV320."""
+    shop.migration("0001_users.sql", USERS)
+    shop.code("""export default { async fetch(r: Request, env: Env) {
+  await env.DB.prepare("SELECT role FROM role_matrix WHERE user_id = ?").bind(1).first();
+  await env.DB.exec("CREATE TABLE IF NOT EXISTS role_matrix (user_id TEXT PRIMARY KEY, role TEXT NOT NULL)");
+  return new Response("");
+} };""")
+    assert check_shop(shop).findings == []
+    local = shop.apply_locally("0001_users.sql")
+    local.close()
+    assert check_shop(shop).findings == []  # the local file is never written: the copy gets the table
+    assert "role_matrix" not in {r[0] for r in sqlite3.connect(shop.local_file).execute(
+        "SELECT name FROM sqlite_master")}
+
+
+def test_ddl_strings_the_code_runs_in_a_loop_and_a_schema_sql_count(shop: ShopWorker,
+                                                                    check_shop: Callable[..., Any]) -> None:
+    """Schema the Worker applies itself (a list of ALTER TABLE strings run in a loop) and a schema.sql
+    beside the Worker's folder (applied with `wrangler d1 execute --file`) are part of its schema."""
+    shop.migration("0001_users.sql", USERS)
+    shop.code("""const UPGRADES = [
+  'ALTER TABLE users ADD COLUMN avatar TEXT',
+  'CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, at TEXT)',
+];
+export async function upgrade(env: Env) { for (const sql of UPGRADES) await env.DB.prepare(sql).run(); }
+""", name="schema.ts")
+    shop.code("""import { upgrade } from "./schema";
+export default { async fetch(r: Request, env: Env) {
+  await upgrade(env);
+  await env.DB.prepare("SELECT avatar FROM users WHERE id = ?").bind(1).first();
+  await env.DB.prepare("INSERT INTO audit (at) VALUES (?)").bind("now").run();
+  await env.DB.prepare("SELECT " + "total FROM ledger WHERE id = ?").bind(1).first();
+  return new Response("");
+} };""")
+    [finding] = check_shop(shop).findings  # `ledger`: created by no migration, no code, no .sql file
+    assert finding.code == "MBV320" and "no such table: ledger" in finding.message
+    (shop.root.parent / "schema.sql").write_text("-- applied with wrangler d1 execute --file\n"
+                                                 "CREATE TABLE IF NOT EXISTS ledger (id TEXT PRIMARY KEY, total INTEGER);\n")
+    result = check_shop(shop)
+    assert result.findings == []
+    assert any("schema.sql" in note for note in result.notes)

@@ -66,3 +66,14 @@ def test_a_runtime_interpolation_is_dynamic_not_guessed(tmp_path: Path) -> None:
     found, dynamic = _extract(tmp_path, "await env.DB.prepare(`SELECT * FROM t ORDER BY ${sort}`).all();")
     assert found == []
     assert dynamic == ["`${sort}` is neither a placeholder nor a constant"]
+
+
+@pytest.mark.parametrize("code", [
+    'this.ctx.storage.sql.exec("SELECT * FROM messages WHERE room = ?", room);',
+    'const cursor = ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT, v TEXT)");',
+    "const sql = this.ctx.storage.sql;\nsql.exec('SELECT 1 FROM t');",
+    "const rows = await this.sql`SELECT * FROM messages WHERE id = ${id}`;",
+])
+def test_durable_object_sqlite_is_not_d1(tmp_path: Path, code: str) -> None:
+    found, dynamic = _extract(tmp_path, code)
+    assert found == [] and dynamic == []
