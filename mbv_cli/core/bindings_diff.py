@@ -17,7 +17,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,7 +75,8 @@ class _ConfigContext:
     `config_scopes`: name -> the scopes of the config that declare it (`top-level`, `env.x`,
     `secrets.required`); `secret_files`: name -> the `.dev.vars*`/`.env*` files (examples included:
     documented secrets) that name it; `escapes`: calls that take the env whole and are not code of
-    the Worker; `worker_names`: the `name` of every Worker of the run (services may point at them).
+    the Worker; `worker_names`: the `name` of every Worker of the run (services may point at them);
+    `unseen`: imports of project code the module graph could not follow (`graph.findings.unseen_code`).
     """
 
     config: WranglerConfig
@@ -85,6 +86,7 @@ class _ConfigContext:
     secret_files: dict[str, list[str]] = field(default_factory=dict)
     escapes: list[tuple[Path, EnvCall]] = field(default_factory=list)
     worker_names: frozenset[str] = frozenset()
+    unseen: tuple[str, ...] = ()
     once_done: bool = False
     _env_names: dict[str, set[str]] = field(default_factory=dict)
 
@@ -315,6 +317,11 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             severity = Severity.INFO
             hint = (f"`main` ({built}) is not in the repository (a build writes it), so the code read here is "
                     "not all of the Worker's; check whether the built Worker uses it")
+        elif ctx.unseen:
+            severity = Severity.INFO
+            more = f" (and {len(ctx.unseen) - 1} more)" if len(ctx.unseen) > 1 else ""
+            hint = (f"mbv could not follow the import of {ctx.unseen[0]}{more}, so the code read here is not all "
+                    "of the Worker's; check whether that code uses it")
         elif ctx.escapes:
             path, call = ctx.escapes[0]
             severity = Severity.INFO
@@ -648,11 +655,12 @@ def _code_notes(code: WorkerCode) -> list[str]:
     return notes
 
 
-def _context(worker: ResolvedWorker, code: WorkerCode, worker_names: frozenset[str] = frozenset()) -> _ConfigContext:
+def _context(worker: ResolvedWorker, code: WorkerCode, worker_names: frozenset[str] = frozenset(),
+             unseen: tuple[str, ...] = ()) -> _ConfigContext:
     cfg = worker.config
     top = worker if worker.env is None else resolve_environment(cfg, None)
     code, escapes = follow_env_calls(code)
-    return _ConfigContext(cfg, code, top, _config_scopes(cfg), _secret_files(cfg), escapes, worker_names)
+    return _ConfigContext(cfg, code, top, _config_scopes(cfg), _secret_files(cfg), escapes, worker_names, unseen)
 
 
 def _diff(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
@@ -686,14 +694,15 @@ def analyse_environments(workers: list[ResolvedWorker], sources: Iterable[Source
 
 
 def analyse_code(workers: list[ResolvedWorker], code: WorkerCode, *,
-                 worker_names: frozenset[str] = frozenset()) -> list[Finding]:
+                 worker_names: frozenset[str] = frozenset(), unseen: Sequence[str] = ()) -> list[Finding]:
     """Like `analyse_environments`, from facts already drawn (`mbv doctor` draws them in its own pass).
 
-    `worker_names`: the names of the other Workers of the run (a service binding may name one).
+    `worker_names`: the names of the other Workers of the run (a service binding may name one);
+    `unseen`: imports of project code the module graph could not follow (MBV002 is then info).
     """
     if not workers:
         return []
-    ctx = _context(workers[0], code, worker_names | _worker_names(workers))
+    ctx = _context(workers[0], code, worker_names | _worker_names(workers), tuple(unseen))
     return [f for w in workers for f in _diff(ctx, w)]
 
 

@@ -375,9 +375,9 @@ def run_doctor(
     # code and bindings: one pass over each Worker's module graph (each file parsed at most once)
     code_rules = [r for r in rules if r.area == "code"]
     scan_bindings = any(settings.enabled(c) for c in _codes_of_area("bindings"))
-    from mbv_cli.core.graph.findings import unresolved_findings
+    from mbv_cli.core.graph.findings import unresolved_findings, unseen_code
 
-    graph_codes = [c for c in ("MBV401", "MBV402", "MBV403") if settings.enabled(c)]
+    graph_codes = [c for c in ("MBV401", "MBV402", "MBV403", "MBV404") if settings.enabled(c)]
     groups = collect_groups(workers, entries=settings.entries, facts=cache)
     queries = any(settings.enabled(c) for c in _codes_of_area("queries"))
     everyone = frozenset(w.name for w in workers) | frozenset(  # a service binding may name one of them
@@ -416,7 +416,8 @@ def run_doctor(
 
             facts = [facts_by_path[p] for p in group.paths if p in facts_by_path]
             code = code_from_results(group.directory, facts, group.skipped)
-            diffed = analyse_code(group.workers, code, worker_names=everyone)
+            diffed = analyse_code(group.workers, code, worker_names=everyone,
+                                  unseen=unseen_code(group.graphs) if group.has_code else ())
             if not group.has_code:  # assets only: findings about the code do not apply
                 diffed = [f for f in diffed if f.code in CONFIG_BASED_BINDING_CODES]
             areas["bindings"].findings.extend(diffed)

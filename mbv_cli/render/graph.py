@@ -12,7 +12,8 @@ from mbv_cli.render import console
 from mbv_cli.render.console import escape
 
 _PROBLEMS = {"not-found": "resolves to no file", "not-declared": "neither installed nor declared",
-             "not-installed": "declared but not installed"}
+             "not-installed": "declared but not installed",
+             "not-built": "workspace package not built"}
 
 
 def _size(size: int) -> str:

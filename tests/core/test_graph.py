@@ -137,3 +137,73 @@ def test_no_bundle_uploads_every_module_the_rules_match(tmp_path: Path) -> None:
     assert names == {"index.js": "entry", "a.js": "relative", "b.mjs": "additional-module",
                      "data.txt": "additional-module"}
     assert [p.name for p in graph.project_files] == ["a.js", "index.js", "b.mjs"]
+
+
+MONOREPO = {
+    "package.json": json.dumps({"private": True, "workspaces": ["apps/*", "packages/*"]}),
+    "apps/api/wrangler.jsonc": '{"name": "api", "main": "src/index.ts", "compatibility_date": "2025-06-01",'
+                               ' "kv_namespaces": [{"binding": "CACHE", "id": "0123456789abcdef0123456789abcdef"}]}',
+    "apps/api/package.json": json.dumps({"name": "api", "dependencies": {
+        "@repo/mw": "workspace:*", "@repo/shared": "workspace:*", "@repo/email": "workspace:*"}}),
+    # main in a missing dist/, no source at the mapped path: not built, its code unseen
+    "packages/mw/package.json": json.dumps({"name": "@repo/mw", "main": "dist/index.js"}),
+    "packages/mw/src/main.ts": "export const mw = (env: any) => env.CACHE;\n",
+    # exports into a missing dist/, source at the same path under src/: read instead
+    "packages/shared/package.json": json.dumps({"name": "@repo/shared",
+                                                "exports": {"./api-tokens": {"import": "./dist/api-tokens.js"}}}),
+    "packages/shared/src/api-tokens.ts": "export const token = 1;\n",
+    # dist/ exists but lacks the entry: a real unresolved import
+    "packages/email/package.json": json.dumps({"name": "@repo/email", "main": "dist/index.js"}),
+    "packages/email/dist/other.js": "export {};\n",
+    "apps/api/src/index.ts": 'import { mw } from "@repo/mw";\nimport { token } from "@repo/shared/api-tokens";\n'
+                             'import { send } from "@repo/email";\nimport { a } from "./gone";\nimport "./lib/b";\n'
+                             'export default { fetch() { return [mw, token, send, a]; } };\n',
+    "apps/api/src/lib/b.ts": 'import { mw } from "@repo/mw";\nimport { a } from "../gone";\nimport { send } from "@repo/email";\n'
+                             'export const b = [mw, a, send];\n',
+}
+
+
+def test_unbuilt_workspace_package_is_one_info_and_unresolved_imports_are_grouped(tmp_path: Path) -> None:
+    write(tmp_path, MONOREPO)
+    [graph] = graphs(tmp_path / "apps" / "api")
+    index, lib = (tmp_path / "apps/api/src/index.ts").resolve(), (tmp_path / "apps/api/src/lib/b.ts").resolve()
+    assert graph.modules[(tmp_path / "packages/shared/src/api-tokens.ts").resolve()].how == "workspace-package"
+    findings, notes = unresolved_findings([graph])
+    got = {(f.code, f.severity.value, f.file, f.line, f.related) for f in findings}
+    assert got == {
+        ("MBV404", "info", str(index), 1, ((str(lib), 1, None),)),
+        ("MBV401", "error", str(index), 3, ((str(lib), 3, None),)),
+        ("MBV401", "error", str(index), 4, ((str(lib), 2, None),)),
+    } and notes == []
+    [built] = [f for f in findings if f.code == "MBV404"]
+    assert "@repo/mw is not built" in built.message and "dist/index.js missing" in built.message
+    assert "turbo run build" in (built.hint or "")
+
+
+def test_unseen_workspace_code_turns_mbv002_into_info_naming_the_import(tmp_path: Path) -> None:
+    from mbv_cli.core.doctor import DoctorSettings, run_doctor
+
+    def mbv002(root: Path) -> list[tuple[str, str | None]]:
+        workspace = load_workspace(root, nested=True)
+        result = run_doctor(workspace, resolve_workers(workspace), settings=DoctorSettings(), processes=1)
+        return [(f.severity.value, f.hint) for f in result.report.sorted() if f.code == "MBV002"]
+
+    write(tmp_path, MONOREPO)
+    [(severity, hint)] = mbv002(tmp_path / "apps" / "api")
+    assert severity == "info" and "@repo/mw (" in (hint or "") and "(and 2 more)" in (hint or "")
+    # once the package is built and the other imports fixed, the unused binding is a warning again
+    write(tmp_path, {"packages/mw/dist/index.js": "export const mw = () => 1;\n",
+                     "packages/email/dist/index.js": "export const send = 1;\n", "apps/api/src/gone.ts": "export const a = 1;\n"})
+    assert [s for s, _ in mbv002(tmp_path / "apps" / "api")] == ["warning"]
+
+
+def test_relative_import_into_a_declared_uninstalled_package_is_mbv403(tmp_path: Path) -> None:
+    write(tmp_path, {
+        ".git/HEAD": "", "wrangler.jsonc": CONFIG, "node_modules/other/package.json": "{}",
+        "package.json": json.dumps({"name": "w", "dependencies": {"@resvg/resvg-wasm": "2"}}),
+        "src/index.ts": 'import wasm from "../node_modules/@resvg/resvg-wasm/index_bg.wasm";\n'
+                        'import { x } from "../node_modules/undeclared/x.js";\nexport default [wasm, x];\n',
+    })
+    findings, _ = unresolved_findings(graphs(tmp_path))
+    assert [(f.code, f.severity.value, f.line) for f in findings] == [("MBV403", "warning", 1), ("MBV401", "error", 2)]
+    assert "'@resvg/resvg-wasm'" in findings[0].message

@@ -69,9 +69,10 @@ class Unresolved:
     importer: Path
     line: int
     specifier: str
-    problem: str  # not-found, not-declared, not-installed
+    problem: str  # not-found, not-declared, not-installed, not-built
     package: str | None = None
     type_only: bool = False
+    target: Path | None = None  # not-built: the missing build output the package's entry names
 
 
 @dataclass(slots=True)
@@ -251,7 +252,7 @@ def _walk(graph: WorkerGraph, entry: Path, resolver: Resolver, cache: GraphCache
             if found.path is None:
                 if found.how == "unresolved" and found.problem is not None:
                     graph.unresolved.append(Unresolved(current, spec.line, spec.text, found.problem,
-                                                       found.package, spec.type_only))
+                                                       found.package, spec.type_only, found.target))
                 continue
             if found.third_party:
                 _record_package(graph, found.package or spec.text, found.path, current, spec.line, cache)

@@ -50,7 +50,24 @@ GRAPH_CODES: dict[str, CodeDoc] = {
             "resolve`, and mbv cannot see the package's code, version or size.",
             '// package.json: "hono": "^4.9.0", but node_modules/hono is missing\nimport { Hono } from "hono";',
             "npm install   # or pnpm install / yarn",
-            "The installed version is not compared with the declared range.",
+            "The installed version is not compared with the declared range. A relative import into "
+            "`node_modules/<pkg>/...` of a declared package that is not installed is reported here too.",
+        ),
+        CodeDoc(
+            "MBV404", "workspace-package-not-built", "info",
+            "A workspace package is imported whose entry is build output that does not exist yet.",
+            "For each bare import of a package of the repository's workspaces (npm/yarn `workspaces`, "
+            "pnpm-workspace.yaml, or symlinked into node_modules) whose `exports`/`module`/`main` names a file "
+            "in the package's `dist/`, `build/`, `lib/` or `out/` folder, while that folder is missing: the "
+            "repository builds its packages before the deploy (turbo/nx `build`). When the source lies at the "
+            "same path under `src/` (`dist/index.js` -> `src/index.ts`), mbv reads that instead and says "
+            "nothing. Reported once per Worker and package, the other import sites listed.",
+            "After the build the import resolves, so the deploy does not fail; but mbv could not read the "
+            "package's code, so code rules and binding reads in it were not checked (MBV002 turns to info).",
+            '// packages/auth/package.json: "main": "dist/index.js", built by `turbo run build`\n'
+            'import { verify } from "@repo/auth";',
+            "turbo run build   # or keep the package's source at src/index.ts",
+            "Only the four usual output folders are recognised; another missing entry stays MBV401.",
         ),
     )
 }

@@ -34,6 +34,9 @@ NODE_BUILTINS = frozenset({
     "wasi", "worker_threads", "zlib",
 })
 _DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+# where a workspace package's build writes its entry (turbo/nx `build` before the deploy)
+OUTPUT_FOLDERS = frozenset({"dist", "build", "lib", "out"})
+_SOURCE_SUFFIXES = frozenset({".ts", ".tsx", ".mts", ".js", ".jsx", ".mjs"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,13 +45,15 @@ class Resolution:
 
     `how`: relative, tsconfig-path, tsconfig-baseurl, package-imports, alias, workspace-package,
     package (third-party, in node_modules), builtin, runtime (cloudflare:), module-rule, or
-    unresolved. `problem` (only when unresolved): not-found, not-declared, not-installed.
+    unresolved. `problem` (only when unresolved): not-found, not-declared, not-installed, not-built
+    (a workspace package whose entry is in its missing build-output folder; `target` is that entry).
     """
 
     path: Path | None
     how: str
     package: str | None = None
     problem: str | None = None
+    target: Path | None = None
 
     @property
     def third_party(self) -> bool:
@@ -156,11 +161,15 @@ class Resolver:
         if spec.startswith(("./", "../")) or spec in (".", "..") or os.path.isabs(spec):
             base = os.path.normpath(os.path.join(directory, spec))
             if os.path.splitext(spec)[1] in MODULE_RULE_SUFFIXES:
-                return Resolution(Path(base), "module-rule") if self.fs.is_file(base) else \
-                    Resolution(None, "unresolved", problem="not-found")
+                if self.fs.is_file(base):
+                    return Resolution(Path(base), "module-rule")
+                return self._into_node_modules(importer.parent, base) or Resolution(None, "unresolved",
+                                                                                    problem="not-found")
             found = self._file_or_dir(base)
-            return Resolution(Path(found), "relative") if found else Resolution(None, "unresolved",
-                                                                                 problem="not-found")
+            if found:
+                return Resolution(Path(found), "relative")
+            return self._into_node_modules(importer.parent, base) or Resolution(None, "unresolved",
+                                                                                problem="not-found")
         if spec.startswith("node:"):
             return Resolution(None, "builtin")
         conditions = conditions_for(kind)
@@ -340,8 +349,56 @@ class Resolver:
             return Resolution(None, "unresolved", name, "not-installed" if declared else "not-declared")
         found = self._in_package(directory, subpath, conditions)
         if found is None:
+            if how == "workspace-package":
+                return self._unbuilt(directory, subpath, conditions, name)
             return Resolution(None, "unresolved", name, "not-found")
         return Resolution(Path(found), how, name)
+
+    def _into_node_modules(self, start: Path, base: str) -> Resolution | None:
+        """A relative path into `node_modules/<pkg>/...` of a package that is declared but not installed."""
+        parts = Path(base).parts
+        if "node_modules" not in parts:
+            return None
+        rest = parts[len(parts) - 1 - parts[::-1].index("node_modules") + 1:]
+        if not rest:
+            return None
+        name = "/".join(rest[:2]) if rest[0].startswith("@") and len(rest) > 1 else rest[0]
+        folder = os.path.join(*parts[: len(parts) - len(rest)], *name.split("/"))
+        if self.fs.is_dir(folder) or not self.declared_dependency(start, name):
+            return None
+        return Resolution(None, "unresolved", name, "not-installed")
+
+    def _entry_target(self, directory: str, subpath: str, conditions: frozenset[str]) -> str | None:
+        """The path a package's exports (or module/main for its root) names, whether or not it exists."""
+        manifest = self.fs.json(Path(directory) / "package.json")
+        if not isinstance(manifest, dict):
+            return None
+        if manifest.get("exports") is not None:
+            target = match_exports(manifest["exports"], subpath, conditions)
+        elif subpath == ".":
+            target = next((v for k in MAIN_FIELDS if isinstance(v := manifest.get(k), str) and v), None)
+        else:
+            target = subpath
+        return os.path.normpath(os.path.join(directory, target)) if target else None
+
+    def _unbuilt(self, directory: str, subpath: str, conditions: frozenset[str], name: str) -> Resolution:
+        """A workspace package whose entry is in its build-output folder, not built yet: its source
+        when the build path maps onto one (`dist/x.js` -> `src/x.ts`), else unresolved "not-built"."""
+        target = self._entry_target(directory, subpath, conditions)
+        if target is None:
+            return Resolution(None, "unresolved", name, "not-found")
+        try:
+            parts = Path(target).relative_to(directory).parts
+        except ValueError:
+            return Resolution(None, "unresolved", name, "not-found")
+        if len(parts) < 2 or parts[0] not in OUTPUT_FOLDERS or self.fs.is_dir(os.path.join(directory, parts[0])):
+            return Resolution(None, "unresolved", name, "not-found")
+        stem = os.path.splitext(os.path.join(*parts[1:]))[0]
+        stem = stem[: -len(".d")] if stem.endswith(".d") else stem
+        found = self._file(os.path.join(directory, "src", stem))
+        if found is not None and os.path.splitext(found)[1] in _SOURCE_SUFFIXES:
+            return Resolution(Path(found), "workspace-package", name)
+        return Resolution(None, "unresolved", name, "not-built", Path(target))
 
     def _in_package(self, directory: str, subpath: str, conditions: frozenset[str]) -> str | None:
         manifest = self.fs.json(Path(directory) / "package.json")
