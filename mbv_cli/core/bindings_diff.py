@@ -263,7 +263,7 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
                 if made is not None:
                     snippet, where = made
                     hint = f"{where}, under env.{worker.env} (use that environment's own resource id if it differs)"
-                elif top.kind == "secret":
+                elif top.kind in ("secret", "var"):  # a var only when it holds a committed secret (MBV202)
                     hint = f"create .dev.vars.{worker.env} or set it with `wrangler secret put {name} --env {worker.env}`"
             else:
                 message += f"; {', '.join(scopes)} {'declares' if len(scopes) == 1 else 'declare'} it"

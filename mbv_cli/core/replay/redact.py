@@ -314,10 +314,11 @@ _NOT_JSON = object()
 
 
 def _json_of(body: bytes) -> Any:
-    """The parsed body, or _NOT_JSON when it does not parse."""
+    """The parsed body, or _NOT_JSON when it does not parse. JSON nested too deeply to parse raises
+    RecursionError: it cannot be checked for secrets, so the caller shows a note instead of the body."""
     try:
         return json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+    except (ValueError, UnicodeDecodeError):
         return _NOT_JSON
 
 
