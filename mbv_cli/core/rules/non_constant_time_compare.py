@@ -29,6 +29,7 @@ and `typeof` checks are not reported; nor are content digests and checksums (`co
 `etag`, `fileDigest`), and two values from the same user input (`newPassword === confirmPassword`,
 `body.password === body.passwordConfirm`) or a value and its previous state (`previous === session.token`); neither are facts about a secret (`token.length`, `tokenType`). Names are what is
 read: a secret in a variable called `value` is not seen.
+Lowered to info on 2026-12-01: right 30 of 41 times (73%) on 47 random public repositories (comparisons that verify no secret: enum constants such as `authType === SendAuthType.Password`, a sentinel constant, two server-generated lease tokens, two server-side config values, a check after the row was already selected by the token).
 """
 
 from __future__ import annotations
@@ -126,6 +127,6 @@ def _same_input(source: SourceFile, left: Node, right: Node) -> bool:
     return any(w in CONFIRM_WORDS for w in words) and "password" in words
 
 
-RULE = code_rule("MBV115", "non-constant-time-compare", Severity.WARNING,
+RULE = code_rule("MBV115", "non-constant-time-compare", Severity.INFO,
                  "a secret, token or signature compared with === / !==", __doc__, check,
                  needs=[('==', '!='), SECRET_TEXT])
