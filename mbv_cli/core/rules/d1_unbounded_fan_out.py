@@ -30,7 +30,8 @@ for (let i = 0; i < items.length; i += 50) {
 `db.batch()` sends the statements in one round trip and runs them as one transaction.
 
 ## Known limits
-A literal array (`[a, b].map(...)`) and lists named as chunks or pages (`chunk.map`,
+A literal array (`[a, b].map(...)`), a module-level `const LIST = [...]` the file never pushes
+to (`BACKUP_TABLES.map(...)`) and lists named as chunks or pages (`chunk.map`,
 `batch.map`, `page.map`) count as bounded. Statements pushed into an array in a loop and awaited
 later with `Promise.all(promises)`, and queries hidden behind a helper called in the callback,
 are not seen.
@@ -72,9 +73,24 @@ def _mapped(source: SourceFile, arg: Node) -> tuple[Node, Node] | None:
     return None
 
 
+def _constant_list(source: SourceFile, name: str) -> bool:
+    """`name` is a top-level `const NAME = [...]` (also `as const`) that the file never pushes to."""
+    for kind, declared, _, value in syntax.top_level_declarations(source):
+        if kind != "const" or declared != name or value is None:
+            continue
+        while value.type in {"as_expression", "satisfies_expression", "parenthesized_expression"} \
+                and value.named_children:
+            value = value.named_children[0]
+        return value.type == "array" and not re.search(
+            rf"\b{re.escape(name)}\s*\.\s*(push|unshift|splice)\s*\(", source.text)
+    return False
+
+
 def _bounded(source: SourceFile, items: Node) -> bool:
     if items.type == "array":
         return True
+    if items.type == "identifier" and _constant_list(source, source.node_text(items)):
+        return True  # a fixed list declared at module level: BACKUP_TABLES.map(...)
     if items.type == "call_expression" and syntax.method_name(items) == "slice":
         return True  # items.slice(0, 10)
     names = syntax.chain_names(items)

@@ -36,6 +36,7 @@ reported). `void f()` is reported too: in a Worker it does not keep the work ali
 f().catch(...)` is fine. Calls inside a `new Promise` executor are not reported. Inside a Durable
 Object or Agent class the object outlives the request, so the finding says what is true there: a
 rejection is unhandled.
+Lowered to info on 2026-12-01: right 1 of 7 times on 47 random public repositories (calls inside classes that run in a Durable Object/Agent without being one, where the runtime does not cancel the work; callees that catch everything; a browser-only module with a deliberate `void`).
 """
 
 from __future__ import annotations
@@ -197,6 +198,6 @@ def _dropped_call(source: SourceFile, expr: Node) -> Node | None:
     return expr
 
 
-RULE = code_rule("MBV111", "floating-promise", Severity.WARNING,
+RULE = code_rule("MBV111", "floating-promise", Severity.INFO,
                  "an async call neither awaited, returned, caught nor given to ctx.waitUntil", __doc__, check,
                  needs_async_names=True)

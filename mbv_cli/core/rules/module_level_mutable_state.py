@@ -39,6 +39,7 @@ it in an `if` (`if (!client) client = ...`, `if (ready) return; ...; ready = tru
 `env` (`config = loadConfig(env.A)`: the same on every request) and writes in a function the
 module calls only at load time (boot-time registration, `register(route)` at top level), and
 round-robin cursors (`cursor = (cursor + 1) % n`). Map/Set caches are MBV109's business. Mutation through an alias is not followed.
+Lowered to info on 2026-12-01: right 0 of 3 times on 47 random public repositories (deliberate per-isolate state that holds no request data: a promise-guarded DB initialisation error, a best-effort "last failure" note and a cron dedup marker).
 """
 
 from __future__ import annotations
@@ -241,7 +242,7 @@ def _shadowed(source: SourceFile, node: Node, name: str) -> bool:
     return False
 
 
-RULE = code_rule("MBV108", "module-level-mutable-state", Severity.WARNING,
+RULE = code_rule("MBV108", "module-level-mutable-state", Severity.INFO,
                  "top-level let/var or collection written inside a request handler", __doc__, check,
                  needs=[('let ', 'var ', 'const ')],
                  text_test=TOP_LEVEL_STATE.search)

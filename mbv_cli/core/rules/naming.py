@@ -19,7 +19,7 @@ SECRET_PAIRS = frozenset({("api", "key"), ("private", "key"), ("signing", "key")
                           ("auth", "key"), ("secret", "key"), ("client", "secret"), ("session", "key")})
 # trailing words that make the name describe a secret instead of holding one
 DESCRIPTIVE = frozenset({
-    "name", "names", "type", "types", "url", "uri", "endpoint", "header", "headers", "field", "prefix",
+    "name", "names", "column", "columns", "type", "types", "url", "uri", "endpoint", "header", "headers", "field", "prefix",
     "length", "len", "ttl", "expiry", "expires", "expiration", "exp", "age", "cookie", "path", "id", "ids",
     "label", "placeholder", "param", "params", "query", "kind", "mode", "version", "count", "regex",
     "pattern", "format", "storage", "store", "binding", "var", "env", "min", "max", "minimum",

@@ -27,12 +27,15 @@ if (a.byteLength !== b.byteLength || !crypto.subtle.timingSafeEqual(a, b)) {
 Comparisons with `null`, `undefined`, booleans, numbers, string literals (labels, magic bytes)
 and `typeof` checks are not reported; nor are content digests and checksums (`contentHash`,
 `etag`, `fileDigest`), and two values from the same user input (`newPassword === confirmPassword`,
-`body.password === body.passwordConfirm`) or a value and its previous state (`previous === session.token`); neither are facts about a secret (`token.length`, `tokenType`). Names are what is
+`body.password === body.passwordConfirm`), module-level constants bound to a literal
+(`raw === REDACTED_SECRET`), enum members (`authType === SendAuthType.Password`) or a value and its previous state (`previous === session.token`); neither are facts about a secret (`token.length`, `tokenType`). Names are what is
 read: a secret in a variable called `value` is not seen.
+Lowered to info on 2026-12-01: right 30 of 41 times (73%) on 47 random public repositories (comparisons that verify no secret: enum constants such as `authType === SendAuthType.Password`, a sentinel constant, two server-generated lease tokens, two server-side config values, a check after the row was already selected by the token).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -89,6 +92,7 @@ def _secret_side(source: SourceFile, node: Node) -> str | None:
 
 
 def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
+    consts: frozenset[str] | None = None  # the file's top-level `const NAME = "literal"`, read when needed
     for node in syntax.nodes_of(source, "binary_expression"):
         op = node.child_by_field_name("operator")
         if op is None or op.type not in {"===", "!==", "==", "!="}:
@@ -104,6 +108,11 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
             continue
         if syntax.string_value(source, left) is not None or syntax.string_value(source, right) is not None:
             continue  # against a literal: a label, a magic value, or a hard-coded secret (MBV103's business)
+        if consts is None:
+            consts = frozenset(name for kind, name, _, value in syntax.top_level_declarations(source)
+                               if kind == "const" and syntax.string_value(source, value) is not None)
+        if _constant(source, left, consts) or _constant(source, right, consts):
+            continue  # against a named constant or an enum member: the same as a literal
         if _same_input(source, left, right):
             continue
         name = _secret_side(source, left) or _secret_side(source, right)
@@ -111,6 +120,20 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
             continue
         yield RULE.at(source, node, f"{name[:60]} is compared with {op.type}: the time taken leaks how much matches",
                       hint="compare with crypto.subtle.timingSafeEqual on equal-length byte arrays")
+
+
+def _constant(source: SourceFile, node: Node, consts: frozenset[str]) -> bool:
+    """A top-level `const NAME = "literal"` of the file (`raw === REDACTED_SECRET` where it is `'********'`) or an enum
+    member (`send.authType === SendAuthType.Password`: PascalCase object, capitalised member)."""
+    if node.type == "identifier":
+        return source.node_text(node) in consts
+    if node.type == "member_expression":
+        obj = node.child_by_field_name("object")
+        prop = syntax.member_property(node) or ""
+        name = source.node_text(obj) if obj is not None and obj.type == "identifier" else ""
+        return bool(re.fullmatch(r"[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*", name)) and prop[:1].isupper() \
+            and name not in {"Env", "Secrets", "Config"}
+    return False
 
 
 def _same_input(source: SourceFile, left: Node, right: Node) -> bool:
@@ -126,6 +149,6 @@ def _same_input(source: SourceFile, left: Node, right: Node) -> bool:
     return any(w in CONFIRM_WORDS for w in words) and "password" in words
 
 
-RULE = code_rule("MBV115", "non-constant-time-compare", Severity.WARNING,
+RULE = code_rule("MBV115", "non-constant-time-compare", Severity.INFO,
                  "a secret, token or signature compared with === / !==", __doc__, check,
                  needs=[('==', '!='), SECRET_TEXT])

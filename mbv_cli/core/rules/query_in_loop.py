@@ -29,6 +29,7 @@ const { results } = await env.DB.prepare(
 Queries with type arguments (`.first<User>()`, `.all<Post>()`, `.raw<[number]>()`) are found too.
 One finding per loop, at its first query. Retry loops (a loop variable named `attempt`/`retry`/`tries`) are not reported. Queries hidden
 behind a helper function called in the loop are not seen.
+Lowered to info on 2026-12-01: right 1 of 16 times on 47 random public repositories (loops over chunks of a set-based `IN (...)`/`json_each(?)` query, `LIMIT`-batched cleanups and one `ALTER TABLE` per missing column of a schema upgrade, which are not N+1).
 """
 
 from __future__ import annotations
@@ -97,6 +98,6 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
                       hint="fetch all rows in one query (IN (...) or a JOIN) or send the statements with env.DB.batch()")
 
 
-RULE = code_rule("MBV110", "query-in-loop", Severity.WARNING,
+RULE = code_rule("MBV110", "query-in-loop", Severity.INFO,
                  "a D1 query awaited inside a loop body", __doc__, check,
                  needs=[('await',), ('for', 'while'), ('first(', 'all(', 'run(', 'raw(', 'exec(')])

@@ -39,6 +39,7 @@ of entries) fields of a class the same file instantiates inside a function (an o
 registries (added to in a method named `register*`/`define*`) are not reported. Any `.delete`, `.clear`, `delete obj[k]`, `.size` or reassignment in the file counts as a bound,
 even if it is never reached. `WeakMap`/`WeakSet` are not reported. Durable Object fields are
 reported like any class field: a Durable Object also lives long.
+Lowered to info on 2026-12-01: right 1 of 6 times on 47 random public repositories (caches whose keys are bounded in ways not seen here: keyed by an env secret or config value through a local, a command registry filled with literal names, a fixed template catalogue).
 """
 
 from __future__ import annotations
@@ -230,6 +231,6 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
                       hint=HINT)
 
 
-RULE = code_rule("MBV109", "unbounded-cache", Severity.WARNING,
+RULE = code_rule("MBV109", "unbounded-cache", Severity.INFO,
                  "a module- or class-level Map/Set/object that only grows", __doc__, check,
                  needs=[('new map', 'new set', '= {}')])

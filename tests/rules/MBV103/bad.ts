@@ -35,3 +35,6 @@ export function defaults() {
   // bad: a default admin password (found in review: a single lower-case word is no UI label)
   return { ADMIN_USERNAME: "admin", ADMIN_PASSWORD: "password" };
 }
+
+// bad: a real-looking secret held by a *_KEY constant is still a secret
+export const STRIPE_SECRET_KEY = "sk_live_51HxQa9Lk2ZrT8vYw";

@@ -33,3 +33,10 @@ export const stripe = { publishableKey: "pk_live_51HabcdefGhijklmnop", apiKey: "
 
 // good: UI text in another script, outside an i18n folder (found in review)
 export const zh = { emailAndPwdEmpty: "邮箱和密码不能为空", publicTokenFail: "token验证失败" };
+
+// good: a storage key name with camelCase segments (found in review)
+export const YUBICO_SECRET_KEY_CONFIG_KEY = "globalSettings__yubico__key";
+// good: a mask shown instead of the secret (found in review)
+export const REDACTED_BACKUP_SECRET = "********";
+// good: the name of a column that holds tokens (found in review)
+export const interviewTokens = { tokenColumn: "phone_interview_token", table: "interviews" };

@@ -20,3 +20,8 @@ export function more(body: { signature: string }, computedSignature: string, env
   // bad: a password against the stored one
   return password === env.ADMIN_PASSWORD;
 }
+
+export function againstEnv(env: { ADMIN_TOKEN: string }, token: string) {
+  // bad: a secret from env is not a constant of the file
+  return token === env.ADMIN_TOKEN;
+}

@@ -31,3 +31,14 @@ export async function refreshed(previous: string | null, session: { token: strin
   // good: a value against its previous state (found in review)
   return previous === session.token;
 }
+
+const REDACTED_BACKUP_SECRET = "********";
+enum SendAuthType { None = 0, Password = 1 }
+
+export function constants(raw: string, send: { authType: SendAuthType }, password: string) {
+  // good: a sentinel constant bound to a literal (found in review)
+  if (raw === REDACTED_BACKUP_SECRET) return "keep";
+  // good: an enum member (found in review)
+  if (send.authType === SendAuthType.Password) return password;
+  return null;
+}

@@ -15,3 +15,11 @@ export async function save(env: Env, items: { id: string; name: string }[], ids:
   await Promise.allSettled(Array.from(new Set(ids), (id) => env.DB.prepare("DELETE FROM s WHERE id = ?").bind(id).run()));
   return users;
 }
+
+// bad: a module-level list that requests add to is not fixed
+const PENDING: string[] = [];
+
+export async function flushPending(env: Env, id: string) {
+  PENDING.push(id);
+  await Promise.all(PENDING.map((p) => env.DB.prepare("DELETE FROM t WHERE id = ?").bind(p).run()));
+}
