@@ -239,7 +239,7 @@ def _grouped_usages(ctx: _ConfigContext) -> dict[str, list[tuple[Path, Usage]]]:
 
 def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
     """A name the code reads that this env will not have: declared in another scope only, or nowhere."""
-    declared = worker.binding_names
+    declared = worker.binding_names | _provided_by_wrangler(worker)
     findings: list[Finding] = []
     for name, items in _grouped_usages(ctx).items():
         if name in declared:
@@ -287,6 +287,16 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             related=rest,
         ))
     return findings
+
+
+# Workers Sites (`[site]`): wrangler binds the site's KV namespace and its asset manifest itself
+# (workers-sdk deployment-bundle: `__STATIC_CONTENT`, `__STATIC_CONTENT_MANIFEST`).
+_SITE_BINDINGS = frozenset({"__STATIC_CONTENT", "__STATIC_CONTENT_MANIFEST"})
+
+
+def _provided_by_wrangler(worker: ResolvedWorker) -> frozenset[str]:
+    """Names wrangler adds to the env without a binding in the config."""
+    return _SITE_BINDINGS if worker.settings.get("site") else frozenset()
 
 
 def _scope_label(env: str | None) -> str:
@@ -402,14 +412,19 @@ def _mbv004(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             if member.name not in ctx.all_names and not member.optional and "undefined" not in member.type:
                 grouped.setdefault(member.name, []).append((path, decl, member))  # `X?:` may well be absent
     findings = []
+    read = {u.name for _, u in ctx.code.usages}
     for name, items in grouped.items():
         path, decl, member = items[0]
         sites = [(_where(p), m.line, m.column) for p, _, m in items]
-        what = ("a binding the code expects that no config gives it" if member.base_type in _BINDING_TYPES
-                else "a secret the code expects, or a leftover")
+        if name not in read:
+            what = "the code does not read it either: a leftover, or a binding or secret still to add"
+        elif member.base_type in _BINDING_TYPES:
+            what = "a binding the code expects that no config gives it"
+        else:
+            what = "a secret the code expects, or a leftover"
         findings.append(Finding(
             "MBV004", Severity.WARNING,
-            f"{decl.name}.{name} is declared in the code but in no config, var or secret source: {what}",
+            f"{decl.name}.{name} is declared in the Env type but in no config, var or secret source: {what}",
             hint=(f"if it is a secret set with `wrangler secret put {name}`, list it in "
                   f"`secrets.required` in {ctx.config.path.name} (or add it to .dev.vars / .dev.vars.example "
                   "for local development) so wrangler types and mbv know it; otherwise remove it"),
@@ -571,12 +586,14 @@ def placeholder_reason(kind: str, field_name: str, value: str) -> str | None:
 
 
 def _mbv007(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
+    """Placeholder resource ids: one finding per binding, its other placeholder fields in `related`."""
     cfg, env = ctx.config, worker.env
-    findings = []
+    findings: list[Finding] = []
     for kind in BINDING_KINDS:
         if env is not None and kind.top_level_only:
             continue
         for name, entry in _entries(kind, _section_for(cfg, env, kind)):
+            found: list[tuple[str, str, str, tuple[int, int] | None]] = []
             for field_name in _ID_FIELDS:
                 value = entry.get(field_name)
                 if not isinstance(value, str):
@@ -584,14 +601,22 @@ def _mbv007(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
                 reason = placeholder_reason(kind.kind, field_name, value)
                 if reason is None or (field_name == "service" and value in ctx.worker_names):
                     continue  # `service = "example-api"` names a Worker of this repository
-                where = cfg.locate(value, env) or cfg.locate(value)
-                findings.append(Finding(
-                    "MBV007", Severity.WARNING,
-                    f"{name} ({kind.kind}) in {_env_label(env)} has {field_name} = {value!r}, which {reason}",
-                    hint=f"put the real {field_name} here (or remove it and let wrangler provision the resource)",
-                    worker=worker.name, env=env, binding=name, file=_where(cfg.path),
-                    line=where[0] if where else None, column=where[1] if where else None,
-                ))
+                found.append((field_name, value, reason, cfg.locate(value, env) or cfg.locate(value)))
+            if not found:
+                continue
+            field_name, value, reason, where = found[0]
+            message = f"{name} ({kind.kind}) in {_env_label(env)} has {field_name} = {value!r}, which {reason}"
+            if len(found) > 1:
+                message += " (also " + ", ".join(f"{f} = {v!r}" for f, v, _, _ in found[1:]) + ")"
+            file = _where(cfg.path)
+            related = tuple(dict.fromkeys((file, w[0], w[1]) for _, _, _, w in found[1:]
+                                          if w is not None and w != where))
+            findings.append(Finding(
+                "MBV007", Severity.WARNING, message,
+                hint=f"put the real {field_name} here (or remove it and let wrangler provision the resource)",
+                worker=worker.name, env=env, binding=name, file=file,
+                line=where[0] if where else None, column=where[1] if where else None, related=related,
+            ))
     return findings
 
 

@@ -1,0 +1,81 @@
+"""Binding findings on the review's false positives (review_bindings.md categories 4, 6, 7, 9 and its other
+observations): Env types computed from a zod schema or named by a handler's parameter, Workers Sites,
+reads through an optional cast, one MBV007 per binding, MBV004's wording for a member never read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mbv_cli.core.findings import Finding
+from tests.core.test_bindings_diff import CODE, CONFIG, codes, diff, make_worker
+
+
+def mbv001(findings: list[Finding]) -> list[tuple[str | None, str | None, str]]:
+    return [(f.env, f.binding, f.severity.value) for f in findings if f.code == "MBV001"]
+
+
+READ_SITE = CODE.replace("return new", "const s = await env.__STATIC_CONTENT.get('a');\n"
+                         "    const m = env.__STATIC_CONTENT_MANIFEST;\n    return new")
+
+
+def test_workers_sites_bindings_are_provided_with_site(tmp_path: Path) -> None:
+    config = CONFIG.replace('compatibility_date = "2026-10-01"\n',
+                            'compatibility_date = "2026-10-01"\n[site]\nbucket = "./public"\n')
+    assert mbv001(diff(make_worker(tmp_path, config, READ_SITE))) == []
+
+
+def test_workers_sites_bindings_without_site_are_reported(tmp_path: Path) -> None:
+    found = mbv001(diff(make_worker(tmp_path, CONFIG, READ_SITE)))
+    assert (None, "__STATIC_CONTENT", "error") in found and (None, "__STATIC_CONTENT_MANIFEST", "error") in found
+
+
+def test_workers_sites_in_json_config(tmp_path: Path) -> None:
+    config = ('{"name": "w", "main": "src/index.ts", "compatibility_date": "2026-10-01",'
+              ' "site": {"bucket": "./public"}, "kv_namespaces": [{"binding": "USERS",'
+              ' "id": "3f2a9c1d8e7b4a6f9c0d1e2f3a4b5c6d"}], "vars": {"GREETING": "hi"}}')
+    assert mbv001(diff(make_worker(tmp_path, config, READ_SITE, name="wrangler.json"))) == []
+
+
+D1_PLACEHOLDERS = '\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "db"\ndatabase_id = "your-database-id"\n' \
+    'preview_database_id = "your-preview-id"\n'
+
+
+def test_mbv007_one_finding_per_binding(tmp_path: Path) -> None:
+    code = CODE.replace("return new", "await env.DB.prepare('x');\n    return new")
+    findings = [f for f in diff(make_worker(tmp_path, CONFIG.replace("[env.production]\n", D1_PLACEHOLDERS + "[env.production]\n"), code), env=None, all_envs=False)
+                if f.code == "MBV007"]
+    assert len(findings) == 1
+    assert "database_id = 'your-database-id'" in findings[0].message and "preview_database_id" in findings[0].message
+    text = (tmp_path / "wrangler.toml").read_text().splitlines()
+    (file, line, _), = findings[0].related
+    assert "your-preview-id" in text[line - 1] and findings[0].line is not None
+    assert "your-database-id" in text[findings[0].line - 1]
+
+
+def test_mbv007_two_bindings_two_findings(tmp_path: Path) -> None:
+    second = D1_PLACEHOLDERS.replace('"DB"', '"DB2"').replace("your-database-id", "your-db2-id").replace(
+        'preview_database_id = "your-preview-id"\n', "")
+    code = CODE.replace("return new", "await env.DB.prepare('x'); await env.DB2.prepare('x');\n    return new")
+    findings = diff(make_worker(tmp_path, CONFIG.replace("[env.production]\n", D1_PLACEHOLDERS + second + "[env.production]\n"), code), env=None, all_envs=False)
+    assert sorted(f.binding or "" for f in findings if f.code == "MBV007") == ["DB", "DB2"]
+
+
+IMPORTS_ENV = 'import type { Env } from "./env";\n'
+
+
+def test_mbv004_member_never_read_is_not_called_expected(tmp_path: Path) -> None:
+    env_ts = "export interface Env { USERS: KVNamespace; GREETING: string; WRITE_QUEUE: Queue; OLD: string }\n"
+    findings = [f for f in diff(make_worker(tmp_path, code=IMPORTS_ENV + CODE, extra={"src/env.ts": env_ts}))
+                if f.code == "MBV004"]
+    assert sorted(f.binding or "" for f in findings) == ["OLD", "WRITE_QUEUE"]
+    for f in findings:
+        assert "the code expects" not in f.message
+        assert "declared in the Env type but in no config" in f.message and "does not read it" in f.message
+
+
+def test_mbv004_member_read_still_says_expected(tmp_path: Path) -> None:
+    env_ts = "export interface Env { USERS: KVNamespace; GREETING: string; WRITE_QUEUE: Queue }\n"
+    code = IMPORTS_ENV + CODE.replace("return new", "await env.WRITE_QUEUE.send(1);\n    return new")
+    findings = [f for f in diff(make_worker(tmp_path, code=code, extra={"src/env.ts": env_ts})) if f.code == "MBV004"]
+    assert len(findings) == 1 and "a binding the code expects" in findings[0].message
+    assert codes(findings) == [("MBV004", None, "WRITE_QUEUE")]
