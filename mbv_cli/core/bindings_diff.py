@@ -98,6 +98,11 @@ class _ConfigContext:
         return frozenset({m.name for _, d in self.code.declarations for m in d.members}
                          | {k for _, g in self.code.generated for members in g.interfaces.values() for k in members})
 
+    @functools.cached_property
+    def computed_env_type(self) -> tuple[str, str] | None:
+        """The first Env declaration computed in a way mbv does not read: (its name, how)."""
+        return next(((d.name, d.computed) for _, d in self.code.declarations if d.computed), None)
+
     def names_in(self, env: str) -> set[str]:
         if env not in self._env_names:
             self._env_names[env] = resolve_environment(self.config, env).binding_names
@@ -274,12 +279,20 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
                        "secrets.required) or Env type declares it")
             hint = (f"declare {name} in {ctx.config.path.name}; if it is a secret set with "
                     "`wrangler secret put`, list it in `secrets.required` or .dev.vars.example so it is known")
+        computed = ctx.computed_env_type if nowhere else None
+        if computed is not None:  # the Env type may declare it: mbv cannot read all of it
+            decl_name, how = computed
+            message = (f"{name} is used in the code but no config, var or secret source declares it, and the Env "
+                       f"type {decl_name} is computed ({how}), so mbv cannot tell whether it declares it")
         sites = _sites(items)
         guarded = any(u.guarded for _, u in items)
         if guarded:
             message += " (the code checks whether it is set)"
-        # a guarded read: a warning; guarded and declared nowhere, an optional setting the code handles
+        # a guarded read: a warning; guarded and declared nowhere, an optional setting the code handles;
+        # declared nowhere mbv can read but maybe in a computed Env type: at most a warning
         severity = Severity.ERROR if not guarded else Severity.INFO if nowhere else Severity.WARNING
+        if computed is not None and severity is Severity.ERROR:
+            severity = Severity.WARNING
         first, rest = sites[0], tuple(sites[1:])
         findings.append(Finding(
             "MBV001", severity, message, hint=hint, worker=worker.name,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mbv_cli.core.findings import Finding
 from tests.core.test_bindings_diff import CODE, CONFIG, codes, diff, make_worker
 
@@ -48,6 +50,7 @@ def test_mbv007_one_finding_per_binding(tmp_path: Path) -> None:
     assert "database_id = 'your-database-id'" in findings[0].message and "preview_database_id" in findings[0].message
     text = (tmp_path / "wrangler.toml").read_text().splitlines()
     (file, line, _), = findings[0].related
+    assert file == findings[0].file and file.endswith("wrangler.toml")
     assert "your-preview-id" in text[line - 1] and findings[0].line is not None
     assert "your-database-id" in text[findings[0].line - 1]
 
@@ -79,3 +82,79 @@ def test_mbv004_member_read_still_says_expected(tmp_path: Path) -> None:
     findings = [f for f in diff(make_worker(tmp_path, code=code, extra={"src/env.ts": env_ts})) if f.code == "MBV004"]
     assert len(findings) == 1 and "a binding the code expects" in findings[0].message
     assert codes(findings) == [("MBV004", None, "WRITE_QUEUE")]
+
+
+READ_ZOD = CODE.replace("return new", "const s = env.AUTH_SECRET; const p = env.PRICE_ID;\n    return new")
+SCHEMA = ('import { z } from "zod";\nexport const envSchema = z.object({\n  AUTH_SECRET: z.string().min(32),\n'
+          '  PRICE_ID: z.string().startsWith("price_").optional(),\n  "QUOTED": z.string(),\n}).strict();\n')
+
+
+@pytest.mark.parametrize("form", ["z.infer", "z.output", "z.input"])
+def test_env_type_from_a_zod_schema_in_the_same_file(tmp_path: Path, form: str) -> None:
+    env_ts = SCHEMA + f"export type Env = {form}<typeof envSchema> & {{ USERS: KVNamespace }};\n"
+    findings = diff(make_worker(tmp_path, code=IMPORTS_ENV + READ_ZOD, extra={"src/env.ts": env_ts}))
+    assert mbv001(findings) == []
+    # the schema's required keys are Env members no config declares (said once); `.optional()` ones are not
+    assert codes([f for f in findings if f.code == "MBV004"]) == [("MBV004", None, "AUTH_SECRET"),
+                                                                  ("MBV004", None, "QUOTED")]
+
+
+def test_bindings_from_a_zod_schema_in_another_file(tmp_path: Path) -> None:
+    env_ts = ('import { z } from "zod";\nimport { envSchema } from "./schema";\n'
+              "export type Bindings = z.infer<typeof envSchema>;\n")
+    code = 'import type { Bindings } from "./env";\n' + READ_ZOD.replace("env: Env", "env: Bindings")
+    findings = diff(make_worker(tmp_path, code=code, extra={"src/env.ts": env_ts, "src/schema.ts": SCHEMA}))
+    assert mbv001(findings) == []
+
+
+def test_a_zod_schema_that_lacks_the_name_is_still_an_error(tmp_path: Path) -> None:
+    env_ts = SCHEMA + "export type Env = z.infer<typeof envSchema>;\n"
+    code = IMPORTS_ENV + READ_ZOD.replace("env.PRICE_ID", "env.OTHER_KEY")
+    findings = diff(make_worker(tmp_path, code=code, extra={"src/env.ts": env_ts}))
+    assert mbv001(findings) == [(None, "OTHER_KEY", "error"), ("production", "OTHER_KEY", "error")]
+
+
+def test_an_env_type_that_cannot_be_read_makes_declared_nowhere_a_warning(tmp_path: Path) -> None:
+    # the schema is in no file of the Worker (a package mbv does not read): the Env type is computed
+    env_ts = 'import { z } from "zod";\nimport { envSchema } from "@acme/config";\n' \
+             "export type Env = z.infer<typeof envSchema>;\n"
+    findings = diff(make_worker(tmp_path, code=IMPORTS_ENV + READ_ZOD, extra={"src/env.ts": env_ts}))
+    found = [f for f in findings if f.code == "MBV001"]
+    assert {(f.env, f.binding, f.severity.value) for f in found} == {
+        (env, name, "warning") for env in (None, "production") for name in ("AUTH_SECRET", "PRICE_ID")}
+    assert all("is computed (z.infer<typeof envSchema>)" in f.message and "declares it" in f.message for f in found)
+    assert not any("no config, var, secret source (.dev.vars" in f.message for f in found)
+
+
+HANDLER_TYPED = """
+export interface Environment {
+  SECRET_TELEGRAM_API_TOKEN: string;
+  USERS: KVNamespace;
+  GREETING: string;
+}
+export default {
+  async fetch(request: Request, env: Environment, ctx: ExecutionContext): Promise<Response> {
+    const v = await env.USERS.get(env.SECRET_TELEGRAM_API_TOKEN);
+    return new Response(env.GREETING + v);
+  },
+};
+"""
+
+
+def test_the_handler_env_parameter_type_is_the_env_type_whatever_its_name(tmp_path: Path) -> None:
+    findings = diff(make_worker(tmp_path, code=HANDLER_TYPED))
+    assert mbv001(findings) == []
+    assert codes(findings) == [("MBV004", None, "SECRET_TELEGRAM_API_TOKEN")]
+    assert findings[0].message.startswith("Environment.SECRET_TELEGRAM_API_TOKEN is declared in the Env type")
+
+
+def test_exported_handler_generic_names_the_env_type(tmp_path: Path) -> None:
+    code = HANDLER_TYPED.replace("env: Environment, ctx: ExecutionContext", "env, ctx").replace(
+        "};\n", "} satisfies ExportedHandler<Environment>;\n")
+    assert mbv001(diff(make_worker(tmp_path, code=code))) == []
+
+
+def test_an_interface_not_used_as_the_env_declares_nothing(tmp_path: Path) -> None:
+    code = HANDLER_TYPED.replace("env: Environment", "env: Env")
+    found = mbv001(diff(make_worker(tmp_path, code=code)))
+    assert (None, "SECRET_TELEGRAM_API_TOKEN", "error") in found
