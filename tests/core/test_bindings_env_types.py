@@ -158,3 +158,17 @@ def test_an_interface_not_used_as_the_env_declares_nothing(tmp_path: Path) -> No
     code = HANDLER_TYPED.replace("env: Environment", "env: Env")
     found = mbv001(diff(make_worker(tmp_path, code=code)))
     assert (None, "SECRET_TELEGRAM_API_TOKEN", "error") in found
+
+
+def test_a_read_through_a_cast_marking_it_optional_is_guarded(tmp_path: Path) -> None:
+    code = CODE.replace("return new", "const dry = (env as unknown as { DRY_RUN?: string }).DRY_RUN === 'true';\n"
+                        "    return new")
+    # declared nowhere and guarded: an optional setting the code handles (info, as for `env.X ?? d`)
+    assert mbv001(diff(make_worker(tmp_path, code=code))) == [(None, "DRY_RUN", "info"), ("production", "DRY_RUN", "info")]
+
+
+def test_a_read_through_a_cast_marking_it_required_is_an_error(tmp_path: Path) -> None:
+    code = CODE.replace("return new", "const dry = (env as unknown as { DRY_RUN: string }).DRY_RUN === 'true';\n"
+                        "    return new")
+    assert mbv001(diff(make_worker(tmp_path, code=code))) == [(None, "DRY_RUN", "error"),
+                                                              ("production", "DRY_RUN", "error")]
