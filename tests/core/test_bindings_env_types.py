@@ -172,3 +172,19 @@ def test_a_read_through_a_cast_marking_it_required_is_an_error(tmp_path: Path) -
                         "    return new")
     assert mbv001(diff(make_worker(tmp_path, code=code))) == [(None, "DRY_RUN", "error"),
                                                               ("production", "DRY_RUN", "error")]
+
+
+def test_the_handler_env_type_declared_in_another_file(tmp_path: Path) -> None:
+    types_ts = HANDLER_TYPED.split("export default", 1)[0]
+    code = 'import type { Environment } from "./types";\nexport default' + HANDLER_TYPED.split("export default", 1)[1]
+    findings = diff(make_worker(tmp_path, code=code, extra={"src/types.ts": types_ts}))
+    assert mbv001(findings) == []
+    assert codes(findings) == [("MBV004", None, "SECRET_TELEGRAM_API_TOKEN")]
+
+
+def test_an_exported_interface_no_handler_names_is_not_the_env(tmp_path: Path) -> None:
+    types_ts = HANDLER_TYPED.split("export default", 1)[0]
+    code = ('import type { Environment } from "./types";\nexport default'
+            + HANDLER_TYPED.split("export default", 1)[1].replace("env: Environment", "env: Env"))
+    found = mbv001(diff(make_worker(tmp_path, code=code, extra={"src/types.ts": types_ts})))
+    assert (None, "SECRET_TELEGRAM_API_TOKEN", "error") in found

@@ -307,6 +307,26 @@ def extract_zod_schemas(source: SourceFile, matches: list[tuple[int, dict[str, N
     return tuple(schemas)
 
 
+def extract_exported_shapes(source: SourceFile, matches: list[tuple[int, dict[str, Node]]],
+                            declared: frozenset[str]) -> tuple[EnvDeclaration, ...]:
+    """The exported object types of the file not already env declarations (`export interface
+    Environment {..}`): another file's handler may type its env parameter with one."""
+    shapes = []
+    for _, caps in matches:
+        if "iface" in caps:
+            node, name, bodies = caps["iface"], _text(source, caps["iface.name"]), [caps["iface.body"]]
+        elif "alias" in caps:
+            node, name = caps["alias"], _text(source, caps["alias.name"])
+            bodies = _object_bodies(caps["alias.value"])
+        else:
+            continue
+        if name in declared or not bodies or node.parent is None or node.parent.type != "export_statement":
+            continue
+        line, column = source.position(node)
+        shapes.append(EnvDeclaration(name, line, column, tuple(m for b in bodies for m in _members(source, b))))
+    return tuple(shapes)
+
+
 def resolve_schemas(declaration: EnvDeclaration, schemas: dict[str, EnvDeclaration],
                     final: bool = True) -> EnvDeclaration:
     """`declaration` with the members of the zod schemas it infers from that `schemas` holds; when
