@@ -188,3 +188,11 @@ def test_an_exported_interface_no_handler_names_is_not_the_env(tmp_path: Path) -
             + HANDLER_TYPED.split("export default", 1)[1].replace("env: Environment", "env: Env"))
     found = mbv001(diff(make_worker(tmp_path, code=code, extra={"src/types.ts": types_ts})))
     assert (None, "SECRET_TELEGRAM_API_TOKEN", "error") in found
+
+
+def test_a_client_fetch_method_does_not_name_the_env_type(tmp_path: Path) -> None:
+    client = ("export interface FetchOptions { method: string; retries?: number }\n"
+              "export class Client {\n  async fetch(url: string, options: FetchOptions) { return options.method; }\n}\n")
+    code = 'import { Client } from "./client";\n' + CODE.replace("return new", "new Client();\n    return new")
+    assert [f for f in diff(make_worker(tmp_path, code=code, extra={"src/client.ts": client}))
+            if f.code == "MBV004"] == []

@@ -92,6 +92,7 @@ _ZOD_TYPES = frozenset({"z.infer", "z.output", "z.input", "z.TypeOf", "zod.infer
 _ZOD_OPTIONAL = re.compile(r"\.(?:optional|nullish|default|catch)\s*\(|^z\s*\.\s*optional\s*\(")
 # a handler's env parameter is its second: fetch(request, env), scheduled(controller, env), queue(batch, env)
 _ENV_PARAM = 1
+_ENV_PARAM_NAMES = frozenset({"env", "_env", "bindings", "environment", "workerEnv"})
 
 
 @functools.lru_cache(maxsize=2)
@@ -234,6 +235,9 @@ def _handler_env_type(source: SourceFile, params: Node) -> str | None:
     items = [p for p in params.named_children if p.type in ("required_parameter", "optional_parameter")]
     if len(items) <= _ENV_PARAM:
         return None
+    pattern = items[_ENV_PARAM].child_by_field_name("pattern")
+    if pattern is None or _text(source, pattern) not in _ENV_PARAM_NAMES:
+        return None  # `fetch(url: string, init: FetchOptions)` of a client class: not a Worker handler
     annotation = items[_ENV_PARAM].child_by_field_name("type")
     if annotation is None or not annotation.named_children:
         return None
