@@ -49,8 +49,15 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "and prints the snippet to add under the environment), or one that no config, var, secret "
             "source (`.dev.vars`, `.dev.vars.<env>`, `.env`, `.dev.vars.example`, `.env.example`, "
             "`secrets.required`) or Env type declares. One finding per name and environment lists every "
-            "read. A read the code guards (`env.X ?? d`, `env.X || d`, `if (env.X)`, `env.X?.y`) makes it "
-            "a warning; guarded and declared nowhere, it is an optional setting the code handles: info.",
+            "read. A read the code guards (`env.X ?? d`, `env.X || d`, `if (env.X)`, `env.X?.y`, or a cast "
+            "whose type marks it optional, `(env as { X?: string }).X`) makes it a warning; guarded and "
+            "declared nowhere, it is an optional setting the code handles: info. The Env type is any "
+            "`Env`/`Bindings` type, the type a handler's env parameter is annotated with "
+            "(`fetch(request, env: Environment)`, `ExportedHandler<Environment>`), and the keys of a zod "
+            "schema it is inferred from (`type Env = z.infer<typeof envSchema>`, `z.output`, `z.input`, the "
+            "schema in any file of the Worker); when part of the Env type is computed in a way mbv cannot "
+            "read, a name declared nowhere else is a warning that says so, not an error. With `site` in the "
+            "config, wrangler provides `__STATIC_CONTENT` and `__STATIC_CONTENT_MANIFEST` (Workers Sites).",
             "Most binding kinds (KV, D1, R2, queues, services, vars...) are not inherited by `[env.*]`. "
             "The deployed Worker gets `undefined` and fails at run time with `Cannot read properties of "
             "undefined`; wrangler only warns.",
@@ -92,8 +99,10 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "A member of the hand-written Env is declared in no config, var or secret source.",
             "Reports each member of a hand-written Env that no environment of the config declares and no "
             "`.dev.vars*`/`.env*` file (examples included) or `secrets.required` list names: a secret the "
-            "code expects. Once per name, listing every declaration; its reads are not MBV001. A member typed "
-            "optional (`X?: string`, `X: string | undefined`) says it may be absent and is not reported.",
+            "code expects when the code reads it, a leftover (or a binding still to add) when it does not. "
+            "Once per name, listing every declaration; its reads are not MBV001. A member typed optional "
+            "(`X?: string`, `X: string | undefined`, a zod key with `.optional()`/`.default()`) says it may be "
+            "absent and is not reported.",
             "It may be a secret set with `wrangler secret put`, which the config does not record, so "
             "`wrangler types` and reviewers cannot see it; or it is a leftover that is `undefined` at run time.",
             "interface Env { STRIPE_KEY: string }  // and nothing else names STRIPE_KEY",
@@ -127,7 +136,9 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "MBV007", "placeholder-resource-id", "warning",
             "A binding points at a placeholder resource id.",
             "Reports ids such as `wrong-id`, `your-...`, `<...>`, `xxx`, `actual-...`, `TODO`, a KV "
-            "namespace id that is not 32 hex digits or a D1 `database_id` that is not a UUID.",
+            "namespace id that is not 32 hex digits or a D1 `database_id` that is not a UUID. One finding "
+            "per binding and environment: its other placeholder fields (`preview_database_id`) are named in "
+            "the message and listed as related places.",
             "The deploy fails, or worse, a copy-pasted id points at another project's resource.",
             '[[d1_databases]]\nbinding = "DB"\ndatabase_id = "your-database-id"',
             '[[d1_databases]]\nbinding = "DB"\ndatabase_id = "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f"',

@@ -100,6 +100,11 @@ class _ConfigContext:
         return frozenset({m.name for _, d in self.code.declarations for m in d.members}
                          | {k for _, g in self.code.generated for members in g.interfaces.values() for k in members})
 
+    @functools.cached_property
+    def computed_env_type(self) -> tuple[str, str] | None:
+        """The first Env declaration computed in a way mbv does not read: (its name, how)."""
+        return next(((d.name, d.computed) for _, d in self.code.declarations if d.computed), None)
+
     def names_in(self, env: str) -> set[str]:
         if env not in self._env_names:
             self._env_names[env] = resolve_environment(self.config, env).binding_names
@@ -241,7 +246,7 @@ def _grouped_usages(ctx: _ConfigContext) -> dict[str, list[tuple[Path, Usage]]]:
 
 def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
     """A name the code reads that this env will not have: declared in another scope only, or nowhere."""
-    declared = worker.binding_names
+    declared = worker.binding_names | _provided_by_wrangler(worker)
     findings: list[Finding] = []
     for name, items in _grouped_usages(ctx).items():
         if name in declared:
@@ -276,12 +281,20 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
                        "secrets.required) or Env type declares it")
             hint = (f"declare {name} in {ctx.config.path.name}; if it is a secret set with "
                     "`wrangler secret put`, list it in `secrets.required` or .dev.vars.example so it is known")
+        computed = ctx.computed_env_type if nowhere else None
+        if computed is not None:  # the Env type may declare it: mbv cannot read all of it
+            decl_name, how = computed
+            message = (f"{name} is used in the code but no config, var or secret source declares it, and the Env "
+                       f"type {decl_name} is computed ({how}), so mbv cannot tell whether it declares it")
         sites = _sites(items)
         guarded = any(u.guarded for _, u in items)
         if guarded:
             message += " (the code checks whether it is set)"
-        # a guarded read: a warning; guarded and declared nowhere, an optional setting the code handles
+        # a guarded read: a warning; guarded and declared nowhere, an optional setting the code handles;
+        # declared nowhere mbv can read but maybe in a computed Env type: at most a warning
         severity = Severity.ERROR if not guarded else Severity.INFO if nowhere else Severity.WARNING
+        if computed is not None and severity is Severity.ERROR:
+            severity = Severity.WARNING
         first, rest = sites[0], tuple(sites[1:])
         findings.append(Finding(
             "MBV001", severity, message, hint=hint, worker=worker.name,
@@ -289,6 +302,16 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             related=rest,
         ))
     return findings
+
+
+# Workers Sites (`[site]`): wrangler binds the site's KV namespace and its asset manifest itself
+# (workers-sdk deployment-bundle: `__STATIC_CONTENT`, `__STATIC_CONTENT_MANIFEST`).
+_SITE_BINDINGS = frozenset({"__STATIC_CONTENT", "__STATIC_CONTENT_MANIFEST"})
+
+
+def _provided_by_wrangler(worker: ResolvedWorker) -> frozenset[str]:
+    """Names wrangler adds to the env without a binding in the config."""
+    return _SITE_BINDINGS if worker.settings.get("site") else frozenset()
 
 
 def _scope_label(env: str | None) -> str:
@@ -409,14 +432,19 @@ def _mbv004(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             if member.name not in ctx.all_names and not member.optional and "undefined" not in member.type:
                 grouped.setdefault(member.name, []).append((path, decl, member))  # `X?:` may well be absent
     findings = []
+    read = {u.name for _, u in ctx.code.usages}
     for name, items in grouped.items():
         path, decl, member = items[0]
         sites = [(_where(p), m.line, m.column) for p, _, m in items]
-        what = ("a binding the code expects that no config gives it" if member.base_type in _BINDING_TYPES
-                else "a secret the code expects, or a leftover")
+        if name not in read:
+            what = "the code does not read it either: a leftover, or a binding or secret still to add"
+        elif member.base_type in _BINDING_TYPES:
+            what = "a binding the code expects that no config gives it"
+        else:
+            what = "a secret the code expects, or a leftover"
         findings.append(Finding(
             "MBV004", Severity.WARNING,
-            f"{decl.name}.{name} is declared in the code but in no config, var or secret source: {what}",
+            f"{decl.name}.{name} is declared in the Env type but in no config, var or secret source: {what}",
             hint=(f"if it is a secret set with `wrangler secret put {name}`, list it in "
                   f"`secrets.required` in {ctx.config.path.name} (or add it to .dev.vars / .dev.vars.example "
                   "for local development) so wrangler types and mbv know it; otherwise remove it"),
@@ -578,12 +606,14 @@ def placeholder_reason(kind: str, field_name: str, value: str) -> str | None:
 
 
 def _mbv007(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
+    """Placeholder resource ids: one finding per binding, its other placeholder fields in `related`."""
     cfg, env = ctx.config, worker.env
-    findings = []
+    findings: list[Finding] = []
     for kind in BINDING_KINDS:
         if env is not None and kind.top_level_only:
             continue
         for name, entry in _entries(kind, _section_for(cfg, env, kind)):
+            found: list[tuple[str, str, str, tuple[int, int] | None]] = []
             for field_name in _ID_FIELDS:
                 value = entry.get(field_name)
                 if not isinstance(value, str):
@@ -591,14 +621,22 @@ def _mbv007(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
                 reason = placeholder_reason(kind.kind, field_name, value)
                 if reason is None or (field_name == "service" and value in ctx.worker_names):
                     continue  # `service = "example-api"` names a Worker of this repository
-                where = cfg.locate(value, env) or cfg.locate(value)
-                findings.append(Finding(
-                    "MBV007", Severity.WARNING,
-                    f"{name} ({kind.kind}) in {_env_label(env)} has {field_name} = {value!r}, which {reason}",
-                    hint=f"put the real {field_name} here (or remove it and let wrangler provision the resource)",
-                    worker=worker.name, env=env, binding=name, file=_where(cfg.path),
-                    line=where[0] if where else None, column=where[1] if where else None,
-                ))
+                found.append((field_name, value, reason, cfg.locate(value, env) or cfg.locate(value)))
+            if not found:
+                continue
+            field_name, value, reason, where = found[0]
+            message = f"{name} ({kind.kind}) in {_env_label(env)} has {field_name} = {value!r}, which {reason}"
+            if len(found) > 1:
+                message += " (also " + ", ".join(f"{f} = {v!r}" for f, v, _, _ in found[1:]) + ")"
+            file = _where(cfg.path)
+            related = tuple(dict.fromkeys((file, w[0], w[1]) for _, _, _, w in found[1:]
+                                          if w is not None and w != where))
+            findings.append(Finding(
+                "MBV007", Severity.WARNING, message,
+                hint=f"put the real {field_name} here (or remove it and let wrangler provision the resource)",
+                worker=worker.name, env=env, binding=name, file=file,
+                line=where[0] if where else None, column=where[1] if where else None, related=related,
+            ))
     return findings
 
 

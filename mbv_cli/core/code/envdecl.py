@@ -47,6 +47,11 @@ class EnvDeclaration:
     line: int
     column: int
     members: tuple[EnvMember, ...]
+    # the zod schemas (`z.infer<typeof S>`) whose keys are members too, not found in this file yet
+    schemas: tuple[str, ...] = ()
+    # part of the type is computed in a way not read here (`ReturnType<..>`, an unknown alias):
+    # the members listed may not be all of them
+    computed: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +79,20 @@ PATTERNS = """
 (type_alias_declaration name: (type_identifier) @alias.name value: (_) @alias.value) @alias
 (property_signature name: (property_identifier) @gen.key (#eq? @gen.key "Bindings")
                     type: (type_annotation (_) @gen.type)) @gen
+(call_expression function: (member_expression object: (identifier) @zod.z property: (property_identifier) @zod.fn)
+                 arguments: (arguments . (object) @zod.obj)
+                 (#eq? @zod.z "z") (#any-of? @zod.fn "object" "strictObject" "looseObject")) @zod
+(generic_type name: (type_identifier) @eh.name type_arguments: (type_arguments . (type_identifier) @eh.type)
+              (#any-of? @eh.name "ExportedHandler" "WorkerEntrypoint" "DurableObject" "PagesFunction"
+                                 "EventContext" "WorkflowEntrypoint")) @eh
 """
+
+# `z.infer<typeof S>` and its synonyms: the type of a zod schema's parsed (or input) value
+_ZOD_TYPES = frozenset({"z.infer", "z.output", "z.input", "z.TypeOf", "zod.infer", "zod.output", "zod.input"})
+_ZOD_OPTIONAL = re.compile(r"\.(?:optional|nullish|default|catch)\s*\(|^z\s*\.\s*optional\s*\(")
+# a handler's env parameter is its second: fetch(request, env), scheduled(controller, env), queue(batch, env)
+_ENV_PARAM = 1
+_ENV_PARAM_NAMES = frozenset({"env", "_env", "bindings", "environment", "workerEnv"})
 
 
 @functools.lru_cache(maxsize=2)
@@ -149,6 +167,84 @@ def _object_bodies(node: Node) -> list[Node]:
     return []
 
 
+def _alias_parts(source: SourceFile, node: Node) -> tuple[list[Node], list[str], list[str]]:
+    """An alias's value: its object bodies, the zod schemas it infers from (`z.infer<typeof S>`),
+    and the parts it is computed from that are not read here (as written)."""
+    if node.type in ("object_type", "interface_body"):
+        return [node], [], []
+    if node.type in ("intersection_type", "parenthesized_type"):
+        bodies: list[Node] = []
+        schemas: list[str] = []
+        opaque: list[str] = []
+        for child in node.named_children:
+            b, s, o = _alias_parts(source, child)
+            bodies += b
+            schemas += s
+            opaque += o
+        return bodies, schemas, opaque
+    if node.type == "generic_type":
+        name = node.child_by_field_name("name")
+        args = node.child_by_field_name("type_arguments")
+        if name is not None and args is not None and re.sub(r"\s", "", _text(source, name)) in _ZOD_TYPES:
+            query = next((a for a in args.named_children if a.type == "type_query"), None)
+            target = query.named_children[0] if query is not None and query.named_children else None
+            if target is not None and target.type == "identifier":
+                return [], [_text(source, target)], []
+    if node.type in ("type_identifier", "nested_type_identifier") and is_env_type_name(_text(source, node)):
+        return [], [], []  # another env type: declared (and read) on its own
+    return [], [], [_text(source, node)]
+
+
+def _zod_members(source: SourceFile, obj: Node) -> tuple[EnvMember, ...]:
+    """The keys of `z.object({ A: z.string(), B: z.string().optional() })`; `.optional()`, `.nullish()`,
+    `.default(..)` and `.catch(..)` keys may be absent from the env."""
+    members = []
+    for pair in obj.named_children:
+        if pair.type != "pair":
+            continue
+        key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+        if key is None or value is None or key.type not in ("property_identifier", "string"):
+            continue
+        name = _text(source, key)
+        if key.type == "string":
+            name = name[1:-1]
+        optional = _ZOD_OPTIONAL.search(_text(source, value)) is not None
+        line, column = source.position(key)
+        members.append(EnvMember(name, "unknown", optional, line, column))
+    return tuple(members)
+
+
+def _schema_name(node: Node) -> tuple[str, Node] | None:
+    """The const a `z.object(..)` (maybe chained: `.strict()`, `.passthrough()`) is assigned to."""
+    parent = node.parent
+    while parent is not None and parent.type in ("member_expression", "call_expression"):
+        head = parent.child_by_field_name("object" if parent.type == "member_expression" else "function")
+        if head is None or head.id != node.id:
+            return None
+        node, parent = parent, parent.parent
+    if parent is None or parent.type != "variable_declarator":
+        return None
+    name = parent.child_by_field_name("name")
+    if name is None or name.type != "identifier":
+        return None
+    return name.text.decode("utf-8", errors="replace") if name.text is not None else "", parent
+
+
+def _handler_env_type(source: SourceFile, params: Node) -> str | None:
+    """The type a handler's env parameter is annotated with (`fetch(request, env: Environment)`)."""
+    items = [p for p in params.named_children if p.type in ("required_parameter", "optional_parameter")]
+    if len(items) <= _ENV_PARAM:
+        return None
+    pattern = items[_ENV_PARAM].child_by_field_name("pattern")
+    if pattern is None or _text(source, pattern) not in _ENV_PARAM_NAMES:
+        return None  # `fetch(url: string, init: FetchOptions)` of a client class: not a Worker handler
+    annotation = items[_ENV_PARAM].child_by_field_name("type")
+    if annotation is None or not annotation.named_children:
+        return None
+    type_node = annotation.named_children[0]
+    return _text(source, type_node) if type_node.type in ("type_identifier", "nested_type_identifier") else None
+
+
 def read_generated_types(source: SourceFile) -> GeneratedTypes | None:
     """The interfaces of a wrangler-generated types file, or None when `source` is not one."""
     match = GENERATED_HEADER.search(source.text[:4096])
@@ -201,12 +297,72 @@ def _with_bases(interfaces: dict[str, dict[str, str]], bases: dict[str, list[str
     return {key: members(key, frozenset({key})) for key in interfaces}
 
 
+def extract_zod_schemas(source: SourceFile, matches: list[tuple[int, dict[str, Node]]]) -> tuple[EnvDeclaration, ...]:
+    """Every `const S = z.object({...})` of the file, named `S`: an Env type may be `z.infer<typeof S>`."""
+    schemas = []
+    for _, caps in matches:
+        if "zod" not in caps:
+            continue
+        named = _schema_name(caps["zod"])
+        if named is None:
+            continue
+        line, column = source.position(named[1])
+        schemas.append(EnvDeclaration(named[0], line, column, _zod_members(source, caps["zod.obj"])))
+    return tuple(schemas)
+
+
+def extract_exported_shapes(source: SourceFile, matches: list[tuple[int, dict[str, Node]]],
+                            declared: frozenset[str]) -> tuple[EnvDeclaration, ...]:
+    """The exported object types of the file not already env declarations (`export interface
+    Environment {..}`): another file's handler may type its env parameter with one."""
+    shapes = []
+    for _, caps in matches:
+        if "iface" in caps:
+            node, name, bodies = caps["iface"], _text(source, caps["iface.name"]), [caps["iface.body"]]
+        elif "alias" in caps:
+            node, name = caps["alias"], _text(source, caps["alias.name"])
+            bodies = _object_bodies(caps["alias.value"])
+        else:
+            continue
+        if name in declared or not bodies or node.parent is None or node.parent.type != "export_statement":
+            continue
+        line, column = source.position(node)
+        shapes.append(EnvDeclaration(name, line, column, tuple(m for b in bodies for m in _members(source, b))))
+    return tuple(shapes)
+
+
+def resolve_schemas(declaration: EnvDeclaration, schemas: dict[str, EnvDeclaration],
+                    final: bool = True) -> EnvDeclaration:
+    """`declaration` with the members of the zod schemas it infers from that `schemas` holds; when
+    `final`, the ones not there leave it `computed` (else they stay in `schemas`, to look for elsewhere)."""
+    if not declaration.schemas:
+        return declaration
+    members = list(declaration.members)
+    missing = []
+    for name in declaration.schemas:
+        found = schemas.get(name)
+        if found is None:
+            missing.append(name)
+        else:
+            members.extend(found.members)
+    computed = declaration.computed
+    if missing and final:
+        computed = ", ".join(filter(None, [computed, *(f"z.infer<typeof {m}>" for m in missing)]))
+    return EnvDeclaration(declaration.name, declaration.line, declaration.column, tuple(members),
+                          () if final else tuple(missing), computed)
+
+
 def extract_env_declarations(
     source: SourceFile, matches: list[tuple[int, dict[str, Node]]] | None = None
 ) -> tuple[list[EnvDeclaration], frozenset[str]]:
     """Hand-written env declarations in one file, and the env type names it declares or references.
 
     `matches` are those of a query holding `PATTERNS` (see `usages.run_query`); by default it runs here.
+    An alias computed from a zod schema (`type Env = z.infer<typeof envSchema>`) has the schema's keys
+    as members when the schema is in this file, else names it in `schemas` (`scan` looks in the
+    Worker's other files). A handler's env parameter type (`fetch(request, env: Environment)`) and
+    the env argument of `ExportedHandler<E>`/`WorkerEntrypoint<E>`/`DurableObject<E>` are env types
+    whatever their names.
     """
     if matches is None:
         from mbv_cli.core.code.usages import run_query
@@ -214,14 +370,18 @@ def extract_env_declarations(
         matches = run_query(source, _query(source.tree.language))
     declarations: list[EnvDeclaration] = []
     named: dict[str, tuple[Node, list[Node]]] = {}
+    inferred: dict[str, tuple[list[str], list[str]]] = {}  # alias -> (zod schemas, opaque parts)
     referenced: set[str] = set()
     for _, caps in matches:
         if "iface" in caps:
             named.setdefault(_text(source, caps["iface.name"]), (caps["iface"], []))[1].append(caps["iface.body"])
         elif "alias" in caps:
-            bodies = _object_bodies(caps["alias.value"])
-            if bodies:
-                named.setdefault(_text(source, caps["alias.name"]), (caps["alias"], []))[1].extend(bodies)
+            alias_name = _text(source, caps["alias.name"])
+            bodies, schemas, opaque = _alias_parts(source, caps["alias.value"])
+            if bodies or schemas or opaque:
+                named.setdefault(alias_name, (caps["alias"], []))[1].extend(bodies)
+            if schemas or opaque:
+                inferred[alias_name] = (schemas, opaque)
         elif "gen" in caps:
             type_node = caps["gen.type"]
             if type_node.type in ("type_identifier", "nested_type_identifier"):
@@ -229,12 +389,21 @@ def extract_env_declarations(
             elif type_node.type == "object_type":
                 line, column = source.position(type_node)
                 declarations.append(EnvDeclaration("Bindings", line, column, _members(source, type_node)))
+        elif "eh" in caps:
+            referenced.add(_text(source, caps["eh.type"]))
+        elif "handler.fn" in caps and "handler.params" in caps:
+            env_type = _handler_env_type(source, caps["handler.params"])
+            if env_type is not None:
+                referenced.add(env_type)
+    local_schemas = {s.name: s for s in extract_zod_schemas(source, matches)} if inferred else {}
     for name, (node, bodies) in named.items():
         if is_env_type_name(name) or name in referenced:
             members = tuple(m for body in bodies for m in _members(source, body))
             if any(m.name == "Bindings" for m in members):
                 continue  # a Hono env shape `{ Bindings: B; Variables: V }`, not the env itself
             line, column = source.position(node)
-            declarations.append(EnvDeclaration(name, line, column, members))
+            schemas, opaque = inferred.get(name, ([], []))
+            declaration = EnvDeclaration(name, line, column, members, tuple(schemas), " & ".join(opaque) or None)
+            declarations.append(resolve_schemas(declaration, local_schemas, final=False) if schemas else declaration)
     declarations.sort(key=lambda d: (d.line, d.column))
     return declarations, frozenset(n for n in {*named, *referenced} if is_env_type_name(n) or n in referenced)

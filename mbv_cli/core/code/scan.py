@@ -25,7 +25,10 @@ from mbv_cli.core.code.envdecl import (
     EnvDeclaration,
     GeneratedTypes,
     extract_env_declarations,
+    extract_exported_shapes,
+    extract_zod_schemas,
     read_generated_types,
+    resolve_schemas,
 )
 from mbv_cli.core.code.parsing import (
     SkippedFile,
@@ -64,6 +67,9 @@ class FileFacts:
     parsed: bool = True
     calls: tuple[EnvCall, ...] = ()  # the env given whole to something not of this file
     typed_params: frozenset[tuple[str, int]] = frozenset()  # (function, parameter index) typed as the env
+    schemas: tuple[EnvDeclaration, ...] = ()  # `const S = z.object({...})`: an Env may be `z.infer<typeof S>`
+    shapes: tuple[EnvDeclaration, ...] = ()  # exported object types: an env type if another file says so
+    env_refs: frozenset[str] = frozenset()  # env types this file names (a handler's `env: T`) but does not declare
 
 
 @dataclass(slots=True)
@@ -88,7 +94,17 @@ class WorkerCode:
 
     @property
     def declarations(self) -> list[tuple[Path, EnvDeclaration]]:
-        return [(f.path, d) for f in self.files if f.generated is None for d in f.declarations]
+        """Hand-written Env declarations; one inferred from a zod schema of another file gets its keys
+        (one whose schema is in none of the Worker's files is `computed`)."""
+        found = [(f.path, d) for f in self.files if f.generated is None for d in f.declarations]
+        refs = {r for f in self.files for r in f.env_refs}
+        if refs:  # `fetch(request, env: Environment)` with `export interface Environment` in another file
+            known = {d.name for _, d in found}
+            found += [(f.path, s) for f in self.files for s in f.shapes if s.name in refs and s.name not in known]
+        if not any(d.schemas for _, d in found):
+            return found
+        schemas = {s.name: s for f in self.files for s in f.schemas}
+        return [(path, resolve_schemas(d, schemas)) for path, d in found]
 
     @property
     def generated(self) -> list[tuple[Path, GeneratedTypes]]:
@@ -122,8 +138,10 @@ def scan_source(source: SourceFile) -> FileFacts:
     declarations, type_names = extract_env_declarations(source, matches)
     usages, dynamic, calls, typed = extract_env_facts(source, extra_env_types=type_names, matches=matches)
     error = _first_error(source) if source.has_errors else None
+    declared = frozenset(d.name for d in declarations)
     return FileFacts(source.path, tuple(usages), tuple(dynamic), tuple(declarations), None, error,
-                     calls=tuple(calls), typed_params=typed)
+                     calls=tuple(calls), typed_params=typed, schemas=extract_zod_schemas(source, matches),
+                     shapes=extract_exported_shapes(source, matches, declared), env_refs=type_names - declared)
 
 
 def scan_path(path: Path) -> FileFacts | SkippedFile:

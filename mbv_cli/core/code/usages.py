@@ -846,7 +846,25 @@ class _Extractor:
         if self._is_assigned(acc):
             return
         optional = any(c.type == "optional_chain" for c in acc.children)
-        self._record(_text(self.source, prop), prop, "optional" if optional else "member", src, self._is_guarded(acc))
+        name = _text(self.source, prop)
+        guarded = self._is_guarded(acc) or self._optional_in_cast(acc, name)
+        self._record(name, prop, "optional" if optional else "member", src, guarded)
+
+    def _optional_in_cast(self, acc: Node, name: str) -> bool:
+        """`(env as unknown as { DRY_RUN?: string }).DRY_RUN`: the cast's own type says it may be absent."""
+        obj = acc.child_by_field_name("object")
+        while obj is not None and obj.type in ("parenthesized_expression", "non_null_expression"):
+            obj = obj.named_children[0] if obj.named_children else None
+        if obj is None or obj.type not in ("as_expression", "satisfies_expression") or not obj.named_children:
+            return False
+        cast = obj.named_children[-1]
+        if cast.type != "object_type":
+            return False
+        for member in cast.named_children:
+            key = member.child_by_field_name("name") if member.type == "property_signature" else None
+            if key is not None and _text(self.source, key).strip("'\"") == name:
+                return any(c.type == "?" for c in member.children)
+        return False
 
     def subscript(self, acc: Node, index: Node, src: _Source) -> None:
         if self._is_assigned(acc):
