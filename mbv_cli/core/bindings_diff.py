@@ -32,6 +32,7 @@ from mbv_cli.core.code.usages import EnvCall, Usage
 from mbv_cli.core.findings import Finding, FindingsReport, Severity
 from mbv_cli.core.wrangler.config import WranglerConfig
 from mbv_cli.core.wrangler.devvars import dev_secret_source, parse_dotenv
+from mbv_cli.core.wrangler.secretdocs import documented_secrets
 from mbv_cli.core.wrangler.environments import (
     Binding,
     ResolvedWorker,
@@ -651,7 +652,10 @@ def _context(worker: ResolvedWorker, code: WorkerCode, worker_names: frozenset[s
     cfg = worker.config
     top = worker if worker.env is None else resolve_environment(cfg, None)
     code, escapes = follow_env_calls(code)
-    return _ConfigContext(cfg, code, top, _config_scopes(cfg), _secret_files(cfg), escapes, worker_names)
+    secret_files = _secret_files(cfg)
+    for name, places in documented_secrets(cfg.path).items():  # `wrangler secret put` docs, `# Secrets:` lists
+        secret_files.setdefault(name, []).extend(places)
+    return _ConfigContext(cfg, code, top, _config_scopes(cfg), secret_files, escapes, worker_names)
 
 
 def _diff(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
