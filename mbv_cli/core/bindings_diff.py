@@ -32,7 +32,6 @@ from mbv_cli.core.code.usages import EnvCall, Usage
 from mbv_cli.core.findings import Finding, FindingsReport, Severity
 from mbv_cli.core.wrangler.config import WranglerConfig
 from mbv_cli.core.wrangler.devvars import dev_secret_source, parse_dotenv
-from mbv_cli.core.wrangler.secretdocs import documented_secrets
 from mbv_cli.core.wrangler.environments import (
     Binding,
     ResolvedWorker,
@@ -41,6 +40,7 @@ from mbv_cli.core.wrangler.environments import (
     resolve_environment,
 )
 from mbv_cli.core.wrangler.schema import BINDING_KINDS, KINDS_BY_ID, BindingKind
+from mbv_cli.core.wrangler.secretdocs import documented_secrets
 
 # TypeScript types a hand-written Env may give each binding kind (MBV003).
 _TYPE_ALIASES: dict[str, frozenset[str]] = {

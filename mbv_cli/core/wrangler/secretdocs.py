@@ -98,9 +98,8 @@ def _directory_docs(directory: Path, is_root: bool) -> dict[str, list[str]]:
     budget = [MAX_FILES]
     files: list[Path] = []
     for name, _, _ in fingerprint:
-        if name.upper().startswith("README") or name.endswith(".sh"):
-            if (directory / name).is_file():
-                files.append(directory / name)
+        if (name.upper().startswith("README") or name.endswith(".sh")) and (directory / name).is_file():
+            files.append(directory / name)
     for sub, suffix in (("docs", ".md"), ("scripts", ".sh")):
         if (directory / sub).is_dir():
             files.extend(_walk(directory / sub, suffix, budget))
