@@ -50,7 +50,11 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "source (`.dev.vars`, `.dev.vars.<env>`, `.env`, `.dev.vars.example`, `.env.example`, "
             "`secrets.required`) or Env type declares. One finding per name and environment lists every "
             "read. A read the code guards (`env.X ?? d`, `env.X || d`, `if (env.X)`, `env.X?.y`) makes it "
-            "a warning; guarded and declared nowhere, it is an optional setting the code handles: info.",
+            "a warning; guarded and declared nowhere, it is an optional setting the code handles: info."
+            " Documented secrets are a secret source too: `wrangler secret put NAME` in a `README*`, "
+            "`docs/**/*.md`, `*.sh`, `scripts/**/*.sh` or package.json `scripts` of the config's folder or a "
+            "parent up to the nearest git or workspace root, a `# Secrets:` comment list in the config, and "
+            "the root's `.env.example`/`.dev.vars.example`.",
             "Most binding kinds (KV, D1, R2, queues, services, vars...) are not inherited by `[env.*]`. "
             "The deployed Worker gets `undefined` and fails at run time with `Cannot read properties of "
             "undefined`; wrangler only warns.",
@@ -93,7 +97,8 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "Reports each member of a hand-written Env that no environment of the config declares and no "
             "`.dev.vars*`/`.env*` file (examples included) or `secrets.required` list names: a secret the "
             "code expects. Once per name, listing every declaration; its reads are not MBV001. A member typed "
-            "optional (`X?: string`, `X: string | undefined`) says it may be absent and is not reported.",
+            "optional (`X?: string`, `X: string | undefined`) says it may be absent and is not reported."
+            " A secret the repository documents (see MBV001) is not reported either.",
             "It may be a secret set with `wrangler secret put`, which the config does not record, so "
             "`wrangler types` and reviewers cannot see it; or it is a leftover that is `undefined` at run time.",
             "interface Env { STRIPE_KEY: string }  // and nothing else names STRIPE_KEY",

@@ -13,8 +13,10 @@ bindings. An identifier counts as the Worker env only when the code says so:
   agent class, or any class given the env type as a generic or a typed `env` field;
 - `c.env` where `c` is a context: typed `Context` or any `...Context` (a Hono alias such as
   `type AppContext = Context<{ Bindings: Env }>`, Pages' `EventContext`), the first parameter of a
-  route callback (`app.get(path, (c) => ...)`) in a file that imports hono, of a const typed
-  `MiddlewareHandler<...>`/`Handler<...>`/`PagesFunction<...>`, or of a Pages Functions
+  route callback (`app.get(path, (c) => ...)`, `.openapi(route, (c) => ...)`, the second of
+  `app.onError((err, c) => ...)`) in a file that imports hono, of a const typed
+  `MiddlewareHandler<...>`/`Handler<...>`/`PagesFunction<...>` (the second of an `ErrorHandler`) or
+  of the callback a function declared to return one returns, or of a Pages Functions
   `onRequest*` export (also destructured: `({ env }) => ...`);
 - framework holders of the env: `context.cloudflare.env`, `event.platform.env`,
   `locals.runtime.env`, `getCloudflareContext().env`;
