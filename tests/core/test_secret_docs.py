@@ -4,6 +4,7 @@ README/docs/scripts near the Worker, a `# Secrets:` comment list in the config, 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,13 @@ def test_a_workspace_nested_in_a_repository_stops_at_its_own_root(tmp_path: Path
     (site / "README.md").write_text("wrangler secret put OTHER_TOKEN\n")
     found = documented_secrets(site / "workers" / "api" / "wrangler.toml")
     assert found == {"OTHER_TOKEN": ["../../README.md (wrangler secret put)"]}
+
+
+def test_a_fifo_or_an_oversized_file_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    config = make_worker(tmp_path) / "wrangler.toml"
+    (tmp_path / "docs").mkdir()
+    os.mkfifo(tmp_path / "docs" / "pipe.md")  # reading it would block
+    (tmp_path / "README.md").write_text("x" * (300 * 1024) + "\nwrangler secret put BIG_KEY\n")
+    (tmp_path / "docs" / "ok.md").write_text("wrangler secret put OK_KEY\n")
+    assert documented_secrets(config) == {"OK_KEY": ["docs/ok.md (wrangler secret put)"]}

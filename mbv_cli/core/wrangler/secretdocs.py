@@ -12,7 +12,8 @@ repository root (the nearest git top level or workspace root; without either, th
   read by the binding diff already).
 
 Reading is bounded (files up to 256 KiB, at most 300 files per directory, node_modules/.git and other
-dot folders skipped) and cached per directory for the process, keyed on the directory's listing.
+dot folders skipped) and cached per directory for the process (one run), keyed on the listing of the directory
+itself: an edit deeper down (docs/a/b.md) is seen by the next run, not by a later call of the same process.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from pathlib import Path
 
 from mbv_cli.core.wrangler.devvars import parse_dotenv
@@ -41,10 +43,13 @@ _cache: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, list[str]]]
 
 
 def _read_text(path: Path) -> str | None:
+    """A regular file's text (not a FIFO or device a hostile repository put there), None if larger than the cap."""
     try:
-        if path.stat().st_size > MAX_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
-        return path.read_text(encoding="utf-8", errors="replace")
+        with path.open("rb") as handle:
+            return handle.read(MAX_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return None
 
