@@ -67,6 +67,7 @@ def test_a_documented_secret_is_neither_mbv004_nor_mbv001(tmp_path: Path, extra:
         ({}, "\n# STRIPE_KEY comes from the dashboard\n"),  # a comment that does not mention secrets
         ({}, "\n# Secrets:\n# OTHER_TOKEN\n\n# STRIPE_KEY\n"),  # after the list ended
         ({}, "\n# rotate secrets monthly; STRIPE_KEY lives in KV\n"),  # a mention, not a list
+        ({}, '\n# Secrets:\n# [vars]\n# STRIPE_KEY = "sk_test"\n'),  # commented-out config, not a list
     ],
 )
 def test_an_undocumented_secret_is_still_mbv004(tmp_path: Path, extra: dict[str, str], config_tail: str) -> None:

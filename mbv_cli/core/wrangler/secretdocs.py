@@ -37,6 +37,8 @@ _SECRET_PUT = re.compile(
 _COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*)\s?(.*)$")
 _UPPER_NAME = re.compile(r"(?<![\w$.-])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Z0-9]{2,})(?![\w.-])")
 _SECRET_WORD = re.compile(r"\bsecrets?\b", re.I)  # not JWT_SECRET: a name, not a mention
+_NAME = r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Z0-9]{2,}"
+_LIST = re.compile(rf"^\s*(?:[-*\u2022]\s*)?`?((?:{_NAME})`?(?:\s*,\s*`?(?:{_NAME})`?)*)\s*,?\s*(?:$|[:#(\u2014\u2013]|-\s)")
 _ROOT_EXAMPLES = (".env.example", ".dev.vars.example")
 
 _cache: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, list[str]]]] = {}
@@ -159,10 +161,17 @@ def config_comment_secrets(text: str) -> list[str]:
         elif not in_block or not body.strip():
             in_block = False
             continue
-        for name in _UPPER_NAME.findall(body):
+        for name in _name_list(body):
             if name not in found:
                 found.append(name)
     return found
+
+
+def _name_list(body: str) -> list[str]:
+    """`A, B`, `- A`, `A: what it is`, `A (optional)` -> the names; anything else (commented-out config such as
+    `API_URL = "x"` or `binding = "KV"`, prose) -> none."""
+    match = _LIST.match(body)
+    return _UPPER_NAME.findall(match.group(1)) if match else []
 
 
 def repository_root(start: Path) -> Path | None:
