@@ -57,7 +57,11 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "schema it is inferred from (`type Env = z.infer<typeof envSchema>`, `z.output`, `z.input`, the "
             "schema in any file of the Worker); when part of the Env type is computed in a way mbv cannot "
             "read, a name declared nowhere else is a warning that says so, not an error. With `site` in the "
-            "config, wrangler provides `__STATIC_CONTENT` and `__STATIC_CONTENT_MANIFEST` (Workers Sites).",
+            "config, wrangler provides `__STATIC_CONTENT` and `__STATIC_CONTENT_MANIFEST` (Workers Sites)."
+            " Documented secrets are a secret source too: `wrangler secret put NAME` in a `README*`, "
+            "`docs/**/*.md`, `*.sh`, `scripts/**/*.sh` or package.json `scripts` of the config's folder or a "
+            "parent up to the nearest git or workspace root, a `# Secrets:` comment list in the config, and "
+            "the root's `.env.example`/`.dev.vars.example`.",
             "Most binding kinds (KV, D1, R2, queues, services, vars...) are not inherited by `[env.*]`. "
             "The deployed Worker gets `undefined` and fails at run time with `Cannot read properties of "
             "undefined`; wrangler only warns.",
@@ -102,7 +106,8 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "code expects when the code reads it, a leftover (or a binding still to add) when it does not. "
             "Once per name, listing every declaration; its reads are not MBV001. A member typed optional "
             "(`X?: string`, `X: string | undefined`, a zod key with `.optional()`/`.default()`) says it may be "
-            "absent and is not reported.",
+            "absent and is not reported."
+            " A secret the repository documents (see MBV001) is not reported either.",
             "It may be a secret set with `wrangler secret put`, which the config does not record, so "
             "`wrangler types` and reviewers cannot see it; or it is a leftover that is `undefined` at run time.",
             "interface Env { STRIPE_KEY: string }  // and nothing else names STRIPE_KEY",

@@ -40,6 +40,7 @@ from mbv_cli.core.wrangler.environments import (
     resolve_environment,
 )
 from mbv_cli.core.wrangler.schema import BINDING_KINDS, KINDS_BY_ID, BindingKind
+from mbv_cli.core.wrangler.secretdocs import documented_secrets
 
 # TypeScript types a hand-written Env may give each binding kind (MBV003).
 _TYPE_ALIASES: dict[str, frozenset[str]] = {
@@ -698,7 +699,10 @@ def _context(worker: ResolvedWorker, code: WorkerCode, worker_names: frozenset[s
     cfg = worker.config
     top = worker if worker.env is None else resolve_environment(cfg, None)
     code, escapes = follow_env_calls(code)
-    return _ConfigContext(cfg, code, top, _config_scopes(cfg), _secret_files(cfg), escapes, worker_names, unseen)
+    secret_files = _secret_files(cfg)
+    for name, places in documented_secrets(cfg.path).items():  # `wrangler secret put` docs, `# Secrets:` lists
+        secret_files.setdefault(name, []).extend(places)
+    return _ConfigContext(cfg, code, top, _config_scopes(cfg), secret_files, escapes, worker_names, unseen)
 
 
 def _diff(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:

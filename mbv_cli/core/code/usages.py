@@ -13,8 +13,10 @@ bindings. An identifier counts as the Worker env only when the code says so:
   agent class, or any class given the env type as a generic or a typed `env` field;
 - `c.env` where `c` is a context: typed `Context` or any `...Context` (a Hono alias such as
   `type AppContext = Context<{ Bindings: Env }>`, Pages' `EventContext`), the first parameter of a
-  route callback (`app.get(path, (c) => ...)`) in a file that imports hono, of a const typed
-  `MiddlewareHandler<...>`/`Handler<...>`/`PagesFunction<...>`, or of a Pages Functions
+  route callback (`app.get(path, (c) => ...)`, `.openapi(route, (c) => ...)`, the second of
+  `app.onError((err, c) => ...)`) in a file that imports hono, of a const typed
+  `MiddlewareHandler<...>`/`Handler<...>`/`PagesFunction<...>` (the second of an `ErrorHandler`) or
+  of the callback a function declared to return one returns, or of a Pages Functions
   `onRequest*` export (also destructured: `({ env }) => ...`);
 - framework holders of the env: `context.cloudflare.env`, `event.platform.env`,
   `locals.runtime.env`, `getCloudflareContext().env`;
@@ -58,7 +60,7 @@ ENV_BASE_CLASSES = frozenset({
 })
 ROUTE_METHODS = frozenset({
     "get", "post", "put", "delete", "patch", "all", "use", "on", "options", "head", "onError",
-    "notFound", "fire", "handle", "createHandlers", "createMiddleware",
+    "notFound", "fire", "handle", "createHandlers", "createMiddleware", "openapi",
 })
 NOT_ENV_TYPE_NAMES = frozenset({"ProcessEnv", "ImportMetaEnv", "NodeJS.ProcessEnv", "HonoEnv"})
 # `const h: T<...> = (c) => ...`: the first parameter of such a function is a context with `.env`.
@@ -329,6 +331,10 @@ def _unwrap(node: Node) -> Node:
     return node
 
 
+def _same(node: Node | None, other: Node) -> bool:
+    return node is not None and node.id == other.id
+
+
 def _generic_name(source: SourceFile, annotation: Node | None) -> tuple[str, list[Node]]:
     """`: T<A, B>` -> ("T", [A, B]); `: T` -> ("T", [])."""
     node = annotation.named_children[0] if annotation is not None and annotation.named_children else None
@@ -460,8 +466,8 @@ class _Extractor:
             if not strong and not _generic_name(self.source, annotation)[0]:
                 return
         else:
-            strong = index == 0 and (self._is_typed_handler(fn) or self._is_pages_handler(fn)
-                                     or (self._is_route_callback(fn) and self.mentions_hono))
+            context = self._context_param(fn)
+            strong = context is not None and index == context[0] and context[1]
         src = _Source("context", strong)
         for child in pattern.named_children:
             if child.type == "shorthand_property_identifier_pattern" and _text(self.source, child) == "env":
@@ -715,13 +721,38 @@ class _Extractor:
         type_name = _type_name(self.source, annotation)
         return type_name.endswith("Context") or type_name in self.context_types
 
-    def _is_typed_handler(self, fn: Node) -> bool:
-        """`const mw: MiddlewareHandler<AppEnv> = async (c, next) => ...` (also `PagesFunction<Env>`)."""
-        parent = fn.parent
-        if parent is None or parent.type != "variable_declarator":
-            return False
-        name, _ = _generic_name(self.source, parent.child_by_field_name("type"))
-        return name.rsplit(".", 1)[-1] in HANDLER_TYPE_NAMES
+    def _context_param(self, fn: Node) -> tuple[int, bool] | None:
+        """Which parameter of `fn` is a context, and whether that is proven: of a typed handler or a Pages
+        Functions export (proven), of a route callback in a file that mentions hono (`(err, c)` of `onError`)."""
+        handler = self._handler_type(fn)
+        if handler is not None:
+            return (1 if handler == "ErrorHandler" else 0), True
+        if self._is_pages_handler(fn):
+            return 0, True
+        route = self._route_method(fn)
+        if route is not None:
+            return (1 if route == "onError" else 0), self.mentions_hono
+        return None
+
+    def _handler_type(self, fn: Node) -> str | None:
+        """`const mw: MiddlewareHandler<AppEnv> = async (c, next) => ...` (also `PagesFunction<Env>`), or the
+        function returned by one declared to return it: `function f(): MiddlewareHandler<E> { return async (c, next)
+        => ... }`, `const f = (): MiddlewareHandler<E> => async (c) => ...`."""
+        child, parent = fn, fn.parent
+        while parent is not None and parent.type == "parenthesized_expression":
+            child, parent = parent, parent.parent
+        if parent is None:
+            return None
+        if parent.type == "variable_declarator":
+            annotation = parent.child_by_field_name("type")
+        elif parent.type == "return_statement" or (parent.type in _FUNCTIONS
+                                                   and _same(parent.child_by_field_name("body"), child)):
+            outer = parent if parent.type in _FUNCTIONS else self._enclosing_function(parent)
+            annotation = outer.child_by_field_name("return_type") if outer is not None else None
+        else:
+            return None
+        name = _generic_name(self.source, annotation)[0].rsplit(".", 1)[-1]
+        return name if name in HANDLER_TYPE_NAMES else None
 
     def _is_pages_handler(self, fn: Node) -> bool:
         """A Pages Functions export: `export async function onRequestGet(context)` or `export const onRequest = ...`."""
@@ -741,25 +772,25 @@ class _Extractor:
                 if self._is_context_type(annotation):
                     return _Source("context", True)
                 return None  # typed as something else: not a context
-            if index == 0 and (self._is_typed_handler(fn) or self._is_pages_handler(fn)):
-                return _Source("context", True)
-            if index == 0 and self._is_route_callback(fn):
-                return _Source("context", self.mentions_hono)
+            context = self._context_param(fn)
+            if context is not None and index == context[0]:
+                return _Source("context", context[1])
             return None
         return None
 
-    def _is_route_callback(self, fn: Node) -> bool:
+    def _route_method(self, fn: Node) -> str | None:
+        """`get` for `app.get(path, (c) => ...)` (also `createMiddleware((c, next) => ...)`), None otherwise."""
         args = fn.parent
         call = args.parent if args is not None and args.type == "arguments" else None
         if call is None or call.type != "call_expression":
-            return False
+            return None
         callee = call.child_by_field_name("function")
-        if callee is None:
-            return False
-        if callee.type == "member_expression":
-            prop = callee.child_by_field_name("property")
-            return prop is not None and _text(self.source, prop) in ROUTE_METHODS
-        return callee.type == "identifier" and _text(self.source, callee) in ROUTE_METHODS
+        if callee is not None and callee.type == "member_expression":
+            callee = callee.child_by_field_name("property")
+        elif callee is not None and callee.type != "identifier":
+            callee = None
+        name = _text(self.source, callee) if callee is not None else ""
+        return name if name in ROUTE_METHODS else None
 
     # -- accesses ------------------------------------------------------------------------
     def _record(self, name: str, node: Node, form: str, src: _Source, guarded: bool = False) -> None:

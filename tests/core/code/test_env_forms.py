@@ -76,6 +76,22 @@ HONO = 'import { Hono } from "hono";\n'
          "export default { fetch(r, env) { return mid(env); } };", ["DEEP"]),
         ("function g({ KV, DB }) { return KV; }\nexport default { fetch(r, env) { g(env); } };", ["KV", "DB"]),
         (HONO + "function h(b) { return b.H; }\napp.get('/', (c) => h(c.env));", ["H"]),
+        # a function that returns a Hono middleware: the returned callback's `c`
+        ("export function rateLimiter(): MiddlewareHandler<{ Bindings: Env }> {\n"
+         "  return async (c, next) => { await c.env.KV.get('k'); await next(); };\n}", ["KV"]),
+        ("const limit = (n: number): MiddlewareHandler<AppEnv> => async (c, next) => { c.env.LIMITS; };", ["LIMITS"]),
+        ("const cors = (): MiddlewareHandler<AppEnv> => (async (c, next) => { c.env.ORIGINS; });", ["ORIGINS"]),
+        ("const eh: ErrorHandler<{ Bindings: Env }> = (err, c) => c.json({ mode: c.env.MODE });", ["MODE"]),
+        # onError's context is its second parameter; notFound's its first
+        (HONO + "app.onError((err, c) => c.json({ dev: c.env.NODE_ENV === 'dev' }, 500));", ["NODE_ENV"]),
+        (HONO + "app.notFound((c) => c.text(c.env.NOT_FOUND_TEXT, 404));", ["NOT_FOUND_TEXT"]),
+        # route callbacks of @hono/zod-openapi's `.openapi(route, handler)`
+        ('import { OpenAPIHono } from "@hono/zod-openapi";\n'
+         "export const r = new OpenAPIHono<Props>().openapi(route, async (c) => c.env.TICKET_KEYS.get('x'));",
+         ["TICKET_KEYS"]),
+        ('import { OpenAPIHono } from "@hono/zod-openapi";\nconst app = new OpenAPIHono<Props>();\n'
+         "app.openapi(route, async (c) => { const { DB } = c.env; return c.json(await DB.prepare('q').all()); });",
+         ["DB"]),
     ],
 )
 def test_env_forms_are_found(code: str, expected: list[str]) -> None:
@@ -99,6 +115,12 @@ def test_env_forms_are_found(code: str, expected: list[str]) -> None:
         # a function of the file that is never given the env
         "function helper(cfg) { return cfg.SECRET; }\nhelper(loadConfig());",
         "export default { fetch(r, env) { [1].map((env) => env.SHADOWED); } };",
+        # Hono-shaped code that is not a context
+        HONO + "app.onError((err, c) => err.env.ERR_FIELD);",  # onError's first parameter is the error
+        HONO + "function f(): MiddlewareHandler<AppEnv> { const g = (x) => x.env.INNER; return run(g); }",
+        "function f(): Promise<Response> { return (async (c) => c.env.IIFE)(req); }",
+        "const h: RequestHandler = (c) => c.env.EXPRESS;",  # not a Hono handler type
+        "api.openapi(route, async (c) => c.env.NO_HONO);",  # a file that never mentions hono
     ],
 )
 def test_look_alikes_are_not_strong_reads(code: str) -> None:

@@ -1,0 +1,211 @@
+"""Secrets the repository documents for a Worker: a secret source for the binding findings.
+
+A secret set with `wrangler secret put NAME` lives only in Cloudflare; a repository that says so is
+not missing it. Documentation counted, for the Worker's config directory and each parent up to the
+repository root (the nearest git top level or workspace root; without either, the config directory only):
+
+- `wrangler secret put NAME` (also `npx wrangler ...`) in `README*`, `docs/**/*.md`, `*.sh` and
+  `scripts/**/*.sh` of that directory, and in its package.json `scripts`;
+- a comment block in the wrangler config that mentions "secret" (`# Secrets:` followed by `# NAME` lines,
+  `// secrets (wrangler secret put): A, B`): only upper-case names on those comment lines;
+- the repository root's `.env.example` / `.dev.vars.example` (the config directory's own example files are
+  read by the binding diff already).
+
+Reading is bounded (files up to 256 KiB, at most 300 files per directory, node_modules/.git and other
+dot folders skipped) and cached per directory for the process (one run), keyed on the listing of the directory
+itself: an edit deeper down (docs/a/b.md) is seen by the next run, not by a later call of the same process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from pathlib import Path
+
+from mbv_cli.core.wrangler.devvars import parse_dotenv
+
+MAX_BYTES = 256 * 1024
+MAX_FILES = 300
+_SKIP_DIRS = frozenset({"node_modules", "dist", "build", "coverage", "vendor"})
+_SECRET_PUT = re.compile(
+    r"\bwrangler\s+secret\s+put\s+"
+    r"(?:(?:--(?:env|name|config)|-[ec])(?:=|\s+)\S+\s+)*"
+    r"([A-Za-z_][A-Za-z0-9_]*)\b(?![<>{}$])"
+)
+_COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*)\s?(.*)$")
+_UPPER_NAME = re.compile(r"(?<![\w$.-])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Z0-9]{2,})(?![\w.-])")
+_SECRET_WORD = re.compile(r"\bsecrets?\b", re.I)  # not JWT_SECRET: a name, not a mention
+_NAME = r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Z0-9]{2,}"
+_LIST = re.compile(rf"^\s*(?:[-*\u2022]\s*)?`?((?:{_NAME})`?(?:\s*,\s*`?(?:{_NAME})`?)*)\s*,?\s*(?:$|[:#(\u2014\u2013]|-\s)")
+_ROOT_EXAMPLES = (".env.example", ".dev.vars.example")
+
+_cache: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, list[str]]]] = {}
+
+
+def _read_text(path: Path) -> str | None:
+    """A regular file's text (not a FIFO or device a hostile repository put there), None if larger than the cap."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        with path.open("rb") as handle:
+            return handle.read(MAX_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _puts(text: str) -> list[str]:
+    return [m.group(1) for m in _SECRET_PUT.finditer(text)]
+
+
+def _walk(top: Path, suffix: str, budget: list[int]) -> list[Path]:
+    """Files under `top` ending with `suffix`, sorted, skipping dot folders and build output, bounded."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+        for name in sorted(files):
+            if name.endswith(suffix):
+                if budget[0] <= 0:
+                    return found
+                budget[0] -= 1
+                found.append(Path(folder) / name)
+    return found
+
+
+def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    try:
+        with os.scandir(directory) as entries:
+            stats = []
+            for entry in entries:
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                stats.append((entry.name, st.st_mtime_ns, st.st_size))
+    except OSError:
+        return ()
+    return tuple(sorted(stats))
+
+
+def _directory_docs(directory: Path, is_root: bool) -> dict[str, list[str]]:
+    """Name -> where this directory documents it (one directory, not its parents)."""
+    key = directory if not is_root else directory / ".root"
+    fingerprint = _fingerprint(directory)
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    names: dict[str, list[str]] = {}
+
+    def add(name: str, where: str) -> None:
+        if where not in names.setdefault(name, []):
+            names[name].append(where)
+
+    budget = [MAX_FILES]
+    files: list[Path] = []
+    for name, _, _ in fingerprint:
+        if (name.upper().startswith("README") or name.endswith(".sh")) and (directory / name).is_file():
+            files.append(directory / name)
+    for sub, suffix in (("docs", ".md"), ("scripts", ".sh")):
+        if (directory / sub).is_dir():
+            files.extend(_walk(directory / sub, suffix, budget))
+    for file in files:
+        text = _read_text(file)
+        for name in _puts(text or ""):
+            add(name, f"{_rel(file, directory)} (wrangler secret put)")
+    manifest = directory / "package.json"
+    text = _read_text(manifest) if manifest.is_file() else None
+    if text:
+        try:
+            scripts = json.loads(text).get("scripts")
+        except (ValueError, AttributeError):
+            scripts = None
+        if isinstance(scripts, dict):
+            for value in scripts.values():
+                if isinstance(value, str):
+                    for name in _puts(value):
+                        add(name, "package.json scripts (wrangler secret put)")
+    if is_root:
+        for example in _ROOT_EXAMPLES:
+            path = directory / example
+            text = _read_text(path) if path.is_file() else None
+            for name in parse_dotenv(text or ""):
+                add(name, example)
+    _cache[key] = (fingerprint, names)
+    return names
+
+
+def _rel(file: Path, directory: Path) -> str:
+    try:
+        return file.relative_to(directory).as_posix()
+    except ValueError:
+        return file.name
+
+
+def config_comment_secrets(text: str) -> list[str]:
+    """Upper-case names in the config's comment blocks that mention "secret" (a `# Secrets:` list)."""
+    found: list[str] = []
+    in_block = False
+    for line in text.splitlines():
+        match = _COMMENT.match(line)
+        if match is None:
+            in_block = False
+            continue
+        body = match.group(1)
+        mention = _SECRET_WORD.search(body)
+        if mention is not None:  # a header: `# Secrets:`, `# secrets (wrangler secret put): A, B`
+            in_block = True
+            body = body[mention.start():]
+            body = body.split(":", 1)[1] if ":" in body else ""
+        elif not in_block or not body.strip():
+            in_block = False
+            continue
+        for name in _name_list(body):
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def _name_list(body: str) -> list[str]:
+    """`A, B`, `- A`, `A: what it is`, `A (optional)` -> the names; anything else (commented-out config such as
+    `API_URL = "x"` or `binding = "KV"`, prose) -> none."""
+    match = _LIST.match(body)
+    return _UPPER_NAME.findall(match.group(1)) if match else []
+
+
+def repository_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` that is a git top level or a workspace root (pnpm-workspace.yaml,
+    package.json `workspaces`): a Worker of a workspace nested in a larger repository reads its own workspace."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists() or (folder / "pnpm-workspace.yaml").is_file():
+            return folder
+        manifest = folder / "package.json"
+        text = _read_text(manifest) if manifest.is_file() else None
+        try:
+            if text and isinstance(data := json.loads(text), dict) and data.get("workspaces"):
+                return folder
+        except ValueError:
+            pass
+    return None
+
+
+def documented_secrets(config_path: Path) -> dict[str, list[str]]:
+    """Name -> where the repository documents it as a secret of the Worker configured at `config_path`."""
+    directory = config_path.parent.resolve()
+    root = repository_root(directory)
+    chain = [directory]
+    if root is not None and (root == directory or root in directory.parents):
+        chain = [directory, *[p for p in directory.parents if p == root or root in p.parents]]
+    names: dict[str, list[str]] = {}
+    text = _read_text(config_path)
+    for name in config_comment_secrets(text or ""):
+        names.setdefault(name, []).append(f"{config_path.name} (comment)")
+    for folder in chain:
+        is_root = folder == root
+        for name, places in _directory_docs(folder, is_root).items():
+            for where in places:
+                label = where if folder == directory else f"{os.path.relpath(folder, directory)}/{where}"
+                if label not in names.setdefault(name, []):
+                    names[name].append(label)
+    return names

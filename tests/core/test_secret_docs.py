@@ -1,0 +1,135 @@
+"""Documented secrets are a secret source (issue 12): `wrangler secret put NAME` in the repository's
+README/docs/scripts near the Worker, a `# Secrets:` comment list in the config, the root `.env.example`."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from mbv_cli.core.findings import Finding
+from mbv_cli.core.wrangler.secretdocs import config_comment_secrets, documented_secrets
+from tests.core.test_bindings_diff import CODE, CONFIG, IMPORTS_ENV, diff, make_worker
+
+ENV_TS = "export interface Env { USERS: KVNamespace; GREETING: string; STRIPE_KEY: string }\n"
+READS = IMPORTS_ENV + CODE.replace("return new", "const k = env.STRIPE_KEY.trim();\n    return new")
+PACKAGE_SCRIPTS = json.dumps({"name": "api", "scripts": {"secrets": "wrangler secret put STRIPE_KEY"}})
+
+
+def worker_in_repo(root: Path, config: str = CONFIG, extra: dict[str, str] | None = None) -> Path:
+    """A Worker at apps/api of a git repository at `root`; `extra` paths are relative to `root`."""
+    (root / ".git").mkdir(parents=True)
+    worker = make_worker(root / "apps" / "api", config, READS, {"src/env.ts": ENV_TS})
+    for rel, text in (extra or {}).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return worker
+
+
+def secret_findings(findings: list[Finding]) -> list[tuple[str, str | None]]:
+    return [(f.code, f.binding) for f in findings if f.code in ("MBV001", "MBV004")]
+
+
+@pytest.mark.parametrize(
+    ("extra", "config_tail"),
+    [
+        ({"README.md": "## Deploy\n```sh\nnpx wrangler secret put STRIPE_KEY\n```\n"}, ""),
+        ({"README.de.md": "wrangler secret put STRIPE_KEY   # the Stripe key\n"}, ""),
+        ({"apps/api/docs/deploy/setup.md": "Run `wrangler secret put STRIPE_KEY --env production`.\n"}, ""),
+        ({"docs/ops.md": "wrangler secret put --env production STRIPE_KEY\n"}, ""),
+        ({"scripts/deploy.sh": 'echo "$KEY" | wrangler secret put STRIPE_KEY\n'}, ""),
+        ({"apps/api/setup.sh": 'echo "  npx wrangler secret put STRIPE_KEY"\n'}, ""),
+        ({"apps/api/package.json": PACKAGE_SCRIPTS}, ""),
+        ({".env.example": "# copy to .env\nSTRIPE_KEY=\n"}, ""),
+        ({".dev.vars.example": "STRIPE_KEY=sk_test_x\n"}, ""),
+        ({}, "\n# Secrets:\n# OTHER_TOKEN\n# - STRIPE_KEY\n"),
+        ({}, "\n# secrets (wrangler secret put): OTHER_TOKEN, STRIPE_KEY\n"),
+    ],
+)
+def test_a_documented_secret_is_neither_mbv004_nor_mbv001(tmp_path: Path, extra: dict[str, str],
+                                                         config_tail: str) -> None:
+    worker = worker_in_repo(tmp_path, CONFIG + config_tail, extra)
+    assert secret_findings(diff(worker)) == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "config_tail"),
+    [
+        ({}, ""),  # documented nowhere
+        ({"apps/web/README.md": "wrangler secret put STRIPE_KEY\n"}, ""),  # another Worker's documentation
+        ({"apps/api/notes.md": "wrangler secret put STRIPE_KEY\n"}, ""),  # not README/docs/scripts
+        ({"README.md": "wrangler secret put <STRIPE_KEY>\nwrangler secret list\nSTRIPE_KEY\n"}, ""),
+        ({"node_modules/x/docs/a.md": "wrangler secret put STRIPE_KEY\n"}, ""),
+        ({"docs/node_modules/a.md": "wrangler secret put STRIPE_KEY\n"}, ""),
+        ({"apps/.env.example": "STRIPE_KEY=\n"}, ""),  # not the repository root
+        ({}, "\n# STRIPE_KEY comes from the dashboard\n"),  # a comment that does not mention secrets
+        ({}, "\n# Secrets:\n# OTHER_TOKEN\n\n# STRIPE_KEY\n"),  # after the list ended
+        ({}, "\n# rotate secrets monthly; STRIPE_KEY lives in KV\n"),  # a mention, not a list
+        ({}, '\n# Secrets:\n# [vars]\n# STRIPE_KEY = "sk_test"\n'),  # commented-out config, not a list
+    ],
+)
+def test_an_undocumented_secret_is_still_mbv004(tmp_path: Path, extra: dict[str, str], config_tail: str) -> None:
+    worker = worker_in_repo(tmp_path, CONFIG + config_tail, extra)
+    assert secret_findings(diff(worker)) == [("MBV004", "STRIPE_KEY")]
+
+
+def test_documentation_above_the_repository_root_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("wrangler secret put STRIPE_KEY\n")
+    worker = worker_in_repo(tmp_path / "repo")
+    assert secret_findings(diff(worker)) == [("MBV004", "STRIPE_KEY")]
+
+
+def test_the_workspace_root_bounds_the_search_without_git(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "README.md").parent.mkdir(parents=True)
+    (root / "README.md").write_text("wrangler secret put STRIPE_KEY\n")
+    (root / "package.json").write_text(json.dumps({"workspaces": ["apps/*"]}))
+    make_worker(root / "apps" / "api", CONFIG, READS, {"src/env.ts": ENV_TS})
+    found = documented_secrets(root / "apps" / "api" / "wrangler.toml")
+    assert found == {"STRIPE_KEY": ["../../README.md (wrangler secret put)"]}
+
+
+def test_an_undocumented_read_is_still_declared_nowhere(tmp_path: Path) -> None:
+    code = CODE.replace("return new", "const k = env.OTHER_KEY.trim();\n    return new")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "README.md").write_text("wrangler secret put STRIPE_KEY\n")
+    worker = make_worker(tmp_path / "w", code=code)
+    findings = [(f.code, f.binding) for f in diff(worker) if f.code == "MBV001"]
+    assert findings == [("MBV001", "OTHER_KEY"), ("MBV001", "OTHER_KEY")]
+
+
+def test_jsonc_comment_list() -> None:
+    text = '{\n  // Secrets (set with wrangler secret put):\n  //   API_TOKEN, SIGNING_KEY\n  "name": "x",\n  // JWT_SECRET\n}\n'
+    assert config_comment_secrets(text) == ["API_TOKEN", "SIGNING_KEY"]
+
+
+def test_a_changed_readme_is_read_again(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    config = make_worker(tmp_path) / "wrangler.toml"
+    assert documented_secrets(config) == {}
+    (tmp_path / "README.md").write_text("wrangler secret put STRIPE_KEY\n")
+    assert documented_secrets(config) == {"STRIPE_KEY": ["README.md (wrangler secret put)"]}
+
+
+def test_a_workspace_nested_in_a_repository_stops_at_its_own_root(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "other.md").write_text("wrangler secret put STRIPE_KEY\n")
+    site = tmp_path / "site"
+    make_worker(site / "workers" / "api", CONFIG, READS, {"src/env.ts": ENV_TS})
+    (site / "package.json").write_text(json.dumps({"workspaces": ["workers/*"]}))
+    (site / "README.md").write_text("wrangler secret put OTHER_TOKEN\n")
+    found = documented_secrets(site / "workers" / "api" / "wrangler.toml")
+    assert found == {"OTHER_TOKEN": ["../../README.md (wrangler secret put)"]}
+
+
+def test_a_fifo_or_an_oversized_file_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    config = make_worker(tmp_path) / "wrangler.toml"
+    (tmp_path / "docs").mkdir()
+    os.mkfifo(tmp_path / "docs" / "pipe.md")  # reading it would block
+    (tmp_path / "README.md").write_text("x" * (300 * 1024) + "\nwrangler secret put BIG_KEY\n")
+    (tmp_path / "docs" / "ok.md").write_text("wrangler secret put OK_KEY\n")
+    assert documented_secrets(config) == {"OK_KEY": ["docs/ok.md (wrangler secret put)"]}
