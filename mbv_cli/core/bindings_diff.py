@@ -444,7 +444,7 @@ def _mbv004(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
         else:
             what = "a secret the code expects, or a leftover"
         findings.append(Finding(
-            "MBV004", Severity.WARNING,
+            "MBV004", Severity.INFO,
             f"{decl.name}.{name} is declared in the Env type but in no config, var or secret source: {what}",
             hint=(f"if it is a secret set with `wrangler secret put {name}`, list it in "
                   f"`secrets.required` in {ctx.config.path.name} (or add it to .dev.vars / .dev.vars.example "

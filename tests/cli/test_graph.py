@@ -104,3 +104,17 @@ def test_a_shared_file_is_checked_again_only_under_another_context(run_mbv, tmp_
                      "b/src/index.ts": entry})
     data = json.loads(run_mbv("doctor", str(tmp_path), "--format", "json", "--select", "MBV106").stdout)
     assert [(f["code"], Path(f["file"]).name, f["worker"]) for f in data["findings"]] == [("MBV106", "h.ts", "b")]
+
+
+def test_an_import_of_generated_output_is_info_not_a_deploy_failure(run_mbv, tmp_path: Path) -> None:
+    """`../.generated/widget.js` is written by a build step before the deploy: MBV404 (info), while a
+    missing source file stays MBV401 (found in the final precision review)."""
+    worker = tmp_path / "apps" / "worker"
+    (worker / "src").mkdir(parents=True)
+    (worker / "wrangler.toml").write_text('name = "w"\nmain = "src/index.ts"\ncompatibility_date = "2026-05-01"\n')
+    (worker / "src" / "index.ts").write_text(
+        'import widget from "../.generated/widget.js";\nimport { gone } from "./gone";\n'
+        "export default { fetch() { return new Response(widget + gone); } };\n")
+    result = run_mbv("doctor", str(worker), "--select", "MBV4", "--format", "json")
+    found = sorted((f["code"], f["severity"], f["line"]) for f in json.loads(result.stdout)["findings"])
+    assert found == [("MBV401", "error", 2), ("MBV404", "info", 1)]

@@ -40,7 +40,7 @@ def _code(item: Unresolved) -> str | None:
 
 def _subject(item: Unresolved) -> str:
     """What is missing: the package, or the file a relative specifier names."""
-    if item.specifier.startswith(".") and item.problem == "not-found":
+    if item.specifier.startswith(".") and item.problem in ("not-found", "not-built"):
         return os.path.normpath(os.path.join(str(item.importer.parent), item.specifier))
     return item.package if item.problem != "not-found" and item.package else item.specifier
 
@@ -98,7 +98,11 @@ def _finding(code: str, items: list[tuple[WorkerGraph, Unresolved]]) -> Finding:
     elif code == "MBV404":
         severity = Severity.INFO
         missing = display(item.target) if item.target is not None else "its build output"
-        message = f"workspace package {item.package} is not built ({missing} missing): its code was not checked"
+        if item.package:
+            message = f"workspace package {item.package} is not built ({missing} missing): its code was not checked"
+        else:
+            message = (f"import {item.specifier!r} names {missing}, which a build step writes and which does not "
+                       "exist yet: its code was not checked")
         hint = ("build it first (e.g. `turbo run build`), then re-run mbv; or keep its source at the same path "
                 "under src/ (dist/index.js -> src/index.ts), which mbv reads instead")
     else:

@@ -39,6 +39,11 @@ OUTPUT_FOLDERS = frozenset({"dist", "build", "lib", "out"})
 _SOURCE_SUFFIXES = frozenset({".ts", ".tsx", ".mts", ".js", ".jsx", ".mjs"})
 
 
+# folders a build step writes (as `build.BUILD_FOLDERS`, plus code generators' usual names)
+_GENERATED_PART = frozenset({"dist", "build", "out", ".output", ".generated", "generated", "__generated__",
+                             ".svelte-kit", ".next", ".nuxt", ".wrangler", ".open-next", ".vinxi", ".mastra"})
+
+
 @dataclass(frozen=True, slots=True)
 class Resolution:
     """Where a specifier leads.
@@ -168,6 +173,9 @@ class Resolver:
             found = self._file_or_dir(base)
             if found:
                 return Resolution(Path(found), "relative")
+            if _GENERATED_PART.intersection(Path(base).parts[:-1]):
+                # `../.generated/widget.js`, `./dist/x.js`: a file a build step writes before the deploy
+                return Resolution(None, "unresolved", problem="not-built", target=Path(base))
             return self._into_node_modules(importer.parent, base) or Resolution(None, "unresolved",
                                                                                 problem="not-found")
         if spec.startswith("node:"):

@@ -35,6 +35,9 @@ APIs with generous limits where a 429 is an incident rather than routine (paymen
 own services) are not looked at: there a generic error is a fair answer. Only `fetch` calls whose URL is a literal or a template starting with `https://`/`http://` (also
 through a `const` in the same file) are looked at, and only a status check in the same function.
 A retry done by the caller of the function is not seen: suppress with `// mbv-ignore MBV117: reason`.
+Lowered to info on 2026-12-01: right 5 of 11 times on 30 random public repositories drawn for the final
+review (best-effort fan-out under `Promise.allSettled` that returns null on failure, so a 429 never
+becomes an error); it was 9 of 10 on the 47 repositories before.
 """
 
 from __future__ import annotations
@@ -159,6 +162,6 @@ def check(source: SourceFile, ctx: CodeContext) -> Iterator[Finding]:
                       "Too Many Requests like any failure and ignores Retry-After", hint=HINT)
 
 
-RULE = code_rule("MBV117", "api-rate-limit-ignored", Severity.WARNING,
+RULE = code_rule("MBV117", "api-rate-limit-ignored", Severity.INFO,
                  "an external API's 429 / Retry-After treated like any other failure", __doc__, check,
                  needs=[("fetch(",), ("http://", "https://"), (".ok", ".status")])
