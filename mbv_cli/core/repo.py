@@ -64,7 +64,7 @@ def provenance(root: Path) -> dict[str, Any] | None:
     if revision is None:
         return None
     entry: dict[str, Any] = {"repositoryUri": _public_url(git("config", "--get", "remote.origin.url")
-                                                           or root.as_uri()),
+                                                           or root.as_uri(), root),
                              "revisionId": revision, "mappedTo": {"uriBaseId": "%SRCROOT%"}}
     branch = git("rev-parse", "--abbrev-ref", "HEAD")
     if branch and branch != "HEAD":
@@ -72,7 +72,7 @@ def provenance(root: Path) -> dict[str, Any] | None:
     return entry
 
 
-def _public_url(url: str) -> str:
+def _public_url(url: str, root: Path | None = None) -> str:
     """A remote as an https URL without credentials (`git@github.com:o/r.git` -> `https://github.com/o/r`)."""
     from urllib.parse import urlsplit, urlunsplit
 
@@ -87,4 +87,7 @@ def _public_url(url: str) -> str:
         scheme = "https" if parts.scheme in {"ssh", "git"} else parts.scheme
         path = parts.path[:-4] if parts.path.endswith(".git") else parts.path
         return urlunsplit((scheme, netloc, path, "", ""))
+    if not parts.scheme or len(parts.scheme) == 1:  # a clone of a local path (`/srv/repo`, `../repo`, `C:\\r`)
+        base = str(root) if root is not None else os.getcwd()  # a relative remote is relative to the repository
+        return Path(os.path.abspath(os.path.join(base, url))).as_uri()  # SARIF wants an absolute URI (SARIF1005)
     return url
