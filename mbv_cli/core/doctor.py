@@ -16,7 +16,7 @@ import dataclasses
 import datetime as _dt
 import fnmatch
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -291,31 +291,41 @@ def _migrations_area(workspace: Workspace, workers: Sequence[ResolvedWorker]) ->
     target_class = _optional("mbv_cli.core.migrations.service", "MigrationTarget")
     if verify is None or target_class is None:
         return None
-    from mbv_cli.core.d1_target import target_from_entry
     from mbv_cli.core.errors import MbvError
 
     findings: list[Finding] = []
+    for worker, binding, d1, directory in _local_d1_with_migrations(workers):
+        if not d1.path.is_file():
+            continue
+        try:
+            findings.extend(verify(target_class(d1, directory, d1.migrations_table)).findings)
+        except MbvError as exc:  # an unreadable database is the local databases area's finding
+            findings.append(Finding(code="MBV302", severity=Severity.WARNING,
+                                    message=f"migrations of {binding.name} could not be checked: {exc.message}",
+                                    hint=exc.hint, worker=worker.name, env=worker.env, binding=binding.name,
+                                    file=str(d1.path)))
+    return findings
+
+
+def _local_d1_with_migrations(workers: Sequence[ResolvedWorker]) -> Iterator[tuple[ResolvedWorker, Any, Any, Path]]:
+    """(worker, binding, target with its resolved local path, migrations dir) of each D1 binding whose
+    migrations directory exists, each local file once (envs often share one database)."""
+    from mbv_cli.core.d1_target import target_from_entry
+
     seen: set[Path] = set()
     for worker in workers:
         for binding in worker.bindings:
             if binding.kind != "d1_database":
                 continue
             d1 = target_from_entry(worker, binding.entry, remote=False)
-            assert d1.path is not None and d1.migrations_dir is not None
+            if d1.path is None or d1.migrations_dir is None or not d1.migrations_dir.is_dir():
+                continue
             path = d1.path.resolve()
-            directory = d1.migrations_dir
-            if path in seen or not path.is_file() or not directory.is_dir():
+            if path in seen:
                 continue
             seen.add(path)
             d1.path = path
-            try:
-                findings.extend(verify(target_class(d1, directory, d1.migrations_table)).findings)
-            except MbvError as exc:  # an unreadable database is the local databases area's finding
-                findings.append(Finding(code="MBV302", severity=Severity.WARNING,
-                                        message=f"migrations of {binding.name} could not be checked: {exc.message}",
-                                        hint=exc.hint, worker=worker.name, env=worker.env, binding=binding.name,
-                                        file=str(path)))
-    return findings
+            yield worker, binding, d1, d1.migrations_dir
 
 
 def _databases_area(workspace: Workspace, workers: Sequence[ResolvedWorker]) -> list[Finding] | None:
@@ -537,30 +547,20 @@ def _pending_without_database(workers: Sequence[ResolvedWorker]) -> str | None:
     target_class = _optional("mbv_cli.core.migrations.service", "MigrationTarget")
     if status is None or target_class is None:
         return None
-    from mbv_cli.core.d1_target import target_from_entry
     from mbv_cli.core.errors import MbvError
 
     parts: list[str] = []
-    seen: set[Path] = set()
-    for worker in workers:
-        for binding in worker.bindings:
-            if binding.kind != "d1_database":
-                continue
-            d1 = target_from_entry(worker, binding.entry, remote=False)
-            if d1.path is None or d1.migrations_dir is None:
-                continue
-            path = d1.path.resolve()
-            if path in seen or path.exists() or not d1.migrations_dir.is_dir():
-                continue
-            seen.add(path)
-            try:
-                result = status(target_class(d1, d1.migrations_dir, d1.migrations_table))
-            except MbvError:  # an unreadable directory is migrate's to report
-                continue
-            pending = [m.name for m in result.migrations if m.state in ("pending", "out_of_order")]
-            if pending:
-                label = binding.name + (f" (env {worker.env})" if worker.env else "")
-                parts.append(f"{label} {len(pending)}")
+    for worker, binding, d1, directory in _local_d1_with_migrations(workers):
+        if d1.path.exists():
+            continue
+        try:
+            result = status(target_class(d1, directory, d1.migrations_table))
+        except MbvError:  # an unreadable directory is migrate's to report
+            continue
+        pending = [m.name for m in result.migrations if m.state in ("pending", "out_of_order")]
+        if pending:
+            label = binding.name + (f" (env {worker.env})" if worker.env else "")
+            parts.append(f"{label} {len(pending)}")
     if not parts:
         return None
     return (f"no local database yet, so every migration is pending: {', '.join(parts)} "

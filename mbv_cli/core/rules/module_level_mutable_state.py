@@ -130,17 +130,7 @@ def _boot_registration(source: SourceFile, node: Node) -> bool:
     fn = syntax.enclosing_function(node)
     if fn is None or syntax.enclosing_function(fn) is not None:
         return False
-    name_node = fn.child_by_field_name("name")
-    if name_node is None and fn.parent is not None and fn.parent.type == "variable_declarator":
-        name_node = fn.parent.child_by_field_name("name")
-    if name_node is None:
-        return False
-    name = source.node_text(name_node)
-    calls = [c for c in syntax.nodes_of(source, "call_expression")
-             if (f := syntax.callee(c)) is not None and f.type == "identifier" and source.node_text(f) == name]
-    mentions = len(re.findall(r"(?<![\w$.])" + re.escape(name) + r"(?![\w$])", source.text))
-    # every use of the function is a call at module level (it is not exported or passed as a callback)
-    return bool(calls) and mentions == len(calls) + 1 and not any(syntax.inside_function(c) for c in calls)
+    return syntax.only_called_at_load(source, fn)
 
 
 def _target_name(source: SourceFile, left: Node | None) -> tuple[str, bool] | None:

@@ -246,3 +246,18 @@ def module_specifiers(source: SourceFile) -> Iterator[tuple[Node, str, bool]]:
             value = string_value(source, args[0]) if args else None
             if value is not None:
                 yield args[0], value, False
+
+
+def only_called_at_load(source: SourceFile, fn: Node) -> bool:
+    """Whether the named function `fn` is only ever called at module level: every mention of its name
+    is such a call (it is not exported, passed as a callback or called from another function)."""
+    name_node = fn.child_by_field_name("name")
+    if name_node is None and fn.parent is not None and fn.parent.type == "variable_declarator":
+        name_node = fn.parent.child_by_field_name("name")
+    if name_node is None:
+        return False
+    name = source.node_text(name_node)
+    calls = [c for c in nodes_of(source, "call_expression")
+             if (f := callee(c)) is not None and f.type == "identifier" and source.node_text(f) == name]
+    mentions = len(re.findall(r"(?<![\w$.])" + re.escape(name) + r"(?![\w$])", source.text))
+    return bool(calls) and mentions == len(calls) + 1 and not any(inside_function(c) for c in calls)

@@ -132,16 +132,7 @@ def _load_time(source: SourceFile, node: Node) -> bool:
     if parent is not None and parent.type == "call_expression" and not syntax.inside_function(parent) \
             and parent.parent is not None and parent.parent.type in {"expression_statement", "variable_declarator"}:
         return True
-    name_node = outer.child_by_field_name("name")
-    if name_node is None and outer.parent is not None and outer.parent.type == "variable_declarator":
-        name_node = outer.parent.child_by_field_name("name")
-    if name_node is None:
-        return False
-    name = source.node_text(name_node)
-    calls = [c for c in syntax.nodes_of(source, "call_expression")
-             if (f := syntax.callee(c)) is not None and f.type == "identifier" and source.node_text(f) == name]
-    mentions = len(re.findall(r"(?<![\w$.])" + re.escape(name) + r"(?![\w$])", source.text))
-    return bool(calls) and mentions == len(calls) + 1 and not any(syntax.inside_function(c) for c in calls)
+    return syntax.only_called_at_load(source, outer)
 
 
 REGISTRATION = re.compile(r"^(register|define|add(Route|Handler|Listener|Plugin|Tool|Command|Node)|use$|on$)")
