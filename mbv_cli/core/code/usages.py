@@ -69,7 +69,17 @@ HANDLER_TYPE_NAMES = frozenset({"MiddlewareHandler", "Handler", "PagesFunction",
 ENV_TYPE_WRAPPERS = frozenset({"Pick", "Omit", "Partial", "Readonly", "Required"})
 # `<x>.cloudflare.env`, `<x>.platform.env`, `<x>.runtime.env`: React Router, SvelteKit, Astro.
 FRAMEWORK_ENV_HOLDERS = frozenset({"cloudflare", "platform", "runtime"})
-CONTEXT_FUNCTIONS = frozenset({"getCloudflareContext", "getRequestContext"})
+CONTEXT_FUNCTIONS = frozenset({"getCloudflareContext", "getRequestContext", "useRequestContext"})
+# In a file that mentions hono: `getContext<E>()` of hono/context-storage returns the request's context.
+HONO_CONTEXT_FUNCTIONS = frozenset({"getContext"})
+# Hono middleware options whose callback is given the context: `cors({ origin: (origin, c) => ... })`,
+# `bearerAuth({ verifyToken: (token, c) => ... })`, `basicAuth({ verifyUser: (user, password, c) => ... })`.
+HONO_OPTION_CALLBACKS = {
+    ("cors", "origin"): 1, ("cors", "allowMethods"): 1, ("bearerAuth", "verifyToken"): 1,
+    ("basicAuth", "verifyUser"): 2, ("jwk", "keys"): 0,
+}
+# Hono validators' hooks: `validator("json", (value, c) => ...)`, `zValidator("json", schema, (result, c) => ...)`.
+HONO_VALIDATORS = frozenset({"validator", "zValidator", "tbValidator", "vValidator", "arktypeValidator"})
 # Calls given the env that read no binding by name.
 HARMLESS_CALLEES = re.compile(r"^(?:console\.\w+|JSON\.stringify|String|Boolean|Object\.(?:keys|entries|values))$")
 
@@ -173,10 +183,12 @@ PATTERNS = """
                    (#any-of? @acc.obj "env" "e" "workerEnv" "bindings")) @acc
 (subscript_expression object: (identifier) @sub.obj index: (_) @sub.index
                       (#any-of? @sub.obj "env" "e" "workerEnv" "bindings")) @sub
-(member_expression object: (member_expression object: (_) @eacc.base property: (property_identifier) @eacc.env)
-                   property: (property_identifier) @eacc.prop (#eq? @eacc.env "env")) @eacc
-(subscript_expression object: (member_expression object: (_) @esub.base property: (property_identifier) @esub.env)
-                      index: (_) @esub.index (#eq? @esub.env "env")) @esub
+(member_expression object: (member_expression object: (_) @eacc.base
+                                              property: [(property_identifier) (private_property_identifier)] @eacc.env)
+                   property: (property_identifier) @eacc.prop (#any-of? @eacc.env "env" "#env")) @eacc
+(subscript_expression object: (member_expression object: (_) @esub.base
+                                                 property: [(property_identifier) (private_property_identifier)] @esub.env)
+                      index: (_) @esub.index (#any-of? @esub.env "env" "#env")) @esub
 (variable_declarator name: (object_pattern) @destr.pattern value: (_) @destr.value)
 """
 
@@ -249,6 +261,13 @@ _ACCESS_TEXT = """
 (arguments (identifier) @arg.id (#any-of? @arg.id {names})) @arg.args
 """
 
+# Variables that may hold a context (`const c: Context = ...`, `const c = useRequestContext()`), asked for only
+# when `c.env` is read on a name that is no parameter.
+_CONTEXT_VARS_TEXT = """
+(variable_declarator name: (identifier) @cv.name type: (type_annotation)) @cv
+(variable_declarator name: (identifier) @cv.name value: [(call_expression) (await_expression)]) @cv
+"""
+
 # The functions of a file by name, asked for only when the env is given to a call.
 _FUNCTIONS_TEXT = """
 (function_declaration name: (identifier) @fn.name) @fn
@@ -279,6 +298,13 @@ def _functions_query(language: Any) -> Query:
     from tree_sitter import Query
 
     return Query(language, _FUNCTIONS_TEXT)
+
+
+@functools.lru_cache(maxsize=2)
+def _context_vars_query(language: Any) -> Query:
+    from tree_sitter import Query
+
+    return Query(language, _CONTEXT_VARS_TEXT)
 
 
 @functools.lru_cache(maxsize=64)
@@ -369,6 +395,7 @@ class _Extractor:
         self.default_functions: list[Node] = []
         self.seen_calls: set[tuple[int, int]] = set()
         self.context_cache: dict[tuple[int, str], _Source | None] = {}
+        self.context_vars: dict[str, list[int]] | None = None  # name -> scopes (function ids, -1: the file)
         self.typed_params: set[tuple[str, int]] = set()  # (function name, parameter index) typed as the env
         self.mentions_hono = b"hono" in source.data
 
@@ -537,7 +564,9 @@ class _Extractor:
         if value.type == "member_expression":
             prop = value.child_by_field_name("property")
             base = value.child_by_field_name("object")
-            if prop is not None and base is not None and _text(self.source, prop) == "env":
+            if prop is not None and base is not None and _text(self.source, prop) in ("env", "#env"):
+                if _text(self.source, prop) == "#env" and _unwrap(base).type != "this":
+                    return None
                 return self.context_source(base)
         return None
 
@@ -701,9 +730,7 @@ class _Extractor:
                 return _Source("context", True)
             return None
         if base.type == "call_expression":
-            callee = base.child_by_field_name("function")
-            name = _text(self.source, callee).rsplit(".", 1)[-1] if callee is not None else ""
-            return _Source("context", True) if name in CONTEXT_FUNCTIONS else None
+            return _Source("context", True) if self._is_context_call(base) else None
         if base.type != "identifier":
             return None
         name = _text(self.source, base)
@@ -715,7 +742,38 @@ class _Extractor:
                     self.context_cache[key] = self._context_param_source(node, name)
                 return self.context_cache[key]
             node = node.parent
-        return None
+        return self._context_variable(base, name)
+
+    def _is_context_call(self, call: Node) -> bool:
+        """`getCloudflareContext()`, `useRequestContext()` (hono/jsx), `getContext()` in a file that mentions hono."""
+        callee = call.child_by_field_name("function")
+        name = _text(self.source, callee).split("<", 1)[0].rsplit(".", 1)[-1] if callee is not None else ""
+        return name in CONTEXT_FUNCTIONS or (self.mentions_hono and name in HONO_CONTEXT_FUNCTIONS)
+
+    def _context_variable(self, use: Node, name: str) -> _Source | None:
+        """`const c: Context = ...` or `const c = useRequestContext()` in a scope around `use`: `c.env` is the env."""
+        if self.context_vars is None:
+            self.context_vars = {}
+            if b"Context" in self.source.data:
+                for _, caps in run_query(self.source, _context_vars_query(self.source.tree.language)):
+                    declarator = caps["cv"]
+                    annotation = declarator.child_by_field_name("type")
+                    value = declarator.child_by_field_name("value")
+                    if (annotation is not None and self._is_context_type(annotation)) or (
+                            value is not None and _unwrap(value).type == "call_expression"
+                            and self._is_context_call(_unwrap(value))):
+                        scope = self._enclosing_function(declarator)
+                        self.context_vars.setdefault(_text(self.source, caps["cv.name"]), []).append(
+                            scope.id if scope is not None else -1)
+        scopes = self.context_vars.get(name)
+        if not scopes:
+            return None
+        node: Node | None = use.parent
+        while node is not None:
+            if node.type in _FUNCTIONS and node.id in scopes:
+                return _Source("context", True)
+            node = node.parent
+        return _Source("context", True) if -1 in scopes else None
 
     def _is_context_type(self, annotation: Node) -> bool:
         type_name = _type_name(self.source, annotation)
@@ -732,7 +790,29 @@ class _Extractor:
         route = self._route_method(fn)
         if route is not None:
             return (1 if route == "onError" else 0), self.mentions_hono
+        if self.mentions_hono:
+            index = self._hono_callback(fn)
+            if index is not None:
+                return index, True
         return None
+
+    def _hono_callback(self, fn: Node) -> int | None:
+        """The context's position among the parameters of a Hono option callback or validator hook, if `fn` is one."""
+        parent = fn.parent
+        key: str | None = None
+        if parent is not None and parent.type == "pair":
+            key_node = parent.child_by_field_name("key")
+            key = _text(self.source, key_node) if key_node is not None else None
+            obj = parent.parent
+            parent = obj.parent if obj is not None and obj.type == "object" else None
+        call = parent.parent if parent is not None and parent.type == "arguments" else None
+        if call is None or call.type != "call_expression":
+            return None
+        callee = call.child_by_field_name("function")
+        name = _text(self.source, callee).rsplit(".", 1)[-1] if callee is not None else ""
+        if key is None:
+            return 1 if name in HONO_VALIDATORS else None
+        return HONO_OPTION_CALLBACKS.get((name, key))
 
     def _handler_type(self, fn: Node) -> str | None:
         """`const mw: MiddlewareHandler<AppEnv> = async (c, next) => ...` (also `PagesFunction<Env>`), or the

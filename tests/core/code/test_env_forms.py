@@ -92,6 +92,22 @@ HONO = 'import { Hono } from "hono";\n'
         ('import { OpenAPIHono } from "@hono/zod-openapi";\nconst app = new OpenAPIHono<Props>();\n'
          "app.openapi(route, async (c) => { const { DB } = c.env; return c.json(await DB.prepare('q').all()); });",
          ["DB"]),
+        # a Durable Object that keeps the env in a private field (issue 12 final review: sea-of-checkboxes)
+        ("import { DurableObject } from 'cloudflare:workers';\nexport class Shard extends DurableObject<Env> {\n"
+         "  #env: Env;\n  constructor(ctx: DurableObjectState, env: Env) { super(ctx, env); this.#env = env; }\n"
+         "  hub() { return this.#env.CURSOR_HUB.get(); }\n}", ["CURSOR_HUB"]),
+        # Hono option callbacks and validator hooks are given the context
+        (HONO + "app.use('*', cors({ origin: (origin, c) => c.env.SITE_ORIGIN }));", ["SITE_ORIGIN"]),
+        (HONO + "app.use(bearerAuth({ verifyToken: async (token, c) => token === c.env.API_TOKEN }));", ["API_TOKEN"]),
+        (HONO + "app.use(basicAuth({ verifyUser: (u, p, c) => p === c.env.ADMIN_PASS }));", ["ADMIN_PASS"]),
+        (HONO + "app.post('/', zValidator('json', s, (r, c) => c.text(c.env.MSG)));", ["MSG"]),
+        # a context held in a variable: hono/jsx `useRequestContext()`, a `Context`-typed const, context-storage
+        ("import { useRequestContext } from 'hono/jsx-renderer';\nimport type { Context } from 'hono';\n"
+         "export function Debug() { const c: Context = useRequestContext(); return c.env.DEBUG; }", ["DEBUG"]),
+        ("export function Page() { const c = useRequestContext<{ Bindings: Env }>(); return c.env.DEBUG_USER; }",
+         ["DEBUG_USER"]),
+        (HONO + "export const kv = () => getContext<AppEnv>().env.KV;", ["KV"]),
+        ("const ctx = getCloudflareContext();\nexport const f = () => ctx.env.NEXT_DB;", ["NEXT_DB"]),
     ],
 )
 def test_env_forms_are_found(code: str, expected: list[str]) -> None:
@@ -121,6 +137,13 @@ def test_env_forms_are_found(code: str, expected: list[str]) -> None:
         "function f(): Promise<Response> { return (async (c) => c.env.IIFE)(req); }",
         "const h: RequestHandler = (c) => c.env.EXPRESS;",  # not a Hono handler type
         "api.openapi(route, async (c) => c.env.NO_HONO);",  # a file that never mentions hono
+        # look-alikes of the forms above
+        "const x = cors({ origin: (o, c) => c.env.CORS_NO_HONO });",  # no hono in the file
+        HONO + "app.use(cors({ exposeHeaders: (o, c) => c.env.NOT_A_CALLBACK_OPTION }));",
+        "function f() { const c = makeThing(); return c.env.NOT_A_CONTEXT; }",
+        "function f() { const c: Context = g(); }\nfunction h(c) { return c.env.OTHER_SCOPE; }",
+        "export const g = () => getContext().env.GETCONTEXT_NO_HONO;",
+        "class P { #env = load(); f(o: Other) { return o.#env.PRIVATE_OF_OTHER; } }",
     ],
 )
 def test_look_alikes_are_not_strong_reads(code: str) -> None:
