@@ -102,6 +102,16 @@ class _ConfigContext:
                          | {k for _, g in self.code.generated for members in g.interfaces.values() for k in members})
 
     @functools.cached_property
+    def optional_members(self) -> frozenset[str]:
+        """Members every hand-written Env declaration that has them marks optional (`PUBLIC_ORIGIN?: string`)."""
+        optional: set[str] = set()
+        required: set[str] = set()
+        for _, declaration in self.code.declarations:
+            for member in declaration.members:
+                (optional if member.optional else required).add(member.name)
+        return frozenset(optional - required)
+
+    @functools.cached_property
     def computed_env_type(self) -> tuple[str, str] | None:
         """The first Env declaration computed in a way mbv does not read: (its name, how)."""
         return next(((d.name, d.computed) for _, d in self.code.declarations if d.computed), None)
@@ -296,6 +306,9 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
         severity = Severity.ERROR if not guarded else Severity.INFO if nowhere else Severity.WARNING
         if computed is not None and severity is Severity.ERROR:
             severity = Severity.WARNING
+        if name in ctx.optional_members:  # the Env type says it may be absent: the code is written for that
+            message += "; the Env type marks it optional"
+            severity = Severity.INFO if guarded or severity is Severity.INFO else Severity.WARNING
         first, rest = sites[0], tuple(sites[1:])
         findings.append(Finding(
             "MBV001", severity, message, hint=hint, worker=worker.name,

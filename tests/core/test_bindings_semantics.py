@@ -85,6 +85,24 @@ def test_guarded_reads_are_warnings(tmp_path: Path, read: str, severity: str) ->
         (None, "MAYBE", "error" if severity == "error" else "info")]
 
 
+@pytest.mark.parametrize(("read", "severity"), [("env.MAYBE ?? 'x'", "info"), ("String(env.MAYBE)", "warning")])
+def test_a_member_the_env_type_marks_optional_is_at_most_a_warning(tmp_path: Path, read: str, severity: str) -> None:
+    # only production sets MAYBE, and the Env type says it may be absent (final review: WorldTyping PUBLIC_ORIGIN)
+    env_ts = "export interface Env { USERS: KVNamespace; GREETING: string; MAYBE?: string }\n"
+    config = CONFIG + '[env.production.vars]\nMAYBE = "https://example.com"\n'
+    config = config.replace('[env.production.vars]\nGREETING = "hello"\n', "").replace(
+        'MAYBE = "https', 'GREETING = "hello"\nMAYBE = "https')
+    code = IMPORTS_ENV + CODE.replace("return new", f"{read};\n    return new")
+    worker = make_worker(tmp_path, config, code, extra={"src/env.ts": env_ts})
+    found = [f for f in diff(worker, env=None, all_envs=False) if f.code == "MBV001"]
+    assert [(f.binding, f.severity.value) for f in found] == [("MAYBE", severity)]
+    assert "marks it optional" in found[0].message
+    # the same read without `?` in the type is the non-inheritance trap: an error unless guarded
+    (tmp_path / "src/env.ts").write_text(env_ts.replace("MAYBE?:", "MAYBE:"))
+    assert mbv001(diff(tmp_path, env=None, all_envs=False)) == [
+        (None, "MAYBE", "warning" if severity == "info" else "error")]
+
+
 def test_assignments_are_not_reads(tmp_path: Path) -> None:
     code = CODE.replace("return new", "env.REGISTRY_CLIENT = new Map();\n    return new")
     assert diff(make_worker(tmp_path, code=code)) == []
