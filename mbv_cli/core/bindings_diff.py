@@ -715,6 +715,9 @@ def _context(worker: ResolvedWorker, code: WorkerCode, worker_names: frozenset[s
     secret_files = _secret_files(cfg)
     for name, places in documented_secrets(cfg.path).items():  # `wrangler secret put` docs, `# Secrets:` lists
         secret_files.setdefault(name, []).extend(places)
+    for facts in code.files:  # `// Required secrets (wrangler secret put): A, B` in the Worker's own code
+        for name in facts.comment_secrets:
+            secret_files.setdefault(name, []).append(f"{_where(facts.path)} (comment)")
     return _ConfigContext(cfg, code, top, _config_scopes(cfg), secret_files, escapes, worker_names, unseen)
 
 

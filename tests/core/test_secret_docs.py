@@ -46,6 +46,16 @@ def secret_findings(findings: list[Finding]) -> list[tuple[str, str | None]]:
         ({".dev.vars.example": "STRIPE_KEY=sk_test_x\n"}, ""),
         ({}, "\n# Secrets:\n# OTHER_TOKEN\n# - STRIPE_KEY\n"),
         ({}, "\n# secrets (wrangler secret put): OTHER_TOKEN, STRIPE_KEY\n"),
+        # the final review's forms (issue 12): any Markdown file of the chain, setup scripts, README blocks, prose
+        ({"apps/api/OPERATIONS.md": "wrangler secret put STRIPE_KEY\n"}, ""),
+        ({"apps/api/setup.ts": 'run(["npx", "wrangler", "secret", "put", "STRIPE_KEY"]);\n'}, ""),
+        ({"scripts/secrets.mjs": 'for (const n of ["STRIPE_KEY", "OTHER"]) sh(`wrangler secret put ${n}`);\n'}, ""),
+        ({"scripts/secrets.sh": 'for s in STRIPE_KEY OTHER_TOKEN; do\n  wrangler secret put "$s"\ndone\n'}, ""),
+        ({"README.md": "Create `.dev.vars`:\n\n```\nSTRIPE_KEY=sk_test_...\nAPP_URL=http://localhost\n```\n"}, ""),
+        ({"README.md": "## Environment variables\n\n| name | what |\n|---|---|\n| `STRIPE_KEY` | Stripe |\n"}, ""),
+        ({"README.md": "## Secrets\n\n- **STRIPE_KEY**: the Stripe key\n"}, ""),
+        ({"apps/api/NOTES.md": "Set `STRIPE_KEY` and `R2_BASE` in the Cloudflare dashboard.\n"}, ""),
+        ({}, "\n# export STRIPE_KEY=sk_live_...  (then npm run deploy)\n"),
     ],
 )
 def test_a_documented_secret_is_neither_mbv004_nor_mbv001(tmp_path: Path, extra: dict[str, str],
@@ -59,7 +69,12 @@ def test_a_documented_secret_is_neither_mbv004_nor_mbv001(tmp_path: Path, extra:
     [
         ({}, ""),  # documented nowhere
         ({"apps/web/README.md": "wrangler secret put STRIPE_KEY\n"}, ""),  # another Worker's documentation
-        ({"apps/api/notes.md": "wrangler secret put STRIPE_KEY\n"}, ""),  # not README/docs/scripts
+        ({"apps/api/src/notes.md": "wrangler secret put STRIPE_KEY\n"}, ""),  # not the chain's folders or docs/
+        ({"README.md": "```\nSTRIPE_KEY=1\n```\n"}, ""),  # a block nothing says is settings
+        ({"README.md": "Call `STRIPE_KEY` rotation weekly.\n"}, ""),  # a backticked name, no secrets/dashboard
+        ({"README.md": "## Usage\n\n- STRIPE_KEY: is read at start\n"}, ""),  # a list under another heading
+        ({"scripts/deploy.mjs": 'const names = ["STRIPE_KEY"];\nsh("wrangler deploy");\n'}, ""),  # no secret put
+        ({"apps/api/build.ts": 'run(["npx", "wrangler", "secret", "put", "STRIPE_KEY"]);\n'}, ""),  # not a setup script
         ({"README.md": "wrangler secret put <STRIPE_KEY>\nwrangler secret list\nSTRIPE_KEY\n"}, ""),
         ({"node_modules/x/docs/a.md": "wrangler secret put STRIPE_KEY\n"}, ""),
         ({"docs/node_modules/a.md": "wrangler secret put STRIPE_KEY\n"}, ""),
@@ -103,6 +118,16 @@ def test_an_undocumented_read_is_still_declared_nowhere(tmp_path: Path) -> None:
 def test_jsonc_comment_list() -> None:
     text = '{\n  // Secrets (set with wrangler secret put):\n  //   API_TOKEN, SIGNING_KEY\n  "name": "x",\n  // JWT_SECRET\n}\n'
     assert config_comment_secrets(text) == ["API_TOKEN", "SIGNING_KEY"]
+
+
+def test_a_comment_in_the_workers_code_lists_secrets(tmp_path: Path) -> None:
+    code = READS.replace("export default", "// Required secrets (wrangler secret put): STRIPE_KEY, OTHER\nexport default")
+    (tmp_path / ".git").mkdir()
+    worker = make_worker(tmp_path / "apps" / "api", CONFIG, code, {"src/env.ts": ENV_TS})
+    assert secret_findings(diff(worker)) == []
+    # the same names in a comment that is not about secrets are no source
+    (worker / "src" / "index.ts").write_text(READS.replace("export default", "// see STRIPE_KEY, OTHER\nexport default"))
+    assert secret_findings(diff(worker)) == [("MBV004", "STRIPE_KEY")]
 
 
 def test_a_changed_readme_is_read_again(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ from mbv_cli.core.code.parsing import (
     read_source_bytes,
 )
 from mbv_cli.core.code.usages import DynamicAccess, EnvCall, Usage, extract_env_facts, run_query
+from mbv_cli.core.wrangler.secretdocs import source_comment_secrets
 
 if TYPE_CHECKING:
     from tree_sitter import Query
@@ -70,6 +71,7 @@ class FileFacts:
     schemas: tuple[EnvDeclaration, ...] = ()  # `const S = z.object({...})`: an Env may be `z.infer<typeof S>`
     shapes: tuple[EnvDeclaration, ...] = ()  # exported object types: an env type if another file says so
     env_refs: frozenset[str] = frozenset()  # env types this file names (a handler's `env: T`) but does not declare
+    comment_secrets: tuple[str, ...] = ()  # names a comment lists as secrets (`// Secrets: A, B`)
 
 
 @dataclass(slots=True)
@@ -141,7 +143,8 @@ def scan_source(source: SourceFile) -> FileFacts:
     declared = frozenset(d.name for d in declarations)
     return FileFacts(source.path, tuple(usages), tuple(dynamic), tuple(declarations), None, error,
                      calls=tuple(calls), typed_params=typed, schemas=extract_zod_schemas(source, matches),
-                     shapes=extract_exported_shapes(source, matches, declared), env_refs=type_names - declared)
+                     shapes=extract_exported_shapes(source, matches, declared), env_refs=type_names - declared,
+                     comment_secrets=source_comment_secrets(source.data))
 
 
 def scan_path(path: Path) -> FileFacts | SkippedFile:

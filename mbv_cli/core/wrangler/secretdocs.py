@@ -4,10 +4,16 @@ A secret set with `wrangler secret put NAME` lives only in Cloudflare; a reposit
 not missing it. Documentation counted, for the Worker's config directory and each parent up to the
 repository root (the nearest git top level or workspace root; without either, the config directory only):
 
-- `wrangler secret put NAME` (also `npx wrangler ...`) in `README*`, `docs/**/*.md`, `*.sh` and
-  `scripts/**/*.sh` of that directory, and in its package.json `scripts`;
+- `wrangler secret put NAME` (also `npx wrangler ...`, and the argument-list form of a setup script:
+  `["npx", "wrangler", "secret", "put", "NAME"]`) in that directory's `*.md`, `docs/**/*.md`, `*.sh`, setup or
+  deploy scripts (`setup*.ts`, `deploy*.mjs`...), `scripts/**` scripts, and its package.json `scripts`; a script
+  that puts secrets in a loop (`wrangler secret put ${name}`, `wrangler secret put "$s"`) documents the upper-case
+  names it quotes (or lists after `for s in`);
+- in those Markdown files: `NAME=value` lines of a fenced block that the block or the lines before it say is a
+  `.dev.vars`/`.env`/secrets/environment block; backticked names on a line that speaks of secrets, the dashboard or
+  environment variables; the names a table or list under a "secrets"/"environment variables" heading starts with;
 - a comment block in the wrangler config that mentions "secret" (`# Secrets:` followed by `# NAME` lines,
-  `// secrets (wrangler secret put): A, B`): only upper-case names on those comment lines;
+  `// secrets (wrangler secret put): A, B`): only upper-case names on those comment lines; `# export NAME=...`;
 - the repository root's `.env.example` / `.dev.vars.example` (the config directory's own example files are
   read by the binding diff already).
 
@@ -40,6 +46,23 @@ _SECRET_WORD = re.compile(r"\bsecrets?\b", re.I)  # not JWT_SECRET: a name, not 
 _NAME = r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Z0-9]{2,}"
 _LIST = re.compile(rf"^\s*(?:[-*\u2022]\s*)?`?((?:{_NAME})`?(?:\s*,\s*`?(?:{_NAME})`?)*)\s*,?\s*(?:$|[:#(\u2014\u2013]|-\s)")
 _ROOT_EXAMPLES = (".env.example", ".dev.vars.example")
+_Q = "[\"'`]"
+_SECRET_PUT_ARGS = re.compile(
+    rf"\bwrangler{_Q}\s*,\s*{_Q}secret{_Q}\s*,\s*{_Q}put{_Q}\s*,\s*"
+    rf"(?:{_Q}-[-\w]+{_Q}\s*,\s*(?:{_Q}[^\"'`]*{_Q}\s*,\s*)?)*{_Q}([A-Za-z_][A-Za-z0-9_]*){_Q}"
+)
+_SECRET_PUT_LOOP = re.compile(rf"\bsecret\s*{_Q}?\s*,?\s*{_Q}?put{_Q}?\s*,?\s*(?:\$\{{|\"\$|\$[A-Za-z_]|[a-z_]\w*\s*[,\]])")
+_QUOTED_NAME = re.compile(rf"{_Q}((?:{_NAME})){_Q}")
+_FOR_IN = re.compile(r"\bfor\s+\w+\s+in\s+([A-Z0-9_ \t\\\n]+?)\s*;?\s*do\b")
+_SCRIPT_NAME = re.compile(r"^(?:setup|deploy|bootstrap|provision|init|install)[\w.-]*\.(?:sh|[cm]?[jt]s|py)$", re.I)
+_SCRIPT_SUFFIXES = (".sh", ".ts", ".js", ".mjs", ".cjs", ".mts", ".py")
+_MD_CONTEXT = re.compile(r"\.dev\.vars|\.env\b|\bsecrets?\b|\benv(?:ironment)?[ -]?var|\bdashboard\b", re.I)
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
+_MD_SECTION = re.compile(r"\bsecrets?\b|\benvironment\b|\benv(?:ironment)?[ -]?var|\bvariables\b|\.dev\.vars", re.I)
+_MD_ASSIGN = re.compile(rf"^\s*(?:export\s+)?({_NAME})\s*=")
+_MD_TICKED = re.compile(rf"`({_NAME})`")
+_MD_LEAD = re.compile(rf"^\s*(?:[-*+]|\d+\.|\|)?\s*(?:\*\*)?`?({_NAME})`?(?:\*\*)?\s*(?:$|[|:=(\u2014\u2013,]|-\s)")
+_EXPORT_COMMENT = re.compile(rf"^\s*(?:#|//)\s*export\s+({_NAME})=")
 
 _cache: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, list[str]]]] = {}
 
@@ -57,11 +80,54 @@ def _read_text(path: Path) -> str | None:
 
 
 def _puts(text: str) -> list[str]:
-    return [m.group(1) for m in _SECRET_PUT.finditer(text)]
+    return [m.group(1) for m in _SECRET_PUT.finditer(text)] + [m.group(1) for m in _SECRET_PUT_ARGS.finditer(text)]
 
 
-def _walk(top: Path, suffix: str, budget: list[int]) -> list[Path]:
-    """Files under `top` ending with `suffix`, sorted, skipping dot folders and build output, bounded."""
+def _script_puts(text: str) -> list[str]:
+    """A script's secret puts, and when it puts them in a loop, the names it quotes or loops over."""
+    names = _puts(text)
+    if "secret" in text and _SECRET_PUT_LOOP.search(text):
+        names += _QUOTED_NAME.findall(text)
+        for match in _FOR_IN.finditer(text):
+            names += _UPPER_NAME.findall(match.group(1))
+    return names
+
+
+def markdown_secrets(text: str) -> list[str]:
+    """Names a Markdown file documents as settings: `NAME=` lines of a `.dev.vars`/`.env` block, backticked names on
+    a line about secrets, the dashboard or environment variables, the names that start the rows of a table or list
+    under a secrets/environment heading."""
+    found: list[str] = []
+    lines = text.splitlines()
+    section = False
+    fence: str | None = None
+    fence_counts = False
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            elif fence_counts and (match := _MD_ASSIGN.match(line)):
+                found.append(match.group(1))
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            before = " ".join(lines[max(0, index - 3) : index + 1])
+            fence_counts = _MD_CONTEXT.search(before) is not None or section
+            continue
+        heading = _MD_HEADING.match(line)
+        if heading is not None:
+            section = _MD_SECTION.search(heading.group(1)) is not None
+            continue
+        if _MD_CONTEXT.search(line):
+            found.extend(_MD_TICKED.findall(line))
+        if section and (match := _MD_LEAD.match(line)):
+            found.append(match.group(1))
+    return found
+
+
+def _walk(top: Path, suffix: tuple[str, ...], budget: list[int]) -> list[Path]:
+    """Files under `top` ending with one of `suffix`, sorted, skipping dot folders and build output, bounded."""
     found: list[Path] = []
     for folder, dirs, files in os.walk(top):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
@@ -105,15 +171,21 @@ def _directory_docs(directory: Path, is_root: bool) -> dict[str, list[str]]:
     budget = [MAX_FILES]
     files: list[Path] = []
     for name, _, _ in fingerprint:
-        if (name.upper().startswith("README") or name.endswith(".sh")) and (directory / name).is_file():
+        lower = name.lower()
+        if (lower.startswith("readme") or lower.endswith((".md", ".sh")) or _SCRIPT_NAME.match(name)) \
+                and (directory / name).is_file():
             files.append(directory / name)
-    for sub, suffix in (("docs", ".md"), ("scripts", ".sh")):
+    for sub, suffixes in (("docs", (".md",)), ("scripts", _SCRIPT_SUFFIXES)):
         if (directory / sub).is_dir():
-            files.extend(_walk(directory / sub, suffix, budget))
+            files.extend(_walk(directory / sub, suffixes, budget))
     for file in files:
-        text = _read_text(file)
-        for name in _puts(text or ""):
+        text = _read_text(file) or ""
+        markdown = file.suffix.lower() in (".md", ".markdown") or file.name.upper().startswith("README")
+        for name in _puts(text) if markdown else _script_puts(text):
             add(name, f"{_rel(file, directory)} (wrangler secret put)")
+        if markdown:
+            for name in markdown_secrets(text):
+                add(name, _rel(file, directory))
     manifest = directory / "package.json"
     text = _read_text(manifest) if manifest.is_file() else None
     if text:
@@ -148,6 +220,9 @@ def config_comment_secrets(text: str) -> list[str]:
     found: list[str] = []
     in_block = False
     for line in text.splitlines():
+        exported = _EXPORT_COMMENT.match(line)  # `# export GH_PAT=...`: how to set it for a deploy
+        if exported is not None and exported.group(1) not in found:
+            found.append(exported.group(1))
         match = _COMMENT.match(line)
         if match is None:
             in_block = False
@@ -165,6 +240,16 @@ def config_comment_secrets(text: str) -> list[str]:
             if name not in found:
                 found.append(name)
     return found
+
+
+_SOURCE_SECRET_COMMENT = re.compile(rb"(?im)^[ \t]*(?://|/\*|\*|#).*\bsecrets?\b")
+
+
+def source_comment_secrets(data: bytes) -> tuple[str, ...]:
+    """The names a source file's comments list as secrets (`// Required secrets (wrangler secret put): A, B`)."""
+    if _SOURCE_SECRET_COMMENT.search(data) is None:
+        return ()
+    return tuple(config_comment_secrets(data.decode("utf-8", errors="replace")))
 
 
 def _name_list(body: str) -> list[str]:
