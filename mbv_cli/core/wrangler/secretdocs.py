@@ -179,12 +179,12 @@ def _directory_docs(directory: Path, is_root: bool) -> dict[str, list[str]]:
         if (directory / sub).is_dir():
             files.extend(_walk(directory / sub, suffixes, budget))
     for file in files:
-        text = _read_text(file) or ""
+        body = _read_text(file) or ""
         markdown = file.suffix.lower() in (".md", ".markdown") or file.name.upper().startswith("README")
-        for name in _puts(text) if markdown else _script_puts(text):
+        for name in _puts(body) if markdown else _script_puts(body):
             add(name, f"{_rel(file, directory)} (wrangler secret put)")
         if markdown:
-            for name in markdown_secrets(text):
+            for name in markdown_secrets(body):
                 add(name, _rel(file, directory))
     manifest = directory / "package.json"
     text = _read_text(manifest) if manifest.is_file() else None
