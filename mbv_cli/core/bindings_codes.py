@@ -58,10 +58,16 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "schema in any file of the Worker); when part of the Env type is computed in a way mbv cannot "
             "read, a name declared nowhere else is a warning that says so, not an error. With `site` in the "
             "config, wrangler provides `__STATIC_CONTENT` and `__STATIC_CONTENT_MANIFEST` (Workers Sites)."
-            " Documented secrets are a secret source too: `wrangler secret put NAME` in a `README*`, "
-            "`docs/**/*.md`, `*.sh`, `scripts/**/*.sh` or package.json `scripts` of the config's folder or a "
-            "parent up to the nearest git or workspace root, a `# Secrets:` comment list in the config, and "
-            "the root's `.env.example`/`.dev.vars.example`.",
+            " Documented secrets are a secret source too: `wrangler secret put NAME` (also as an argument "
+            "list, or in a loop over quoted names) in any `*.md`, `docs/**/*.md`, `*.sh`, setup or deploy "
+            "script (`setup*.ts`, `deploy*.mjs`...), `scripts/**` script or package.json `scripts` of the "
+            "config's folder or a parent up to the nearest git or workspace root; in those Markdown files, the "
+            "`NAME=` lines of a `.dev.vars`/`.env` block, backticked names on a line about secrets, the "
+            "dashboard or environment variables, and the names a table or list under a secrets/environment "
+            "heading starts with; a `# Secrets:` comment list (or `# export NAME=...`) in the config, a "
+            "`// Secrets: A, B` comment in the Worker's code, and the root's `.env.example`/"
+            "`.dev.vars.example`. A member the Env type marks optional (`X?: string`) is at most a warning, "
+            "and info when the read is guarded: the code is written for its absence.",
             "Most binding kinds (KV, D1, R2, queues, services, vars...) are not inherited by `[env.*]`. "
             "The deployed Worker gets `undefined` and fails at run time with `Cannot read properties of "
             "undefined`; wrangler only warns.",
