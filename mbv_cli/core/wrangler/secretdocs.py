@@ -247,7 +247,7 @@ _SOURCE_SECRET_COMMENT = re.compile(rb"(?im)^[ \t]*(?://|/\*|\*|#).*\bsecrets?\b
 
 def source_comment_secrets(data: bytes) -> tuple[str, ...]:
     """The names a source file's comments list as secrets (`// Required secrets (wrangler secret put): A, B`)."""
-    if _SOURCE_SECRET_COMMENT.search(data) is None:
+    if (b"ecret" not in data and b"ECRET" not in data) or _SOURCE_SECRET_COMMENT.search(data) is None:
         return ()
     return tuple(config_comment_secrets(data.decode("utf-8", errors="replace")))
 
