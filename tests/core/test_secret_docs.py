@@ -56,6 +56,8 @@ def secret_findings(findings: list[Finding]) -> list[tuple[str, str | None]]:
         ({"README.md": "## Secrets\n\n- **STRIPE_KEY**: the Stripe key\n"}, ""),
         ({"apps/api/NOTES.md": "Set `STRIPE_KEY` and `R2_BASE` in the Cloudflare dashboard.\n"}, ""),
         ({}, "\n# export STRIPE_KEY=sk_live_...  (then npm run deploy)\n"),
+        ({"README.md": "### 3) Worker\n- Bindings:\n  - D1: `DB`\n  - Variables:\n    - `STRIPE_KEY` (e.g. sk_test)\n"}, ""),
+        ({"apps/api/NOTES.md": "- Cloudflare Worker > Settings > Variables: put `STRIPE_KEY` there\n"}, ""),
     ],
 )
 def test_a_documented_secret_is_neither_mbv004_nor_mbv001(tmp_path: Path, extra: dict[str, str],
@@ -73,6 +75,7 @@ def test_a_documented_secret_is_neither_mbv004_nor_mbv001(tmp_path: Path, extra:
         ({"README.md": "```\nSTRIPE_KEY=1\n```\n"}, ""),  # a block nothing says is settings
         ({"README.md": "Call `STRIPE_KEY` rotation weekly.\n"}, ""),  # a backticked name, no secrets/dashboard
         ({"README.md": "## Usage\n\n- STRIPE_KEY: is read at start\n"}, ""),  # a list under another heading
+        ({"README.md": "- Variables:\n  - `OTHER`\n- `STRIPE_KEY`: the list above ended\n"}, ""),
         ({"scripts/deploy.mjs": 'const names = ["STRIPE_KEY"];\nsh("wrangler deploy");\n'}, ""),  # no secret put
         ({"apps/api/build.ts": 'run(["npx", "wrangler", "secret", "put", "STRIPE_KEY"]);\n'}, ""),  # not a setup script
         ({"README.md": "wrangler secret put <STRIPE_KEY>\nwrangler secret list\nSTRIPE_KEY\n"}, ""),

@@ -56,7 +56,9 @@ _QUOTED_NAME = re.compile(rf"{_Q}((?:{_NAME})){_Q}")
 _FOR_IN = re.compile(r"\bfor\s+\w+\s+in\s+([A-Z0-9_ \t\\\n]+?)\s*;?\s*do\b")
 _SCRIPT_NAME = re.compile(r"^(?:setup|deploy|bootstrap|provision|init|install)[\w.-]*\.(?:sh|[cm]?[jt]s|py)$", re.I)
 _SCRIPT_SUFFIXES = (".sh", ".ts", ".js", ".mjs", ".cjs", ".mts", ".py")
-_MD_CONTEXT = re.compile(r"\.dev\.vars|\.env\b|\bsecrets?\b|\benv(?:ironment)?[ -]?var|\bdashboard\b", re.I)
+_MD_CONTEXT = re.compile(r"\.dev\.vars|\.env\b|\bsecrets?\b|\benv(?:ironment)?[ -]?var|\bvariables?\b|\bdashboard\b",
+                         re.I)
+_MD_LIST_HEAD = re.compile(r"^(\s*)[-*+]\s+(.*):\s*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 _MD_SECTION = re.compile(r"\bsecrets?\b|\benvironment\b|\benv(?:ironment)?[ -]?var|\bvariables\b|\.dev\.vars", re.I)
 _MD_ASSIGN = re.compile(rf"^\s*(?:export\s+)?({_NAME})\s*=")
@@ -100,6 +102,7 @@ def markdown_secrets(text: str) -> list[str]:
     found: list[str] = []
     lines = text.splitlines()
     section = False
+    list_indent: int | None = None
     fence: str | None = None
     fence_counts = False
     for index, line in enumerate(lines):
@@ -118,11 +121,18 @@ def markdown_secrets(text: str) -> list[str]:
         heading = _MD_HEADING.match(line)
         if heading is not None:
             section = _MD_SECTION.search(heading.group(1)) is not None
+            list_indent = None
             continue
+        indent = len(line) - len(line.lstrip())
+        if list_indent is not None and stripped and indent <= list_indent:
+            list_indent = None  # the sub-list under `- Variables:` ended
         if _MD_CONTEXT.search(line):
             found.extend(_MD_TICKED.findall(line))
-        if section and (match := _MD_LEAD.match(line)):
+        if (section or list_indent is not None) and (match := _MD_LEAD.match(line)):
             found.append(match.group(1))
+        head = _MD_LIST_HEAD.match(line)
+        if head is not None and _MD_SECTION.search(head.group(2)):
+            list_indent = len(head.group(1))  # `- Variables:` / `- Secrets:` opens a list of names
     return found
 
 
