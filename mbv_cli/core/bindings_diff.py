@@ -102,6 +102,24 @@ class _ConfigContext:
                          | {k for _, g in self.code.generated for members in g.interfaces.values() for k in members})
 
     @functools.cached_property
+    def service_worker_globals(self) -> frozenset[str]:
+        """In a service-worker Worker (`addEventListener("fetch", ...)`, no default export), bindings are globals:
+        the names of the config's bindings the code mentions as bare identifiers (`USERS.get(k)`)."""
+        main = self.top.settings.get("main")
+        if not isinstance(main, str) or not main or not _is_service_worker(self.config.directory / main):
+            return frozenset()
+        names = {b.name for env in [None, *self.config.env_names] for b in resolve_environment(self.config, env).bindings}
+        if not names:
+            return frozenset()
+        pattern = re.compile(r"(?<![\w$.])(" + "|".join(re.escape(n) for n in sorted(names)) + r")(?![\w$])")
+        found: set[str] = set()
+        for facts in self.code.files:
+            text = _small_text(facts.path)
+            if text is not None:
+                found.update(pattern.findall(text))
+        return frozenset(found)
+
+    @functools.cached_property
     def optional_members(self) -> frozenset[str]:
         """Members every hand-written Env declaration that has them marks optional (`PUBLIC_ORIGIN?: string`)."""
         optional: set[str] = set()
@@ -120,6 +138,26 @@ class _ConfigContext:
         if env not in self._env_names:
             self._env_names[env] = resolve_environment(self.config, env).binding_names
         return self._env_names[env]
+
+
+_SERVICE_WORKER = re.compile(r"\baddEventListener\s*\(\s*[\"'`](?:fetch|scheduled)[\"'`]")
+_DEFAULT_EXPORT = re.compile(r"\bexport\s+default\b|\bexport\s*\{[^}]*\bas\s+default\b")
+
+
+def _small_text(path: Path) -> str | None:
+    try:
+        if path.stat().st_size > 2 * 1024 * 1024:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _is_service_worker(entry: Path) -> bool:
+    """The entry registers an event listener and exports nothing by default: wrangler uploads it in the
+    service-worker format, where bindings are global variables."""
+    text = _small_text(entry)
+    return text is not None and _SERVICE_WORKER.search(text) is not None and _DEFAULT_EXPORT.search(text) is None
 
 
 def _where(path: Path) -> str:
@@ -341,7 +379,7 @@ def _is_var_scope(ctx: _ConfigContext, name: str, scope: str) -> bool:
 def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
     if not any(f.parsed for f in ctx.code.files):
         return []
-    used = {u.name for _, u in ctx.code.usages}
+    used = {u.name for _, u in ctx.code.usages} | ctx.service_worker_globals
     dynamic = ctx.code.dynamic
     main = worker.settings.get("main")
     built = main if isinstance(main, str) and not (ctx.config.directory / main).is_file() else None

@@ -162,7 +162,13 @@ class GroupOutcome:
 
 def job_for(group: WorkerGroup, rules: Sequence[Rule], *, scan_bindings: bool,
             cache: FactsCache | None = None, queries: bool = False) -> GroupJob:
-    flag_sets = [set(w.compatibility_flags) for w in group.workers]
+    from mbv_cli.core.rules.node_builtin_without_nodejs_compat import nodejs_compat_facts
+    from mbv_cli.core.wrangler.wrangler_version import project_wrangler_version
+
+    flag_sets = [set(w.compatibility_flags)
+                 | nodejs_compat_facts(w.settings.get("compatibility_date"), w.compatibility_flags,
+                                       project_wrangler_version(w.config.directory))
+                 for w in group.workers]
     flags = set.intersection(*flag_sets) if flag_sets else set()
     numeric = {b.name for w in group.workers for b in w.bindings
                if b.kind == "var" and isinstance(b.entry.get("value"), int | float)

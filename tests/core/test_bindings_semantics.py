@@ -263,3 +263,15 @@ def test_a_function_typed_with_the_env_is_not_read_again(tmp_path: Path) -> None
     # index.ts and handle.ts once each; loose.ts (no `env` in it, so not parsed by the scan) once, for its seed;
     # handle.ts is not parsed again: its parameter is typed Env already
     assert parsing.PARSE_COUNTER["count"] - before == 3
+
+
+def test_service_worker_bindings_are_globals(tmp_path: Path) -> None:
+    # review B of the build e4e135e: ChainFluence reads its KV and vars as globals (`USERS.get`), no env at all
+    code = ("const environment = 'production';  // a file that mentions env is read\n"
+            "addEventListener('fetch', (event) => event.respondWith(handle(event.request)));\n"
+            "async function handle(request) { return new Response(await USERS.get('k') + GREETING); }\n")
+    assert [c for c in codes(diff(make_worker(tmp_path, code=code))) if c[0] == "MBV002"] == []
+    # a module Worker that mentions the names as bare words does not get them counted
+    module = ("export default { async fetch(request, env) { const USERS = 1; return new Response(String(USERS)); } };\n")
+    (tmp_path / "src" / "index.ts").write_text(module)
+    assert {c[2] for c in codes(diff(tmp_path)) if c[0] == "MBV002"} == {"USERS", "GREETING"}

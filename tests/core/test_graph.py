@@ -115,6 +115,25 @@ def test_entry_status_and_mbv_toml_override(tmp_path: Path) -> None:
     assert b.status == "ok" and b.entry_source == "mbv.toml" and len(b.project_files) == 1
 
 
+def test_no_main_takes_the_entry_a_package_script_gives_wrangler(tmp_path: Path) -> None:
+    # wrangler's positional argument is the entry point (`wrangler deploy src/index.ts`); issue 12 review A: blogger
+    scripts = {"dev": "wrangler dev --port 8787 src/index.ts", "deploy": "wrangler deploy --minify src/index.ts"}
+    write(tmp_path, {"a/wrangler.toml": 'name = "a"\ncompatibility_date = "2025-06-01"\n',
+                     "a/package.json": json.dumps({"scripts": scripts}),
+                     "a/src/index.ts": "import { h } from './h';\nexport default { fetch: h };\n",
+                     "a/src/h.ts": "export const h = () => new Response('x');\n",
+                     # a script that names no file, a missing file, build output: no entry
+                     "b/wrangler.toml": 'name = "b"\n', "b/package.json": json.dumps({"scripts": {"d": "wrangler deploy"}}),
+                     "c/wrangler.toml": 'name = "c"\n', "c/package.json": json.dumps({"scripts": {"d": "wrangler deploy x.ts"}}),
+                     "d/wrangler.toml": 'name = "d"\n', "d/dist/w.js": "x",
+                     "d/package.json": json.dumps({"scripts": {"d": "wrangler deploy dist/w.js"}})})
+    by_name = {g.name: g for g in graphs(tmp_path)}
+    a = by_name["a"]
+    assert (a.status, a.entry_source, a.entry) == ("ok", "package.json", (tmp_path / "a/src/index.ts").resolve())
+    assert [p.name for p in a.project_files] == ["h.ts", "index.ts"]
+    assert {n: by_name[n].status for n in "bcd"} == {"b": "no-main", "c": "no-main", "d": "no-main"}
+
+
 def test_discovery_finds_nested_workers_and_survives_a_broken_config(tmp_path: Path) -> None:
     write(tmp_path, {"wrangler.jsonc": '{"name": "root", "main": "src/index.ts"}',
                      "workers/api/wrangler.toml": 'name = "api"\nmain = "src/index.ts"\n',

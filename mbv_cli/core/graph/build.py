@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,7 +86,7 @@ class WorkerGraph:
     directory: Path
     entry: Path | None
     status: str  # ok, no-main, main-missing, main-in-build
-    entry_source: str = "main"  # main, mbv.toml
+    entry_source: str = "main"  # main, mbv.toml, package.json (a script's `wrangler deploy src/index.ts`)
     modules: dict[Path, Module] = field(default_factory=dict)
     packages: dict[str, Package] = field(default_factory=dict)
     unresolved: list[Unresolved] = field(default_factory=list)
@@ -196,6 +197,9 @@ def entry_for(worker: ResolvedWorker, overrides: dict[Path, str] | None = None) 
         return path, "ok" if path.is_file() else "main-missing", "mbv.toml"
     main = worker.settings.get("main")
     if not isinstance(main, str) or not main:
+        scripted = script_entry(directory)
+        if scripted is not None:
+            return scripted, "ok", "package.json"
         return None, "no-main", "main"
     path = Path(os.path.normpath(directory / main))
     if in_build_folder(path, directory):
@@ -203,6 +207,36 @@ def entry_for(worker: ResolvedWorker, overrides: dict[Path, str] | None = None) 
     if not path.is_file():
         return path, "main-missing", "main"
     return Path(os.path.realpath(path)), "ok", "main"
+
+
+_WRANGLER_SCRIPT = re.compile(
+    r"\bwrangler\s+(?:deploy|dev|publish|versions\s+upload)\s+(?:--?[\w-]+(?:=\S+)?\s+)*"
+    r"(?!-)([\w./@-]+\.(?:ts|tsx|mts|js|jsx|mjs|cjs))(?=\s|$|[;&|\"'])"
+)
+
+
+def script_entry(directory: Path) -> Path | None:
+    """The entry a package.json script gives wrangler on the command line (`wrangler deploy src/index.ts`) when the
+    config has no `main`: wrangler takes that positional argument as the Worker's entry point."""
+    import json
+
+    manifest = directory / "package.json"
+    try:
+        if not manifest.is_file() or manifest.stat().st_size > 1024 * 1024:
+            return None
+        scripts = json.loads(manifest.read_text(encoding="utf-8", errors="replace")).get("scripts")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not isinstance(scripts, dict):
+        return None
+    for name in sorted(scripts, key=lambda n: (n not in ("deploy", "dev", "start"), n)):
+        value = scripts[name]
+        match = _WRANGLER_SCRIPT.search(value) if isinstance(value, str) else None
+        if match is not None:
+            path = Path(os.path.normpath(directory / match.group(1)))
+            if path.is_file() and not in_build_folder(path, directory):
+                return Path(os.path.realpath(path))
+    return None
 
 
 def build_graph(worker: ResolvedWorker, *, cache: GraphCache | None = None,

@@ -64,6 +64,7 @@ _MD_SECTION = re.compile(r"\bsecrets?\b|\benvironment\b|\benv(?:ironment)?[ -]?v
 _MD_ASSIGN = re.compile(rf"^\s*(?:export\s+)?({_NAME})\s*=")
 _MD_TICKED = re.compile(rf"`({_NAME})`")
 _MD_LEAD = re.compile(rf"^\s*(?:[-*+]|\d+\.|\|)?\s*(?:\*\*)?`?({_NAME})`?(?:\*\*)?\s*(?:$|[|:=(\u2014\u2013,]|-\s)")
+_MD_CHECKLIST = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?:\*\*|`)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")
 _EXPORT_COMMENT = re.compile(rf"^\s*(?:#|//)\s*export\s+({_NAME})=")
 
 _cache: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, list[str]]]] = {}
@@ -128,8 +129,10 @@ def markdown_secrets(text: str) -> list[str]:
             list_indent = None  # the sub-list under `- Variables:` ended
         if _MD_CONTEXT.search(line):
             found.extend(_MD_TICKED.findall(line))
-        if (section or list_indent is not None) and (match := _MD_LEAD.match(line)):
-            found.append(match.group(1))
+        lead = _MD_LEAD.match(line) if section or list_indent is not None else None
+        lead = lead or _MD_CHECKLIST.match(line)  # `- [x] **SESSION_SECRET**`: a setup checklist
+        if lead is not None:
+            found.append(lead.group(1))
         head = _MD_LIST_HEAD.match(line)
         if head is not None and _MD_SECTION.search(head.group(2)):
             list_indent = len(head.group(1))  # `- Variables:` / `- Secrets:` opens a list of names
@@ -209,6 +212,11 @@ def _directory_docs(directory: Path, is_root: bool) -> dict[str, list[str]]:
                     for name in _puts(value):
                         add(name, "package.json scripts (wrangler secret put)")
     if is_root:
+        workflows = directory / ".github" / "workflows"
+        if workflows.is_dir():
+            for file in _walk(workflows, (".yml", ".yaml"), budget):
+                for name in _script_puts(_read_text(file) or ""):
+                    add(name, f"{_rel(file, directory)} (wrangler secret put)")
         for example in _ROOT_EXAMPLES:
             path = directory / example
             text = _read_text(path) if path.is_file() else None
@@ -226,8 +234,14 @@ def _rel(file: Path, directory: Path) -> str:
 
 
 def config_comment_secrets(text: str) -> list[str]:
-    """Upper-case names in the config's comment blocks that mention "secret" (a `# Secrets:` list)."""
+    """Upper-case names in the config's comment blocks that mention "secret" (a `# Secrets:` list), and every
+    `NAME_WITH_UNDERSCORE` of a comment block that says `wrangler secret put` (free prose, any language)."""
     found: list[str] = []
+    for block in _comment_blocks(text):
+        if _SECRET_PUT_WORDS.search(block):
+            for name in _STRICT_NAME.findall(block):
+                if name not in found:
+                    found.append(name)
     in_block = False
     for line in text.splitlines():
         exported = _EXPORT_COMMENT.match(line)  # `# export GH_PAT=...`: how to set it for a deploy
@@ -250,6 +264,26 @@ def config_comment_secrets(text: str) -> list[str]:
             if name not in found:
                 found.append(name)
     return found
+
+
+_SECRET_PUT_WORDS = re.compile(r"\bsecret\s+put\b")
+_STRICT_NAME = re.compile(r"(?<![\w$.-])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![\w.-])")
+
+
+def _comment_blocks(text: str) -> list[str]:
+    """The runs of consecutive comment lines, each joined into one text."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        match = _COMMENT.match(line)
+        if match is not None:
+            current.append(match.group(1))
+        elif current:
+            blocks.append("\n".join(current))
+            current = []
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
 
 
 _SOURCE_SECRET_COMMENT = re.compile(rb"(?im)^[ \t]*(?://|/\*|\*|#).*\bsecrets?\b")

@@ -2,7 +2,7 @@
  * mustbeviral-analytics: ingests batches of client events (views, likes, shares, follows) into
  * Workers Analytics Engine. Callers are authenticated through the auth Worker (AUTH_SERVICE).
  */
-import { createHash } from "node:crypto";
+import { createHash } from "crypto";
 import type { Env } from "./env";
 
 interface ClientEvent {
