@@ -114,9 +114,9 @@ class _ConfigContext:
         pattern = re.compile(r"(?<![\w$.])(" + "|".join(re.escape(n) for n in sorted(names)) + r")(?![\w$])")
         found: set[str] = set()
         for facts in self.code.files:
-            text = _small_text(facts.path)
+            text = _small_text(facts.path) if not facts.path.name.endswith(".d.ts") else None  # declarations only
             if text is not None:
-                found.update(pattern.findall(text))
+                found.update(pattern.findall(_COMMENTS.sub(" ", text)))
         return frozenset(found)
 
     @functools.cached_property
@@ -141,6 +141,7 @@ class _ConfigContext:
 
 
 _SERVICE_WORKER = re.compile(r"\baddEventListener\s*\(\s*[\"'`](?:fetch|scheduled)[\"'`]")
+_COMMENTS = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 _DEFAULT_EXPORT = re.compile(r"\bexport\s+default\b|\bexport\s*\{[^}]*\bas\s+default\b")
 
 

@@ -269,8 +269,12 @@ def test_service_worker_bindings_are_globals(tmp_path: Path) -> None:
     # review B of the build e4e135e: ChainFluence reads its KV and vars as globals (`USERS.get`), no env at all
     code = ("const environment = 'production';  // a file that mentions env is read\n"
             "addEventListener('fetch', (event) => event.respondWith(handle(event.request)));\n"
-            "async function handle(request) { return new Response(await USERS.get('k') + GREETING); }\n")
-    assert [c for c in codes(diff(make_worker(tmp_path, code=code))) if c[0] == "MBV002"] == []
+            "async function handle(request) { return new Response(await USERS.get('k')); }\n"
+            "// return GREETING;  (a comment is no read)\n")
+    worker = make_worker(tmp_path, code=code, extra={"src/bindings.d.ts": "declare global { const GREETING: string }\n"})
+    assert [c[2] for c in codes(diff(worker)) if c[0] == "MBV002"] == ["GREETING", "GREETING"]
+    (tmp_path / "src" / "index.ts").write_text(code + "export const greet = () => GREETING;\n")
+    assert [c for c in codes(diff(worker)) if c[0] == "MBV002"] == []
     # a module Worker that mentions the names as bare words does not get them counted
     module = ("export default { async fetch(request, env) { const USERS = 1; return new Response(String(USERS)); } };\n")
     (tmp_path / "src" / "index.ts").write_text(module)

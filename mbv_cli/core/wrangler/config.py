@@ -112,6 +112,9 @@ class WranglerConfig:
             if start < 0:
                 return None
         offset = self.index.quoted(needle, start)
+        if offset is None and self.format == "toml":  # a bare key: `KV_CACHE = false` under [vars]
+            key = re.compile(r"^[ \t]*" + re.escape(needle) + r"[ \t]*=", re.M).search(self.text, start)
+            offset = key.start() + len(key.group(0)) - len(key.group(0).lstrip()) if key is not None else None
         if env is None and offset is not None:
             # a top-level declaration precedes the env sections
             first_env = self._first_env_offset()

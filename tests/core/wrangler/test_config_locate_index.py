@@ -40,3 +40,15 @@ def test_locate_in_a_config_with_envs(tmp_path: Path) -> None:
     assert cfg.locate("ONLY_STAGING") is None  # top level only: declared in an env section
     assert cfg.locate("ONLY_STAGING", "staging") == (13, 11)
     assert cfg.locate("CACHE", "production") is None
+
+
+def test_locate_a_bare_toml_key_of_vars(tmp_path: Path) -> None:
+    # review B of e4e135e: MBV002 of a TOML var had no line
+    path = tmp_path / "wrangler.toml"
+    path.write_text('name = "app"\n[vars]\n  KV_CACHE = false\n\n[env.staging.vars]\nKV_CACHE = true\nSTAGE_ONLY = 1\n')
+    cfg = load_config(path)
+    assert cfg.locate("KV_CACHE") == (3, 3)
+    assert cfg.locate("KV_CACHE", "staging") == (6, 1)
+    assert cfg.locate("STAGE_ONLY") is None  # declared in an env section only
+    assert cfg.locate("STAGE_ONLY", "staging") == (7, 1)
+    assert cfg.locate("KV_CACHE_X") is None
