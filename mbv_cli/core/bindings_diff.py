@@ -140,6 +140,8 @@ class _ConfigContext:
         return self._env_names[env]
 
 
+# Names that say they hold a secret (`STRIPE_SECRET_KEY`, `ADMIN_PASSWORD`, `GITHUB_TOKEN`, `API_KEY`).
+_SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE|CREDENTIAL|SALT|PEPPER|SIGNING|(?:^|_)KEY$")
 _SERVICE_WORKER = re.compile(r"\baddEventListener\s*\(\s*[\"'`](?:fetch|scheduled)[\"'`]")
 _COMMENTS = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 _DEFAULT_EXPORT = re.compile(r"\bexport\s+default\b|\bexport\s*\{[^}]*\bas\s+default\b")
@@ -344,6 +346,11 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
         # declared nowhere mbv can read but maybe in a computed Env type: at most a warning
         severity = Severity.ERROR if not guarded else Severity.INFO if nowhere else Severity.WARNING
         if computed is not None and severity is Severity.ERROR:
+            severity = Severity.WARNING
+        if nowhere and computed is None and severity is Severity.ERROR and _SECRET_NAME.search(name):
+            # a secret by its name, documented nowhere: most likely set with `wrangler secret put` or in the
+            # dashboard (three random samples of public repositories), so at most a warning to document it
+            message += "; its name says it is a secret, probably set with `wrangler secret put` and not documented"
             severity = Severity.WARNING
         if name in ctx.optional_members:  # the Env type says it may be absent: the code is written for that
             message += "; the Env type marks it optional"

@@ -18,9 +18,24 @@ def mbv001(findings: list[Finding]) -> list[tuple[str | None, str | None, str]]:
 
 
 def test_a_name_declared_nowhere_is_an_error_per_env(tmp_path: Path) -> None:
-    findings = diff(make_worker(tmp_path, code=READ_SECRET))
-    assert mbv001(findings) == [(None, "STRIPE_KEY", "error"), ("production", "STRIPE_KEY", "error")]
+    findings = diff(make_worker(tmp_path, code=READ_SECRET.replace("STRIPE_KEY", "PAYMENTS_URL")))
+    assert mbv001(findings) == [(None, "PAYMENTS_URL", "error"), ("production", "PAYMENTS_URL", "error")]
     assert "no config, var, secret source" in findings[0].message
+
+
+@pytest.mark.parametrize("name", ["STRIPE_KEY", "ADMIN_PASSWORD", "SESSION_SECRET", "GITHUB_TOKEN", "API_KEY",
+                                  "JWT_SIGNING_KEY", "PRIVATE_KEY_PEM"])
+def test_a_secret_by_its_name_declared_nowhere_is_a_warning(tmp_path: Path, name: str) -> None:
+    # reviews of builds e4e135e and 9cfc542: such names were set with `wrangler secret put` or in the dashboard
+    findings = diff(make_worker(tmp_path, code=READ_SECRET.replace("STRIPE_KEY", name)))
+    assert mbv001(findings) == [(None, name, "warning"), ("production", name, "warning")]
+    assert "its name says it is a secret" in findings[0].message
+
+
+@pytest.mark.parametrize("name", ["KEYBOARD_LAYOUT", "MONKEY", "ADMIN_USERNAME", "BASE_URL"])
+def test_other_names_declared_nowhere_stay_errors(tmp_path: Path, name: str) -> None:
+    findings = diff(make_worker(tmp_path, code=READ_SECRET.replace("STRIPE_KEY", name)))
+    assert {f[2] for f in mbv001(findings)} == {"error"}
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ repository root (the nearest git top level or workspace root; without either, th
 - `wrangler secret put NAME` (also `npx wrangler ...`, and the argument-list form of a setup script:
   `["npx", "wrangler", "secret", "put", "NAME"]`) in that directory's `*.md`, `docs/**/*.md`, `*.sh`, setup or
   deploy scripts (`setup*.ts`, `deploy*.mjs`...), `scripts/**` scripts, and its package.json `scripts`; a script
-  that puts secrets in a loop (`wrangler secret put ${name}`, `wrangler secret put "$s"`) documents the upper-case
-  names it quotes (or lists after `for s in`);
+  that puts secrets in a loop (`wrangler secret put ${name}`, `wrangler secret put "$s"`) or in bulk (`wrangler
+  secret bulk secrets.json`) documents the upper-case names it quotes (or lists after `for s in`);
 - in those Markdown files: `NAME=value` lines of a fenced block that the block or the lines before it say is a
   `.dev.vars`/`.env`/secrets/environment block; backticked names on a line that speaks of secrets, the dashboard or
   environment variables; the names a table or list under a "secrets"/"environment variables" heading starts with;
@@ -52,6 +52,7 @@ _SECRET_PUT_ARGS = re.compile(
     rf"(?:{_Q}-[-\w]+{_Q}\s*,\s*(?:{_Q}[^\"'`]*{_Q}\s*,\s*)?)*{_Q}([A-Za-z_][A-Za-z0-9_]*){_Q}"
 )
 _SECRET_PUT_LOOP = re.compile(rf"\bsecret\s*{_Q}?\s*,?\s*{_Q}?put{_Q}?\s*,?\s*(?:\$\{{|\"\$|\$[A-Za-z_]|[a-z_]\w*\s*[,\]])")
+_SECRET_BULK = re.compile(rf"\bsecret{_Q}?\s*,?\s*{_Q}?bulk\b")  # `wrangler secret bulk secrets.json`
 _QUOTED_NAME = re.compile(rf"{_Q}((?:{_NAME})){_Q}")
 _FOR_IN = re.compile(r"\bfor\s+\w+\s+in\s+([A-Z0-9_ \t\\\n]+?)\s*;?\s*do\b")
 _SCRIPT_NAME = re.compile(r"^(?:setup|deploy|bootstrap|provision|init|install)[\w.-]*\.(?:sh|[cm]?[jt]s|py)$", re.I)
@@ -89,7 +90,7 @@ def _puts(text: str) -> list[str]:
 def _script_puts(text: str) -> list[str]:
     """A script's secret puts, and when it puts them in a loop, the names it quotes or loops over."""
     names = _puts(text)
-    if "secret" in text and _SECRET_PUT_LOOP.search(text):
+    if "secret" in text and (_SECRET_PUT_LOOP.search(text) or _SECRET_BULK.search(text)):
         names += _QUOTED_NAME.findall(text)
         for match in _FOR_IN.finditer(text):
             names += _UPPER_NAME.findall(match.group(1))
