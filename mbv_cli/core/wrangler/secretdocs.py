@@ -53,6 +53,7 @@ _SECRET_PUT_ARGS = re.compile(
 )
 _SECRET_PUT_LOOP = re.compile(rf"\bsecret\s*{_Q}?\s*,?\s*{_Q}?put{_Q}?\s*,?\s*(?:\$\{{|\"\$|\$[A-Za-z_]|[a-z_]\w*\s*[,\]])")
 _SECRET_BULK = re.compile(rf"\bsecret{_Q}?\s*,?\s*{_Q}?bulk\b")  # `wrangler secret bulk secrets.json`
+_OBJECT_KEY = re.compile(r"^\s*([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\s*:", re.M)
 _QUOTED_NAME = re.compile(rf"{_Q}((?:{_NAME})){_Q}")
 _FOR_IN = re.compile(r"\bfor\s+\w+\s+in\s+([A-Z0-9_ \t\\\n]+?)\s*;?\s*do\b")
 _SCRIPT_NAME = re.compile(r"^(?:setup|deploy|bootstrap|provision|init|install)[\w.-]*\.(?:sh|[cm]?[jt]s|py)$", re.I)
@@ -90,8 +91,11 @@ def _puts(text: str) -> list[str]:
 def _script_puts(text: str) -> list[str]:
     """A script's secret puts, and when it puts them in a loop, the names it quotes or loops over."""
     names = _puts(text)
-    if "secret" in text and (_SECRET_PUT_LOOP.search(text) or _SECRET_BULK.search(text)):
+    bulk = "secret" in text and _SECRET_BULK.search(text) is not None
+    if bulk or ("secret" in text and _SECRET_PUT_LOOP.search(text)):
         names += _QUOTED_NAME.findall(text)
+        if bulk:  # the JSON file it writes: `{ STRIPE_SECRET_KEY: key, ... }`
+            names += _OBJECT_KEY.findall(text)
         for match in _FOR_IN.finditer(text):
             names += _UPPER_NAME.findall(match.group(1))
     return names
