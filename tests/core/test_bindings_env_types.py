@@ -196,3 +196,14 @@ def test_a_client_fetch_method_does_not_name_the_env_type(tmp_path: Path) -> Non
     code = 'import { Client } from "./client";\n' + CODE.replace("return new", "new Client();\n    return new")
     assert [f for f in diff(make_worker(tmp_path, code=code, extra={"src/client.ts": client}))
             if f.code == "MBV004"] == []
+
+
+def test_a_hono_env_shape_in_another_file_is_not_an_env_type(tmp_path: Path) -> None:
+    # review D of 9cfc542 (kb-chatbot, roncalphoto): `AppEnv.Bindings` and `.Variables` were called Env members
+    env_ts = ("export interface Env { USERS: KVNamespace; GREETING: string }\n"
+              "export interface AppEnv {\n  Bindings: Env;\n  Variables: { user?: string };\n}\n")
+    code = ('import type { AppEnv, Env } from "./env";\nimport { Hono } from "hono";\n'
+            "const app = new Hono<AppEnv>();\napp.get('/', async (c) => c.text((await c.env.USERS.get('k')) + c.env.GREETING));\n"
+            "export default app;\n")
+    findings = diff(make_worker(tmp_path, code=code, extra={"src/env.ts": env_ts}))
+    assert [f for f in findings if f.code == "MBV004"] == []

@@ -326,8 +326,11 @@ def extract_exported_shapes(source: SourceFile, matches: list[tuple[int, dict[st
             continue
         if name in declared or not bodies or node.parent is None or node.parent.type != "export_statement":
             continue
+        members = tuple(m for b in bodies for m in _members(source, b))
+        if any(m.name == "Bindings" for m in members):
+            continue  # a Hono env shape `{ Bindings: B; Variables: V }`, not the env itself
         line, column = source.position(node)
-        shapes.append(EnvDeclaration(name, line, column, tuple(m for b in bodies for m in _members(source, b))))
+        shapes.append(EnvDeclaration(name, line, column, members))
     return tuple(shapes)
 
 
