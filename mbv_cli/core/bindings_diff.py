@@ -681,7 +681,7 @@ def _mbv007(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
                 reason = placeholder_reason(kind.kind, field_name, value)
                 if reason is None or (field_name == "service" and value in ctx.worker_names):
                     continue  # `service = "example-api"` names a Worker of this repository
-                found.append((field_name, value, reason, cfg.locate(value, env) or cfg.locate(value)))
+                found.append((field_name, value, reason, cfg.locate_near(value, name, env) or cfg.locate(value)))
             if not found:
                 continue
             field_name, value, reason, where = found[0]

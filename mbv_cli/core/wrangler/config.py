@@ -124,6 +124,26 @@ class WranglerConfig:
             return None
         return self.index.line_column(offset)
 
+    def locate_near(self, needle: str, anchor: str, env: str | None = None) -> tuple[int, int] | None:
+        """Like `locate`, but of several quoted `needle`s in the section the one nearest the quoted `anchor` (a
+        placeholder id shared by two bindings is reported at the binding's own)."""
+        first = self.locate(needle, env)
+        near = self.locate(anchor, env)
+        if first is None or near is None:
+            return first
+        start = 0 if env is None else max(self._env_offset(env), 0)
+        end = len(self.text)
+        if env is None and (first_env := self._first_env_offset()) >= 0:
+            end = first_env
+        anchor_at = self.index.quoted(anchor, start)
+        best: int | None = None
+        offset = self.index.quoted(needle, start)
+        while offset is not None and offset < end and anchor_at is not None:
+            if best is None or abs(offset - anchor_at) < abs(best - anchor_at):
+                best = offset
+            offset = self.index.quoted(needle, offset + 1)
+        return self.index.line_column(best) if best is not None else first
+
     def locate_key(self, key: str) -> int | None:
         """Line of a top-level key (`key =`, `[key]`, `[[key]]` in TOML; `"key":` in JSON)."""
         if self.format == "toml":

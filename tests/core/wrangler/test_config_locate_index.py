@@ -52,3 +52,16 @@ def test_locate_a_bare_toml_key_of_vars(tmp_path: Path) -> None:
     assert cfg.locate("STAGE_ONLY") is None  # declared in an env section only
     assert cfg.locate("STAGE_ONLY", "staging") == (7, 1)
     assert cfg.locate("KV_CACHE_X") is None
+
+
+def test_locate_near_picks_the_bindings_own_placeholder(tmp_path: Path) -> None:
+    # review D of 9cfc542 (hummbl-monorepo): MBV007 of CACHE pointed at the D1 binding's identical placeholder
+    path = tmp_path / "wrangler.toml"
+    path.write_text('name = "a"\n[env.staging]\n[[env.staging.d1_databases]]\nbinding = "DB"\n'
+                    'database_id = "TO_BE_CREATED"\n\n[[env.staging.kv_namespaces]]\nbinding = "CACHE"\n'
+                    'id = "TO_BE_CREATED"\n')
+    cfg = load_config(path)
+    assert cfg.locate("TO_BE_CREATED", "staging") == (5, 15)
+    assert cfg.locate_near("TO_BE_CREATED", "CACHE", "staging") == (9, 6)
+    assert cfg.locate_near("TO_BE_CREATED", "DB", "staging") == (5, 15)
+    assert cfg.locate_near("TO_BE_CREATED", "NOT_THERE", "staging") == (5, 15)
