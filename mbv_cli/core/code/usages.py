@@ -223,6 +223,8 @@ RARE_PATTERNS = """
 # Where the env is a value of its own (not `env.X`): `(env as any)`, `env!`, `const e = env;`,
 # `helper(req, env)`, `({ request, env })`, `{ env: e }`. A literal first, so the search is fast.
 _RARE_ENV = re.compile(rb"env\s*(?:as\b|!|[,)}]|:\s*[{a-z_$]|[;\n])")
+# A function that may return the env: declared to return a `...Env`/`...Bindings` type, or returning `x.env`.
+_RETURNS_ENV = re.compile(rb"\)\s*:\s*(?:Readonly<\s*)?[\w$.]*(?:Env|Bindings)\b|\breturn\s+\(?\s*[\w$]+\.env\b|=>\s*\(?\s*[\w$]+\.env\b")
 _CONTEXT_ALIAS = re.compile(rb"type\s+[\w$]+\s*=\s*(?:[\w$]+\.)*[\w$]*Context<")
 _TYPE_WRAPPER_BYTES = (b"Pick<", b"Omit<", b"Partial<", b"Readonly<", b"Required<")
 _IDENT_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.")
@@ -298,6 +300,14 @@ def _functions_query(language: Any) -> Query:
     from tree_sitter import Query
 
     return Query(language, _FUNCTIONS_TEXT)
+
+
+@functools.lru_cache(maxsize=2)
+def _call_member_query(language: Any) -> Query:
+    from tree_sitter import Query
+
+    return Query(language, "(member_expression object: (call_expression function: (identifier)) @cm.call "
+                           "property: (property_identifier) @cm.prop) @cm")
 
 
 @functools.lru_cache(maxsize=2)
@@ -396,6 +406,7 @@ class _Extractor:
         self.seen_calls: set[tuple[int, int]] = set()
         self.context_cache: dict[tuple[int, str], _Source | None] = {}
         self.context_vars: dict[str, list[int]] | None = None  # name -> scopes (function ids, -1: the file)
+        self.env_returning: dict[str, _Source | None] = {}  # function name -> whether it returns the env
         self.typed_params: set[tuple[str, int]] = set()  # (function name, parameter index) typed as the env
         self.mentions_hono = b"hono" in source.data
 
@@ -561,6 +572,8 @@ class _Extractor:
         value = _unwrap(value)
         if value.type == "identifier":
             return self.env_source(value)
+        if value.type == "call_expression":
+            return self.returned_env_source(value)
         if value.type == "member_expression":
             prop = value.child_by_field_name("property")
             base = value.child_by_field_name("object")
@@ -568,6 +581,49 @@ class _Extractor:
                 if _text(self.source, prop) == "#env" and _unwrap(base).type != "this":
                     return None
                 return self.context_source(base)
+        return None
+
+    def returned_env_source(self, call: Node) -> _Source | None:
+        """`getBindings(c)` where `getBindings` is a function of this file that returns the env: declared to return
+        the env type (`function getBindings(c: Context): AppBindings`), or returning `c.env` (possibly cast)."""
+        callee = call.child_by_field_name("function")
+        if callee is None or callee.type != "identifier" or not _RETURNS_ENV.search(self.source.data):
+            return None
+        name = _text(self.source, callee)
+        if name not in self.env_returning:
+            self.env_returning[name] = None
+            for fn in self._functions().get(name, []):
+                found = self._returns_env(fn)
+                if found is not None:
+                    self.env_returning[name] = found
+                    break
+        return self.env_returning[name]
+
+    def _returns_env(self, fn: Node) -> _Source | None:
+        annotation = fn.child_by_field_name("return_type")
+        if annotation is not None:
+            type_name = _type_name(self.source, annotation)
+            if type_name in self.env_types or is_env_type_name(type_name):
+                return _Source("passed", True)
+        body = fn.child_by_field_name("body")
+        returned: Node | None = None
+        if body is not None and body.type != "statement_block":
+            returned = body  # `(c) => c.env as AppBindings`
+        elif body is not None:
+            statements = [c for c in body.named_children if c.type != "comment"]
+            if len(statements) == 1 and statements[0].type == "return_statement" and statements[0].named_children:
+                returned = statements[0].named_children[0]
+        if returned is None:
+            return None
+        returned = _unwrap(returned)
+        if returned.type == "member_expression":
+            prop, base = returned.child_by_field_name("property"), returned.child_by_field_name("object")
+            if prop is not None and base is not None and _text(self.source, prop) == "env":
+                found = self.context_source(base)
+                if found is not None:
+                    return _Source("passed", found.strong)
+                if _unwrap(base).type == "identifier":
+                    return _Source("passed", False)  # `(x) => x.env`: a holder mbv cannot prove
         return None
 
     def add_alias(self, name: Node, value: Node) -> bool:
@@ -1152,6 +1208,11 @@ def extract_env_facts(
             ex.subscript(caps["csub"], caps["csub.index"], src)
     for caps in found["destr.pattern"]:
         ex.destructure(caps["destr.pattern"], caps["destr.value"])
+    if _RETURNS_ENV.search(source.data):  # `getBindings(c).DB`: a member of what an env-returning function returns
+        for _, caps in run_query(source, _call_member_query(source.tree.language)):
+            src = ex.returned_env_source(caps["cm.call"])
+            if src is not None:
+                ex.member(caps["cm"], caps["cm.prop"], src)
     usages = sorted(set(ex.usages), key=lambda u: (u.line, u.column, u.name))
     dynamic = sorted(set(ex.dynamic), key=lambda d: (d.line, d.column))
     calls = sorted(set(ex.calls), key=lambda c: (c.line, c.column))

@@ -206,8 +206,8 @@ def _entries(kind: BindingKind, section: Mapping[str, Any]) -> list[tuple[str, M
     if kind.shape == "map":
         return [(str(k), {"value": v}) for k, v in value.items()] if isinstance(value, dict) else []
     if kind.shape == "object":
-        if isinstance(value, dict) and isinstance(value.get(kind.name_field), str):
-            return [(value[kind.name_field], value)]
+        if isinstance(value, dict) and isinstance(value.get(kind.name_field), str) and value[kind.name_field]:
+            return [(value[kind.name_field], value)]  # `"assets": {"binding": ""}` binds nothing
         return []
     items = value.get(kind.sub) if kind.shape == "nested" and isinstance(value, dict) else value
     if kind.shape == "nested" and not isinstance(value, dict):

@@ -108,6 +108,11 @@ HONO = 'import { Hono } from "hono";\n'
          ["DEBUG_USER"]),
         (HONO + "export const kv = () => getContext<AppEnv>().env.KV;", ["KV"]),
         ("const ctx = getCloudflareContext();\nexport const f = () => ctx.env.NEXT_DB;", ["NEXT_DB"]),
+        # a function of the file that returns the env (review F of 256786b: animeishi's `getBindings(c)`)
+        (HONO + "function getBindings(c: Context): AnnictBindings { return c.env as AnnictBindings; }\n"
+         "app.get('/', (c) => { const { CLIENT_ID } = getBindings(c); return c.text(getBindings(c).DB + CLIENT_ID); });",
+         ["CLIENT_ID", "DB"]),
+        ("const b = (c: Context) => c.env;\nexport function f(c: Context) { return b(c).KV; }", ["KV"]),
     ],
 )
 def test_env_forms_are_found(code: str, expected: list[str]) -> None:
@@ -144,6 +149,9 @@ def test_env_forms_are_found(code: str, expected: list[str]) -> None:
         "function f() { const c: Context = g(); }\nfunction h(c) { return c.env.OTHER_SCOPE; }",
         "export const g = () => getContext().env.GETCONTEXT_NO_HONO;",
         "class P { #env = load(); f(o: Other) { return o.#env.PRIVATE_OF_OTHER; } }",
+        "function g(): Options { return load(); }\nexport const v = g().NOT_ENV_RETURN_TYPE;",
+        "function g(x) { return x.other; }\nexport const v = g(1).NOT_RETURNING_ENV;",
+        "const b = (x) => x.env;\nexport function f(c) { const { UNPROVEN_HOLDER } = b(c); return UNPROVEN_HOLDER; }",
     ],
 )
 def test_look_alikes_are_not_strong_reads(code: str) -> None:

@@ -65,3 +65,14 @@ def test_locate_near_picks_the_bindings_own_placeholder(tmp_path: Path) -> None:
     assert cfg.locate_near("TO_BE_CREATED", "CACHE", "staging") == (9, 6)
     assert cfg.locate_near("TO_BE_CREATED", "DB", "staging") == (5, 15)
     assert cfg.locate_near("TO_BE_CREATED", "NOT_THERE", "staging") == (5, 15)
+
+
+def test_an_empty_assets_binding_binds_nothing(tmp_path: Path) -> None:
+    # review F of 256786b (track): `"assets": {"binding": ""}` was reported as an unused binding named ""
+    from mbv_cli.core.wrangler.environments import resolve_environment
+
+    path = tmp_path / "wrangler.json"
+    path.write_text('{"name": "a", "assets": {"directory": "public", "binding": ""}}')
+    assert resolve_environment(load_config(path), None).binding_names == set()
+    path.write_text('{"name": "a", "assets": {"directory": "public", "binding": "ASSETS"}}')
+    assert resolve_environment(load_config(path), None).binding_names == {"ASSETS"}
