@@ -90,7 +90,9 @@ def test_unreadable_dev_vars_is_said(tmp_path: Path, subprocess_env: dict[str, s
             if shutil.which("setpriv") is None:
                 pytest.skip("running as root without setpriv: cannot make a file unreadable")
             prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
-        for args, code in ((["doctor"], 1), (["bindings", "list"], 0), (["bindings", "diff"], 1),
+        # JWT_SECRET is then declared nowhere: a warning (its name says secret), which --fail-on warning fails on
+        for args, code in ((["doctor", "--fail-on", "warning"], 1), (["bindings", "list"], 0),
+                           (["bindings", "diff", "--fail-on", "warning"], 1),
                            (["jwt", "verify", TOKEN, "--dev-vars", "."], 2)):
             proc = subprocess.run([*prefix, sys.executable, "-m", "mbv_cli", *args], cwd=root, env=subprocess_env,
                                   capture_output=True, text=True, timeout=60)
