@@ -27,7 +27,14 @@ from mbv_cli.core.code.cache import FactsCache, scan_with_cache
 from mbv_cli.core.code.envdecl import EnvDeclaration, EnvMember, GeneratedTypes, base_type_name
 from mbv_cli.core.code.envflow import follow_env_calls
 from mbv_cli.core.code.parsing import SkippedFile, SourceFile
-from mbv_cli.core.code.scan import WorkerCode, code_from_results, code_from_sources, scan_paths
+from mbv_cli.core.code.scan import (
+    FileFacts,
+    WorkerCode,
+    code_from_results,
+    code_from_sources,
+    scan_paths,
+    types_only,
+)
 from mbv_cli.core.code.usages import EnvCall, Usage
 from mbv_cli.core.findings import Finding, FindingsReport, Severity
 from mbv_cli.core.wrangler.config import WranglerConfig
@@ -841,7 +848,7 @@ def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None,
     `main` that is build output) only the findings drawn from the config alone are reported.
     """
     report = FindingsReport(title="mbv bindings diff")
-    listed, without_code, notes = worker_code_paths(workers, entries, cache)
+    listed, without_code, notes, type_only = worker_code_paths(workers, entries, cache)
     report.notes.extend(notes)
     results = scan_with_cache(list(dict.fromkeys(p for paths, _ in listed.values() for p in paths)), cache,
                               lambda todo: scan_paths(todo, jobs=jobs, progress=None if progress is None else
@@ -851,7 +858,9 @@ def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None,
     by_path = {r.path: r for r in results}
     codes: dict[Path, WorkerCode] = {}
     for key, (paths, skipped) in listed.items():
-        codes[key] = code_from_results(_directory_of(workers, key), [by_path[p] for p in paths], skipped)
+        results_of = [types_only(r) if isinstance(r, FileFacts) and r.path in type_only.get(key, ()) else r
+                      for r in (by_path[p] for p in paths)]
+        codes[key] = code_from_results(_directory_of(workers, key), results_of, skipped)
     contexts: dict[Path, _ConfigContext] = {}
     everyone = _worker_names(workers)
     for worker in workers:
@@ -875,18 +884,23 @@ def _directory_of(workers: list[ResolvedWorker], key: Path) -> Path:
 
 
 def worker_code_paths(workers: list[ResolvedWorker], entries: dict[Path, str] | None = None,
-                      cache: FactsCache | None = None) -> tuple[dict[Path, tuple[list[Path], list[SkippedFile]]], set[Path], list[str]]:
+                      cache: FactsCache | None = None
+                      ) -> tuple[dict[Path, tuple[list[Path], list[SkippedFile]]], set[Path], list[str],
+                                 dict[Path, frozenset[Path]]]:
     """Per config: the files of its module graph (+ its directory's .d.ts) and the skipped files;
-    the configs whose Worker has no code to read; and the notes saying why."""
+    the configs whose Worker has no code to read; the notes saying why; and per config the files reached only
+    through type-only imports (read for their types; their env reads are not the Worker's)."""
     from mbv_cli.core.doctor_code import collect_groups
 
     listed: dict[Path, tuple[list[Path], list[SkippedFile]]] = {}
     without_code: set[Path] = set()
     notes: list[str] = []
+    type_only: dict[Path, frozenset[Path]] = {}
     for group in collect_groups(workers, entries=entries, facts=cache):
         key = group.workers[0].config.path.resolve()
         listed[key] = (group.paths, group.skipped)
+        type_only[key] = group.type_only_paths()
         if not group.has_code:
             without_code.add(key)
             notes.extend(group.notes())
-    return listed, without_code, notes
+    return listed, without_code, notes, type_only

@@ -422,9 +422,11 @@ def run_doctor(
             report.notes.extend(notes)
         if scan_bindings:
             from mbv_cli.core.bindings_diff import analyse_code, code_notes
-            from mbv_cli.core.code.scan import code_from_results
+            from mbv_cli.core.code.scan import FileFacts, code_from_results, types_only
 
-            facts = [facts_by_path[p] for p in group.paths if p in facts_by_path]
+            erased = group.type_only_paths()  # reached through `import type` only: types, no env reads
+            facts = [types_only(fact) if p in erased and isinstance(fact, FileFacts) else fact
+                     for p in group.paths if (fact := facts_by_path.get(p)) is not None]
             code = code_from_results(group.directory, facts, group.skipped)
             diffed = analyse_code(group.workers, code, worker_names=everyone,
                                   unseen=unseen_code(group.graphs) if group.has_code else ())

@@ -85,6 +85,13 @@ class WorkerGroup:
         files = sorted({p for g in self.graphs for p in g.project_files})
         return files, self.has_code
 
+    def type_only_paths(self) -> frozenset[Path]:
+        """Files every graph of the group reaches only through type-only imports (their reads are not the Worker's)."""
+        if not self.graphs:
+            return frozenset()
+        bundled = {p for g in self.graphs for p in g.project_files if p not in g.type_only_files}
+        return frozenset(p for g in self.graphs for p in g.type_only_files if p not in bundled)
+
     def notes(self) -> list[str]:
         """Why the Worker's code was not read (no main, main missing or in a build folder)."""
         if self.has_code:
@@ -173,7 +180,8 @@ def job_for(group: WorkerGroup, rules: Sequence[Rule], *, scan_bindings: bool,
     numeric = {b.name for w in group.workers for b in w.bindings
                if b.kind == "var" and isinstance(b.entry.get("value"), int | float)
                and not isinstance(b.entry.get("value"), bool)}
-    checked = frozenset(group.worker_paths()[0]) if rules or queries else frozenset()
+    # code rules check what is bundled: a file reached only through `import type` is erased
+    checked = frozenset(group.worker_paths()[0]) - group.type_only_paths() if rules or queries else frozenset()
     cached = None
     if cache is not None and cache.enabled:
         cached = {str(p): e for p in group.paths if (e := cache.entries.get(str(p))) is not None}

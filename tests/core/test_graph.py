@@ -134,6 +134,20 @@ def test_no_main_takes_the_entry_a_package_script_gives_wrangler(tmp_path: Path)
     assert {n: by_name[n].status for n in "bcd"} == {"b": "no-main", "c": "no-main", "d": "no-main"}
 
 
+def test_what_only_import_type_reaches_is_erased_with_everything_it_imports(tmp_path: Path) -> None:
+    # review E of 256786b (PackRat): the MCP Worker was charged with the API Worker's code through `import type { App }`
+    write(tmp_path, {"w/wrangler.jsonc": CONFIG,
+                     "w/src/index.ts": "import type { App } from './app';\nimport { util } from './util';\n"
+                                       "export default { fetch: () => new Response(util()) };\n",
+                     "w/src/app.ts": "import { routes } from './routes';\nexport const app = routes;\nexport type App = typeof app;\n",
+                     "w/src/routes.ts": "import { util } from './util';\nexport const routes = [util];\n",
+                     "w/src/util.ts": "export const util = () => 'x';\n"})
+    [graph] = graphs(tmp_path)
+    erased = {p.name for p in graph.type_only_files}
+    assert erased == {"app.ts", "routes.ts"}  # util.ts is bundled: index.ts imports it for real
+    assert {p.name for p in graph.project_files} == {"index.ts", "app.ts", "routes.ts", "util.ts"}
+
+
 def test_discovery_finds_nested_workers_and_survives_a_broken_config(tmp_path: Path) -> None:
     write(tmp_path, {"wrangler.jsonc": '{"name": "root", "main": "src/index.ts"}',
                      "workers/api/wrangler.toml": 'name = "api"\nmain = "src/index.ts"\n',

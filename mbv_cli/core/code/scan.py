@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +72,12 @@ class FileFacts:
     shapes: tuple[EnvDeclaration, ...] = ()  # exported object types: an env type if another file says so
     env_refs: frozenset[str] = frozenset()  # env types this file names (a handler's `env: T`) but does not declare
     comment_secrets: tuple[str, ...] = ()  # names a comment lists as secrets (`// Secrets: A, B`)
+
+
+def types_only(facts: FileFacts) -> FileFacts:
+    """A file the Worker imports only for its types (`import type`): its declarations count, its env reads do not
+    (the bundler erases it)."""
+    return replace(facts, usages=(), dynamic=(), calls=(), typed_params=frozenset())
 
 
 @dataclass(slots=True)

@@ -102,6 +102,11 @@ class WorkerGraph:
         return sorted(m.path for m in self.modules.values() if m.is_code)
 
     @property
+    def type_only_files(self) -> frozenset[Path]:
+        """Project files reached only through type-only imports: read for their types, not bundled."""
+        return frozenset(m.path for m in self.modules.values() if m.is_code and m.type_only)
+
+    @property
     def note(self) -> str | None:
         """What to say when the Worker's code cannot be read (None when it can)."""
         where = display(self.config)
@@ -295,13 +300,16 @@ def _walk(graph: WorkerGraph, entry: Path, resolver: Resolver, cache: GraphCache
             if in_node_modules(target):
                 _record_package(graph, found.package or spec.text, target, current, spec.line, cache)
                 continue
+            # what a type-only import reaches is erased by the bundler, and so is everything it imports in turn
+            type_only = spec.type_only or graph.modules[current].type_only
             known = graph.modules.get(target)
             if known is None:
                 graph.modules[target] = Module(target, found.how, current, spec.line, spec.kind == "dynamic",
-                                               spec.type_only)
+                                               type_only)
                 queue.append(target)
-            elif known.type_only and not spec.type_only:
+            elif known.type_only and not type_only:
                 known.type_only = False
+                queue.append(target)  # now bundled: what it imports is too
 
 
 def _record_package(graph: WorkerGraph, name: str, path: Path, importer: Path, line: int, cache: GraphCache) -> None:
