@@ -76,12 +76,13 @@ HONO_CONTEXT_FUNCTIONS = frozenset({"getContext"})
 # `bearerAuth({ verifyToken: (token, c) => ... })`, `basicAuth({ verifyUser: (user, password, c) => ... })`.
 HONO_OPTION_CALLBACKS = {
     ("cors", "origin"): 1, ("cors", "allowMethods"): 1, ("bearerAuth", "verifyToken"): 1,
-    ("basicAuth", "verifyUser"): 2, ("jwk", "keys"): 0,
+    ("basicAuth", "verifyUser"): 2, ("jwk", "keys"): 0, ("trpcServer", "createContext"): 1,
 }
 # Hono validators' hooks: `validator("json", (value, c) => ...)`, `zValidator("json", schema, (result, c) => ...)`.
 HONO_VALIDATORS = frozenset({"validator", "zValidator", "tbValidator", "vValidator", "arktypeValidator"})
 # Calls given the env that read no binding by name.
-HARMLESS_CALLEES = re.compile(r"^(?:console\.\w+|JSON\.stringify|String|Boolean|Object\.(?:keys|entries|values))$")
+# `super(ctx, env)` hands the env to the base class (DurableObject, WorkerEntrypoint), read back as `this.env`.
+HARMLESS_CALLEES = re.compile(r"^(?:console\.\w+|JSON\.stringify|String|Boolean|Object\.(?:keys|entries|values)|super)$")
 
 
 def is_env_type_name(name: str) -> bool:
@@ -216,6 +217,10 @@ RARE_PATTERNS = """
                      value: (member_expression property: (property_identifier) @al.prop) @al.value
                      (#eq? @al.prop "env"))
 (arguments (identifier) @arg.id (#any-of? @arg.id "env" "e" "workerEnv" "bindings")) @arg.args
+(shorthand_property_identifier) @oshort (#any-of? @oshort "env" "workerEnv" "bindings")
+(pair value: [(identifier) (member_expression)] @opair.value) @opair
+(spread_element [(identifier) (member_expression)] @ospread.value) @ospread
+(assignment_expression left: (_) @asg.left right: [(identifier) (member_expression)] @asg.value) @asg
 (arguments [(member_expression property: (property_identifier) @argm.prop)
             (parenthesized_expression) (as_expression) (non_null_expression)] @argm.node
            (#eq? @argm.prop "env")) @argm.args
@@ -682,6 +687,46 @@ class _Extractor:
                                   line, column, argument, None, None, src.strong))
         return False
 
+    def add_embedded(self, holder: Node, value: Node) -> None:
+        """`{ env }`, `{ cloudflare: { env } }`, `{ ...env }`: the env inside an object literal. Given to a function of
+        this file or of a relative import, that function reads it (not followed: an object, not the env); given to
+        anything else, or kept, it may be read anywhere: an `EnvCall` escape."""
+        src = self.env_source(holder) if holder.type == "shorthand_property_identifier" else self.value_source(value)
+        if src is None:
+            return
+        obj = holder.parent
+        while obj is not None and obj.type in ("object", "pair", "parenthesized_expression"):
+            if obj.parent is not None and obj.parent.type in ("arguments", "return_statement", "variable_declarator",
+                                                              "assignment_expression", "arrow_function"):
+                break
+            obj = obj.parent
+        call = obj.parent.parent if obj is not None and obj.parent is not None and obj.parent.type == "arguments" \
+            else None
+        callee = call.child_by_field_name("function" if call.type == "call_expression" else "constructor") \
+            if call is not None and call.type in ("call_expression", "new_expression") else None
+        if callee is not None:
+            name = _text(self.source, _unwrap(callee))
+            head = name.split(".", 1)[0]
+            specifier = self.imports.get(head, (None, None))[0]
+            if name in self._functions() or (specifier is not None and specifier.startswith(".")):
+                return  # project code: mbv does not follow the object, and it is no library
+        line, column = self.source.position(holder)
+        text = _text(self.source, _unwrap(callee)) if callee is not None else "an object literal"
+        self.calls.append(EnvCall(text if len(text) <= 60 else text[:57] + "...", line, column, 0, None, None,
+                                  src.strong))
+
+    def add_stored(self, assignment: Node, left: Node, value: Node) -> None:
+        """`workerEnv = env`, `globalThis.env = env`, `holder.env = c.env`, `let e; e = env`: the env kept where later
+        reads are not seen (an escape). `this.env = env` in a class is how `this.env` reads are found, not one."""
+        src = self.value_source(value)
+        if src is None or (left.type == "member_expression" and _unwrap(left.child_by_field_name("object")
+                                                                         or left).type == "this"):
+            return
+        line, column = self.source.position(assignment)
+        text = _text(self.source, left)
+        self.calls.append(EnvCall(f"stored in {text if len(text) <= 40 else text[:37] + '...'}", line, column, 0,
+                                  None, None, src.strong))
+
     def _functions(self) -> dict[str, list[Node]]:
         if self.functions is None:
             self.functions = {}
@@ -911,6 +956,8 @@ class _Extractor:
             context = self._context_param(fn)
             if context is not None and index == context[0]:
                 return _Source("context", context[1])
+            if fn.parent is not None and fn.parent.type in ("arguments", "pair"):
+                return _Source("context", False)  # `x.env.X` in some callback: maybe the env, never proven
             return None
         return None
 
@@ -1105,6 +1152,7 @@ class _Extractor:
 # The capture that names each pattern, most frequent first (envdecl's patterns share the query).
 _TAGS = ("eacc", "acc", "destr.pattern", "param", "sub", "esub", "iface", "alias", "gen", "handler.fn", "untyped",
          "imp.name", "arg.args", "argm.args", "al.name", "cast", "csub", "dparam", "impd.name", "impn.name",
+         "oshort", "opair", "ospread", "asg",
          "ctxalias.name")
 
 
@@ -1181,6 +1229,15 @@ def extract_env_facts(
             changed = True
         if not changed:
             break
+    # the env put in an object or stored: whoever reads that object later is not seen (an escape, as a library call)
+    for caps in found["oshort"]:
+        ex.add_embedded(caps["oshort"], caps["oshort"])
+    for caps in found["opair"]:
+        ex.add_embedded(caps["opair"], caps["opair.value"])
+    for caps in found["ospread"]:
+        ex.add_embedded(caps["ospread"], caps["ospread.value"])
+    for caps in found["asg"]:
+        ex.add_stored(caps["asg"], caps["asg.left"], caps["asg.value"])
     # pass 2: accesses
     for caps in found["acc"]:
         src = ex.env_source(caps["acc.obj"])

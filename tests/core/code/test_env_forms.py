@@ -101,6 +101,9 @@ HONO = 'import { Hono } from "hono";\n'
         (HONO + "app.use(bearerAuth({ verifyToken: async (token, c) => token === c.env.API_TOKEN }));", ["API_TOKEN"]),
         (HONO + "app.use(basicAuth({ verifyUser: (u, p, c) => p === c.env.ADMIN_PASS }));", ["ADMIN_PASS"]),
         (HONO + "app.post('/', zValidator('json', s, (r, c) => c.text(c.env.MSG)));", ["MSG"]),
+        # @hono/trpc-server's createContext (review E of 256786b: knit-count)
+        (HONO + "app.use('/trpc/*', trpcServer({ router, createContext: async (opts, c) => ({ db: c.env.DB }) }));",
+         ["DB"]),
         # a context held in a variable: hono/jsx `useRequestContext()`, a `Context`-typed const, context-storage
         ("import { useRequestContext } from 'hono/jsx-renderer';\nimport type { Context } from 'hono';\n"
          "export function Debug() { const c: Context = useRequestContext(); return c.env.DEBUG; }", ["DEBUG"]),
@@ -161,6 +164,10 @@ def test_look_alikes_are_not_strong_reads(code: str) -> None:
 def test_untyped_holders_are_weak() -> None:
     assert weak("function f(x) { const { env } = x; return env.MAYBE; }") == ["MAYBE"]
     assert strong("function f(x) { const { env } = x; return env.MAYBE; }") == []
+    # an untyped parameter of any callback: its `.env.X` may be the Worker's (it stops MBV002, never raises MBV001)
+    assert weak("register({ handler: async (req, c) => c.env.CALLBACK_KV.get('k') });") == ["CALLBACK_KV"]
+    assert weak("items.map((item) => item.env.ITEM_FIELD);") == ["ITEM_FIELD"]
+    assert weak("function f(c) { return c.env.NOT_A_CALLBACK; }") == []
 
 
 @pytest.mark.parametrize(
@@ -211,6 +218,28 @@ def test_env_given_to_libraries_and_imports_is_a_call() -> None:
         ("routePartykitRequest", "partyserver", "routePartykitRequest", 1, 10),
         ("app.fetch", None, None, 1, 10),
     ]
+
+
+@pytest.mark.parametrize(
+    ("code", "escapes"),
+    [
+        # review E of 256786b: kon's React Router handler, PackRat's setWorkerEnv/getEnv
+        ("import { createRequestHandler } from 'react-router';\nconst handler = createRequestHandler(() => 1);\n"
+         "export default { fetch(r, env, ctx) { return handler(r, { cloudflare: { env, ctx } }); } };", ["handler"]),
+        ("import { run } from '@acme/shared';\nexport default { fetch(r, env) { return run({ ...env }); } };", ["run"]),
+        ("let workerEnv;\nexport function setWorkerEnv(env: Env) { workerEnv = env; }", ["stored in workerEnv"]),
+        ("export default { fetch(r, env) { globalThis.__env = env; return new Response(''); } };",
+         ["stored in globalThis.__env"]),
+        ("export default { fetch(r, env) { const ctx = { env }; return go(ctx); } };", ["an object literal"]),
+        # not escapes: project code takes the object, a class keeps its env, no env at all
+        ("function h({ env }) { return env.X; }\nexport default { fetch(r, env) { return h({ env }); } };", []),
+        ("import { h } from './h';\nexport default { fetch(r, env) { return h({ env }); } };", []),
+        ("class A extends DurableObject<Env> { constructor(s, env: Env) { super(s, env); this.env = env; } }", []),
+        ("const env = 1;\nconst z = { env, other: env };\nx = y;", []),
+    ],
+)
+def test_the_env_put_in_an_object_or_stored_is_an_escape(code: str, escapes: list[str]) -> None:
+    assert [c.callee for c in facts(code)[1] if c.specifier is None] == escapes
 
 
 def test_seeds_follow_the_env_into_an_exported_function() -> None:
