@@ -388,7 +388,8 @@ def _scope_label(env: str | None) -> str:
 def _is_var_scope(ctx: _ConfigContext, name: str, scope: str) -> bool:
     env = None if scope == "top-level" else scope.removeprefix("env.")
     binding = resolve_environment(ctx.config, env).get(name) if scope != "secrets.required" else None
-    return binding is not None and binding.kind == "var"
+    # a var, or a Secrets Store secret: a `.dev.vars` value of that name stands in for it where it is not declared
+    return binding is not None and binding.kind in ("var", "secrets_store_secret")
 
 
 def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:

@@ -100,6 +100,17 @@ def test_guarded_reads_are_warnings(tmp_path: Path, read: str, severity: str) ->
         (None, "MAYBE", "error" if severity == "error" else "info")]
 
 
+def test_a_secrets_store_secret_of_another_scope_that_a_secret_file_names_is_not_reported(tmp_path: Path) -> None:
+    # review E of 256786b (kon): production binds ALCHEMY_API_KEY from the Secrets Store, .dev.vars.example documents
+    # the local value the top level gets
+    config = CONFIG + ('[[env.production.secrets_store_secrets]]\nbinding = "ALCHEMY_URL"\nstore_id = "s"\n'
+                       'secret_name = "alchemy"\n')
+    code = CODE.replace("return new", "const k = env.ALCHEMY_URL;\n    return new")
+    assert mbv001(diff(make_worker(tmp_path, config, code), env=None, all_envs=False)) == [(None, "ALCHEMY_URL", "error")]
+    (tmp_path / ".dev.vars.example").write_text("ALCHEMY_URL=\n")
+    assert mbv001(diff(tmp_path, env=None, all_envs=False)) == []
+
+
 @pytest.mark.parametrize(("read", "severity"), [("env.MAYBE ?? 'x'", "info"), ("String(env.MAYBE)", "warning")])
 def test_a_member_the_env_type_marks_optional_is_at_most_a_warning(tmp_path: Path, read: str, severity: str) -> None:
     # only production sets MAYBE, and the Env type says it may be absent (final review: WorldTyping PUBLIC_ORIGIN)
