@@ -598,8 +598,8 @@ def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
         per_env = {env_interface_name(env): _expected_members(cfg, env, None, inherit_assets=True)
                    for env in cfg.env_names}
         aggregate = top.union(*per_env.values())
-        # wrangler writes an interface per environment (StagingEnv, ...) only since workers-sdk #11893
-        # (January 2026); before, one merged Env held the top level's bindings and every env's vars
+        # wrangler writes an interface per environment (StagingEnv, ...) only since 4.60.0 (workers-sdk
+        # #11893); before, one merged Env held the top level's bindings and every env's vars
         if any(name in interfaces or f"global:{name}" in interfaces for name in per_env):
             expected.update(per_env)
             required = aggregate

@@ -18,7 +18,7 @@ def mbv005(root: Path) -> list[Finding]:
     return [f for f in diff(root) if f.code == "MBV005"]
 
 
-# -- 1. one merged Env: what wrangler wrote before the per-env interfaces (workers-sdk #11893) ---------
+# -- 1. one merged Env: what wrangler wrote before the per-env interfaces (4.60.0, workers-sdk #11893) --
 
 # the layout of wrangler 4.20 (buildwithkon/kon): one `Cloudflare.Env`, every env's vars in a union
 MERGED_LAYOUT = """/* eslint-disable */
