@@ -137,9 +137,14 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "`wrangler types --check` fails.",
             "# a KV namespace added to wrangler.toml after running `wrangler types`",
             "npx wrangler types",
-            "Compares names and types, not wrangler's hash, and ignores the runtime types part. Reads "
-            "every layout wrangler 4.x writes (`Cloudflare.Env`, `interface __BaseEnv_Env` extended). With no "
-            "`.dev.vars`/`.env` committed, a `string` member the config lacks is taken for a local secret.",
+            "Compares names and types, not wrangler's hash, and ignores the runtime types part. Literal "
+            "types compare by value (`'x'` after Prettier is `\"x\"`). Reads every layout wrangler writes "
+            "(a global `interface Env`, `Cloudflare.Env`, `interface __BaseEnv_Env` extended). A per-env "
+            "interface (`StagingEnv`) is expected only when the file has some: wrangler before 4.60 wrote "
+            "one merged Env, which must hold the top level's names and nothing the config lacks. With no "
+            "`secrets` in the config, a `string` member the config lacks is taken for a local secret from "
+            "`.dev.vars`/`.env` when none is committed or a committed one (`.dev.vars.example`, `.env.example`) "
+            "lists it; a member typed by a literal came from `vars` and is reported.",
         ),
         CodeDoc(
             "MBV006", "duplicate-binding-name", "error",

@@ -528,9 +528,45 @@ def env_interface_name(env: str) -> str:
     return pascal if pascal.endswith("Env") else pascal + "Env"
 
 
-def _normalise_type(text: str) -> str:
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    return re.sub(r"\s+", "", text)
+# a TS string literal in either quote style, or a block comment (a literal may hold `/*`)
+_TS_TOKEN = re.compile(r"""(?P<lit>(?P<q>["'])(?:\\.|(?!(?P=q))[^\\])*(?P=q))|/\*.*?\*/""", re.S)
+_TS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])")
+_TS_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0",
+               "\n": "", "\r": "", "\r\n": "", "\u2028": "", "\u2029": ""}
+
+
+def _ts_string_value(literal: str) -> str:
+    """The value of a TS string literal (`'a\\'b'`, `"a\\u0041"`): quote style and escapes are spelling."""
+    def unescape(match: re.Match[str]) -> str:
+        esc = match.group(1)
+        if esc[0] in "ux" and len(esc) > 1:
+            return chr(int(esc[1:].strip("{}"), 16))
+        return _TS_ESCAPES.get(esc, esc)
+
+    value = _TS_ESCAPE.sub(unescape, literal[1:-1])
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")  # "\uD83D\uDE00" pairs
+
+
+def _type_key(text: str) -> str:
+    """A type as MBV005 compares it: string literals by value (Prettier's `'x'` is wrangler's `"x"`),
+    comments and spacing dropped, the members of a top-level union in any order."""
+    parts: list[str] = []
+    current, depth, at = "", 0, 0
+    for match in [*_TS_TOKEN.finditer(text), None]:
+        code = text[at:match.start() if match else len(text)]
+        for ch in re.sub(r"\s+", "", code):
+            if ch == "|" and depth == 0:
+                parts.append(current)
+                current = ""
+                continue
+            depth += (ch in "<({[") - (ch in ">)}]")
+            current += ch
+        if match is not None:
+            if match.group("lit"):
+                current += json.dumps(_ts_string_value(match.group("lit")), ensure_ascii=False)
+            at = match.end()
+    parts.append(current)
+    return "|".join(sorted(p for p in parts if p))
 
 
 def _expected_members(cfg: WranglerConfig, env: str | None, secrets_env: str | None,
@@ -559,22 +595,35 @@ def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
     interfaces = generated.interfaces
     expected: dict[str, dict[str, str]] = {}
     aggregate: set[str] | None = None
+    required: set[str] = set()
     env_flag = generated.env_flag
     if env_flag is not None:
         if env_flag not in cfg.env_names:
             return [f"it was generated for env {env_flag!r}, which the config no longer defines"]
         expected[generated.env_interface] = _expected_members(cfg, env_flag, env_flag, inherit_assets=False)
     elif cfg.env_names:
-        aggregate = set(_expected_members(cfg, None, None, True))
-        for env in cfg.env_names:
-            members = _expected_members(cfg, env, None, inherit_assets=True)
-            expected[env_interface_name(env)] = members
-            aggregate |= set(members)
+        top = set(_expected_members(cfg, None, None, True))
+        per_env = {env_interface_name(env): _expected_members(cfg, env, None, inherit_assets=True)
+                   for env in cfg.env_names}
+        aggregate = top.union(*per_env.values())
+        # wrangler writes an interface per environment (StagingEnv, ...) only since 4.60.0 (workers-sdk
+        # #11893); before, one merged Env held the top level's bindings and every env's vars
+        if any(name in interfaces or f"global:{name}" in interfaces for name in per_env):
+            expected.update(per_env)
+            required = aggregate
+        else:
+            required = top
     else:
         expected[generated.env_interface] = _expected_members(cfg, None, None, True)
-    # with no .dev.vars/.env in the repository (they are not committed) and no `secrets` in the config,
-    # a `string` member the config lacks came from the author's local .dev.vars: not a sign of staleness
-    local_secrets = not _has_config_secrets(cfg) and not _secret_files(cfg)
+    # with no `secrets` in the config, `wrangler types` types the keys of the author's local .dev.vars/.env
+    # as `string`: a `string` member the config lacks is such a local secret when no secret file is
+    # committed (they are not), or when a committed one (`.dev.vars.example`, `.env.example`) lists it
+    secret_files = _secret_files(cfg)
+    has_config_secrets = _has_config_secrets(cfg)
+
+    def local_secret(name: str, type_text: str) -> bool:
+        return type_text == "string" and not has_config_secrets and (not secret_files or name in secret_files)
+
     reasons: list[str] = []
     for name, members in expected.items():
         found = interfaces.get(name, interfaces.get(f"global:{name}"))
@@ -582,9 +631,9 @@ def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
             reasons.append(f"it has no interface {name}")
             continue
         missing = sorted(set(members) - set(found))
-        extra = sorted(k for k in set(found) - set(members) if not (local_secrets and found[k] == "string"))
+        extra = sorted(k for k in set(found) - set(members) if not local_secret(k, found[k]))
         changed = sorted(k for k in set(members) & set(found)
-                         if _normalise_type(members[k]) != _normalise_type(found[k])
+                         if _type_key(members[k]) != _type_key(found[k])
                          and base_type_name(members[k]) != base_type_name(found[k]))
         if missing:
             reasons.append(f"{name} lacks {', '.join(missing)}")
@@ -593,10 +642,10 @@ def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
         if changed:
             reasons.append(f"{name} types changed for {', '.join(changed)}")
     if aggregate is not None:
-        found = interfaces.get(generated.env_interface)
+        found = interfaces.get(generated.env_interface, interfaces.get(f"global:{generated.env_interface}"))
         if found is not None:
-            missing = sorted(aggregate - set(found))
-            extra = sorted(k for k in set(found) - aggregate if not (local_secrets and found[k] == "string"))
+            missing = sorted(required - set(found))
+            extra = sorted(k for k in set(found) - aggregate if not local_secret(k, found[k]))
             if missing:
                 reasons.append(f"{generated.env_interface} lacks {', '.join(missing)}")
             if extra:
