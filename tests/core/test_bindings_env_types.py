@@ -107,6 +107,25 @@ def test_bindings_from_a_zod_schema_in_another_file(tmp_path: Path) -> None:
     assert mbv001(findings) == []
 
 
+@pytest.mark.parametrize("derive", ["\n  // a comment\n  .superRefine((e, ctx) => {}).transform((e) => ({ ...e }))", ".partial()",
+                                    ".extend({ EXTRA: z.string() })"])
+def test_a_schema_derived_from_another_has_its_keys(tmp_path: Path, derive: str) -> None:
+    # review E of 256786b (PackRat): `const validated = apiEnvObjectSchema.superRefine(...).transform(...)`
+    env_ts = SCHEMA + f"const validated = envSchema{derive};\nexport type Env = z.infer<typeof validated>;\n"
+    findings = diff(make_worker(tmp_path, code=IMPORTS_ENV + READ_ZOD, extra={"src/env.ts": env_ts}))
+    assert mbv001(findings) == []
+    assert not any("is computed" in f.message for f in findings)
+    mbv004 = {f.binding for f in findings if f.code == "MBV004"}
+    assert mbv004 == (set() if derive == ".partial()" else {"AUTH_SECRET", "QUOTED"} | ({"EXTRA"} if "EXTRA" in derive
+                                                                                         else set()))
+
+
+def test_a_schema_derived_by_an_unknown_method_stays_computed(tmp_path: Path) -> None:
+    env_ts = SCHEMA + "const picked = envSchema.pick({ PRICE_ID: true });\nexport type Env = z.infer<typeof picked>;\n"
+    findings = diff(make_worker(tmp_path, code=IMPORTS_ENV + READ_ZOD, extra={"src/env.ts": env_ts}))
+    assert {f.severity.value for f in findings if f.code == "MBV001"} == {"warning"}
+
+
 def test_a_zod_schema_that_lacks_the_name_is_still_an_error(tmp_path: Path) -> None:
     env_ts = SCHEMA + "export type Env = z.infer<typeof envSchema>;\n"
     code = IMPORTS_ENV + READ_ZOD.replace("env.PRICE_ID", "env.OTHER_URL")

@@ -308,7 +308,58 @@ def extract_zod_schemas(source: SourceFile, matches: list[tuple[int, dict[str, N
             continue
         line, column = source.position(named[1])
         schemas.append(EnvDeclaration(named[0], line, column, _zod_members(source, caps["zod.obj"])))
-    return tuple(schemas)
+    return tuple(schemas) + _derived_schemas(source, {d.name: d for d in schemas})
+
+
+_DERIVED = re.compile(rb"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=;\n]*)?=\s*([A-Za-z_$][\w$]*)"
+                      rb"\s*(?://[^\n]*\n\s*|/\*.*?\*/\s*)*\.", re.S)
+# Methods of a zod object schema that keep its keys (`.partial()` makes them optional, `.extend({...})` adds some).
+_KEEPING = frozenset({"superRefine", "refine", "transform", "strict", "passthrough", "strip", "partial", "required",
+                      "extend", "merge", "brand", "readonly", "catch", "default", "describe", "pipe", "check"})
+
+
+def _derived_schemas(source: SourceFile, known: dict[str, EnvDeclaration]) -> tuple[EnvDeclaration, ...]:
+    """`const V = S.superRefine(..).transform(..)`, `const T = S.partial().extend({...})` of a schema `S` of this file:
+    V and T have S's keys (a transform may reshape them; a spread of the input keeps them, which is what Env
+    schemas do)."""
+    if not known:
+        return ()
+    derived: list[EnvDeclaration] = []
+    for match in _DERIVED.finditer(source.data):
+        name, root = (g.decode("utf-8", errors="replace") for g in match.groups())
+        base = known.get(root)
+        if base is None or name in known:
+            continue
+        node = source.root.descendant_for_byte_range(match.start(2), match.end(2))
+        members = list(base.members)
+        while node is not None and node.parent is not None and node.parent.type in ("member_expression",
+                                                                                      "call_expression"):
+            parent = node.parent
+            if parent.type == "member_expression":
+                prop = parent.child_by_field_name("property")
+                method = _text(source, prop) if prop is not None else ""
+                if method not in _KEEPING:
+                    members = []
+                    break
+                if method == "partial":
+                    members = [EnvMember(m.name, m.type, True, m.line, m.column) for m in members]
+            elif parent.type == "call_expression":
+                callee = parent.child_by_field_name("function")
+                method = _text(source, callee).rsplit(".", 1)[-1] if callee is not None else ""
+                args = parent.child_by_field_name("arguments")
+                if method == "extend" and args is not None:
+                    for obj in (a for a in args.named_children if a.type == "object"):
+                        added = _zod_members(source, obj)
+                        names = {m.name for m in added}
+                        members = [m for m in members if m.name not in names] + list(added)
+            node = parent
+        where = source.root.descendant_for_byte_range(match.start(1), match.end(1))
+        if members and where is not None:
+            line, column = source.position(where)
+            declaration = EnvDeclaration(name, line, column, tuple(members))
+            derived.append(declaration)
+            known[name] = declaration
+    return tuple(derived)
 
 
 def extract_exported_shapes(source: SourceFile, matches: list[tuple[int, dict[str, Node]]],
