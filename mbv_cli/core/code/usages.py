@@ -835,6 +835,8 @@ class _Extractor:
         if base.type != "identifier":
             return None
         name = _text(self.source, base)
+        if name == "process":  # with nodejs_compat (2025-04-01 on) vars and secrets are in process.env too
+            return _Source("context", False)
         node = base.parent
         while node is not None:
             if node.type in _FUNCTIONS and name in self._params_of(node):

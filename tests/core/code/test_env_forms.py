@@ -168,6 +168,9 @@ def test_untyped_holders_are_weak() -> None:
     assert weak("register({ handler: async (req, c) => c.env.CALLBACK_KV.get('k') });") == ["CALLBACK_KV"]
     assert weak("items.map((item) => item.env.ITEM_FIELD);") == ["ITEM_FIELD"]
     assert weak("function f(c) { return c.env.NOT_A_CALLBACK; }") == []
+    # with nodejs_compat (compatibility date 2025-04-01 on) vars and secrets are in process.env too
+    assert weak("export const base = process.env.API_BASE;") == ["API_BASE"]
+    assert strong("export const base = process.env.API_BASE;") == []
 
 
 @pytest.mark.parametrize(
