@@ -95,6 +95,7 @@ class _ConfigContext:
     escapes: list[tuple[Path, EnvCall]] = field(default_factory=list)
     worker_names: frozenset[str] = frozenset()
     unseen: tuple[str, ...] = ()
+    twins: tuple[WranglerConfig, ...] = ()  # other configs of the same Worker: same `name`, same `main` file
     once_done: bool = False
     _env_names: dict[str, set[str]] = field(default_factory=dict)
 
@@ -345,6 +346,11 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             decl_name, how = computed
             message = (f"{name} is used in the code but no config, var or secret source declares it, and the Env "
                        f"type {decl_name} is computed ({how}), so mbv cannot tell whether it declares it")
+        twin = next((t for t in ctx.twins if name in _all_declared(t)), None)
+        if twin is not None:  # the Worker's other config declares it: this one is a leftover, not the deploy's
+            message += (f"; {_where(twin.path)}, another config of this Worker (same name and main), declares it: "
+                        "this one looks like a leftover")
+            hint = f"delete {_where(ctx.config.path)}, or keep it in step with {_where(twin.path)}"
         sites = _sites(items)
         guarded = any(u.guarded for _, u in items)
         if guarded:
@@ -359,6 +365,8 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             # dashboard (three random samples of public repositories), so at most a warning to document it
             message += "; its name says it is a secret, probably set with `wrangler secret put` and not documented"
             severity = Severity.WARNING
+        if twin is not None:
+            severity = Severity.INFO
         if name in ctx.optional_members:  # the Env type says it may be absent: the code is written for that
             message += "; the Env type marks it optional"
             severity = Severity.INFO if guarded or severity is Severity.INFO else Severity.WARNING
@@ -771,6 +779,11 @@ _PER_ENV = (_mbv001, _mbv002, _mbv003, _mbv006, _mbv007)
 _PER_WORKER = (_mbv004, _mbv005, _mbv008)
 
 
+def _all_declared(cfg: WranglerConfig) -> frozenset[str]:
+    """Every name any scope of a config declares."""
+    return frozenset(n for env in [None, *cfg.env_names] for n in resolve_environment(cfg, env).binding_names)
+
+
 def _config_scopes(cfg: WranglerConfig) -> dict[str, list[str]]:
     """Name -> the scopes of the config that declare it (bindings, vars, `secrets.required`)."""
     scopes: dict[str, list[str]] = {}
@@ -811,7 +824,7 @@ def _code_notes(code: WorkerCode) -> list[str]:
 
 
 def _context(worker: ResolvedWorker, code: WorkerCode, worker_names: frozenset[str] = frozenset(),
-             unseen: tuple[str, ...] = ()) -> _ConfigContext:
+             unseen: tuple[str, ...] = (), twins: tuple[WranglerConfig, ...] = ()) -> _ConfigContext:
     cfg = worker.config
     top = worker if worker.env is None else resolve_environment(cfg, None)
     code, escapes = follow_env_calls(code)
@@ -821,7 +834,7 @@ def _context(worker: ResolvedWorker, code: WorkerCode, worker_names: frozenset[s
     for facts in code.files:  # `// Required secrets (wrangler secret put): A, B` in the Worker's own code
         for name in facts.comment_secrets:
             secret_files.setdefault(name, []).append(f"{_where(facts.path)} (comment)")
-    return _ConfigContext(cfg, code, top, _config_scopes(cfg), secret_files, escapes, worker_names, unseen)
+    return _ConfigContext(cfg, code, top, _config_scopes(cfg), secret_files, escapes, worker_names, unseen, twins)
 
 
 def _diff(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
@@ -855,15 +868,17 @@ def analyse_environments(workers: list[ResolvedWorker], sources: Iterable[Source
 
 
 def analyse_code(workers: list[ResolvedWorker], code: WorkerCode, *,
-                 worker_names: frozenset[str] = frozenset(), unseen: Sequence[str] = ()) -> list[Finding]:
+                 worker_names: frozenset[str] = frozenset(), unseen: Sequence[str] = (),
+                 twins: Sequence[WranglerConfig] = ()) -> list[Finding]:
     """Like `analyse_environments`, from facts already drawn (`mbv doctor` draws them in its own pass).
 
     `worker_names`: the names of the other Workers of the run (a service binding may name one);
-    `unseen`: imports of project code the module graph could not follow (MBV002 is then info).
+    `unseen`: imports of project code the module graph could not follow (MBV002 is then info);
+    `twins`: other configs of the same Worker (`twin_configs`).
     """
     if not workers:
         return []
-    ctx = _context(workers[0], code, worker_names | _worker_names(workers), tuple(unseen))
+    ctx = _context(workers[0], code, worker_names | _worker_names(workers), tuple(unseen), tuple(twins))
     return [f for w in workers for f in _diff(ctx, w)]
 
 
@@ -875,6 +890,27 @@ def code_notes(code: WorkerCode) -> list[str]:
 def source_notes(directory: Path, sources: Iterable[SourceFile | SkippedFile]) -> list[str]:
     """One note per file that was skipped or has syntax errors (as `diff_bindings` reports them)."""
     return _code_notes(code_from_sources(directory, sources))
+
+
+def twin_configs(workers: Iterable[ResolvedWorker]) -> dict[Path, tuple[WranglerConfig, ...]]:
+    """Per config, the other configs of the run with the same top-level `name` and the same `main` file: one Worker
+    with two configs (a `src/wrangler.toml` that create-cloudflare left next to the real one)."""
+    by_key: dict[tuple[str, str], list[WranglerConfig]] = {}
+    for worker in workers:
+        cfg = worker.config
+        name, main = cfg.raw.get("name"), cfg.raw.get("main")
+        if not isinstance(name, str) or not isinstance(main, str):
+            continue
+        key = (name, os.path.realpath(cfg.directory / main))
+        if all(c.path != cfg.path for c in by_key.get(key, [])):
+            by_key.setdefault(key, []).append(cfg)
+    twins: dict[Path, tuple[WranglerConfig, ...]] = {}
+    for configs in by_key.values():
+        for cfg in configs:
+            others = tuple(c for c in configs if c.path != cfg.path)
+            if others:
+                twins[cfg.path.resolve()] = others
+    return twins
 
 
 def _worker_names(workers: Iterable[ResolvedWorker]) -> frozenset[str]:
@@ -913,12 +949,13 @@ def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None,
         codes[key] = code_from_results(_directory_of(workers, key), results_of, skipped)
     contexts: dict[Path, _ConfigContext] = {}
     everyone = _worker_names(workers)
+    twins = twin_configs(workers)
     for worker in workers:
         key = worker.config.path.resolve()
         ctx = contexts.get(key)
         if ctx is None:
             code = codes[key]
-            ctx = contexts[key] = _context(worker, code, everyone)
+            ctx = contexts[key] = _context(worker, code, everyone, twins=twins.get(key, ()))
             report.notes.extend(_code_notes(code))
             if not code.files and not code.skipped and key not in without_code:
                 report.notes.append(f"{_where(worker.directory)}: no source files found; only the config was checked")

@@ -392,6 +392,9 @@ def run_doctor(
     queries = any(settings.enabled(c) for c in _codes_of_area("queries"))
     everyone = frozenset(w.name for w in workers) | frozenset(  # a service binding may name one of them
         n for w in workers if isinstance(n := w.config.raw.get("name"), str))
+    from mbv_cli.core.bindings_diff import twin_configs
+
+    twins = twin_configs(workers)
     jobs = [job_for(g, code_rules, scan_bindings=scan_bindings, cache=cache, queries=queries) for g in groups]
     jobs = share_files(jobs)  # a file several Workers import is read and parsed once
     say(f"code: parsing the source of {len(groups)} Worker(s)")
@@ -429,7 +432,8 @@ def run_doctor(
                      for p in group.paths if (fact := facts_by_path.get(p)) is not None]
             code = code_from_results(group.directory, facts, group.skipped)
             diffed = analyse_code(group.workers, code, worker_names=everyone,
-                                  unseen=unseen_code(group.graphs) if group.has_code else ())
+                                  unseen=unseen_code(group.graphs) if group.has_code else (),
+                                  twins=twins.get(group.workers[0].config.path.resolve(), ()))
             if not group.has_code:  # assets only: findings about the code do not apply
                 diffed = [f for f in diffed if f.code in CONFIG_BASED_BINDING_CODES]
             areas["bindings"].findings.extend(diffed)

@@ -305,3 +305,26 @@ def test_service_worker_bindings_are_globals(tmp_path: Path) -> None:
     module = ("export default { async fetch(request, env) { const USERS = 1; return new Response(String(USERS)); } };\n")
     (tmp_path / "src" / "index.ts").write_text(module)
     assert {c[2] for c in codes(diff(tmp_path)) if c[0] == "MBV002"} == {"USERS", "GREETING"}
+
+
+def test_a_leftover_config_of_the_same_worker_does_not_make_its_reads_errors(tmp_path: Path) -> None:
+    # review H of a5205f5: create-cloudflare left src/wrangler.toml (same name, same main, no bindings) next to the
+    # real wrangler.toml; reads of the real config's bindings were "declared nowhere" errors of the leftover
+    from mbv_cli.core.bindings_diff import diff_bindings
+    from mbv_cli.core.wrangler.workspace import load_workspace, resolve_workers
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "worker.js").write_text("export default { async fetch(r, env) { return new Response(await env.DB.get('k')); } };\n")
+    (tmp_path / "wrangler.toml").write_text('name = "counter"\nmain = "src/worker.js"\ncompatibility_date = "2025-01-01"\n'
+                                            '[[kv_namespaces]]\nbinding = "DB"\nid = "a1b2c3d4e5f60718293a4b5c6d7e8f90"\n')
+    (tmp_path / "src" / "wrangler.toml").write_text('name = "counter"\nmain = "worker.js"\ncompatibility_date = "2025-01-01"\n')
+    workers = resolve_workers(load_workspace(tmp_path, None, nested=True), None, True)
+    found = [f for f in diff_bindings(workers).findings if f.code == "MBV001"]
+    assert [(f.binding, f.severity.value) for f in found] == [("DB", "info")]
+    assert "another config of this Worker" in found[0].message and "wrangler.toml" in found[0].message
+    # another Worker (another name) is no twin: its reads stay errors
+    (tmp_path / "src" / "wrangler.toml").write_text('name = "other"\nmain = "worker.js"\ncompatibility_date = "2025-01-01"\n')
+    workers = resolve_workers(load_workspace(tmp_path, None, nested=True), None, True)
+    assert [(f.binding, f.severity.value) for f in diff_bindings(workers).findings if f.code == "MBV001"] == [
+        ("DB", "error")]
