@@ -143,8 +143,10 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "interface (`StagingEnv`) is expected only when the file has some: wrangler before 4.60 wrote "
             "one merged Env, which must hold the top level's names and nothing the config lacks. With no "
             "`secrets` in the config, a `string` member the config lacks is taken for a local secret from "
-            "`.dev.vars`/`.env` when none is committed or a committed one (`.dev.vars.example`, `.env.example`) "
-            "lists it; a member typed by a literal came from `vars` and is reported.",
+            "the author's `.dev.vars`/`.env` (a git-ignored `.env` need not match a committed example); with a "
+            "`.dev.vars` on disk, which wrangler reads instead of `.env`, only its keys are. A var typed "
+            "`string` where the config has a string is widened by such a file, not changed. A member typed by "
+            "a literal came from `vars` and is reported.",
         ),
         CodeDoc(
             "MBV006", "duplicate-binding-name", "error",

@@ -599,6 +599,11 @@ def _expected_members(cfg: WranglerConfig, env: str | None, secrets_env: str | N
     return members
 
 
+def _is_string_literal(type_text: str) -> bool:
+    text = type_text.strip()
+    return len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'`"
+
+
 def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
     interfaces = generated.interfaces
     expected: dict[str, dict[str, str]] = {}
@@ -624,13 +629,16 @@ def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
     else:
         expected[generated.env_interface] = _expected_members(cfg, None, None, True)
     # with no `secrets` in the config, `wrangler types` types the keys of the author's local .dev.vars/.env
-    # as `string`: a `string` member the config lacks is such a local secret when no secret file is
-    # committed (they are not), or when a committed one (`.dev.vars.example`, `.env.example`) lists it
-    secret_files = _secret_files(cfg)
+    # as `string`: a `string` member the config lacks may be such a local secret. Those files are not
+    # committed, and a committed example (`.dev.vars.example`) need not list every key of a git-ignored
+    # .env (review G of a5205f5: Prisma's DATABASE_URL), so any `string` member may be one
+    # With a .dev.vars on disk, wrangler reads it and not .env: then its keys are the local secrets exactly.
     has_config_secrets = _has_config_secrets(cfg)
+    dev_vars = {n for n, files in _secret_files(cfg).items() if ".dev.vars" in files}
+    has_dev_vars = (cfg.directory / ".dev.vars").is_file()
 
     def local_secret(name: str, type_text: str) -> bool:
-        return type_text == "string" and not has_config_secrets and (not secret_files or name in secret_files)
+        return type_text == "string" and not has_config_secrets and (not has_dev_vars or name in dev_vars)
 
     reasons: list[str] = []
     for name, members in expected.items():
@@ -640,9 +648,12 @@ def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
             continue
         missing = sorted(set(members) - set(found))
         extra = sorted(k for k in set(found) - set(members) if not local_secret(k, found[k]))
+        # a var typed `string` where the config has a string literal: the author's local .dev.vars/.env defines it
+        # too, and `wrangler types` widens it (review G of a5205f5)
         changed = sorted(k for k in set(members) & set(found)
                          if _type_key(members[k]) != _type_key(found[k])
-                         and base_type_name(members[k]) != base_type_name(found[k]))
+                         and base_type_name(members[k]) != base_type_name(found[k])
+                         and not (found[k] == "string" and _is_string_literal(members[k])))
         if missing:
             reasons.append(f"{name} lacks {', '.join(missing)}")
         if extra:

@@ -130,8 +130,12 @@ def test_a_string_member_an_example_file_lists_is_a_local_secret(tmp_path: Path,
     (tmp_path / ".dev.vars").unlink()  # not committed; the example documents it
     (tmp_path / example).write_text("# copy to .dev.vars\nX402_PAY_TO=\nAGENT_ADDRESS=\n")
     assert mbv005(tmp_path) == []
-    # a name the example does not list is not accounted for: that one is reported
+    # a name the example does not list may still be in the author's git-ignored .env (review G of a5205f5: Prisma's
+    # DATABASE_URL): not reported either
     (tmp_path / example).write_text("X402_PAY_TO=\n")
+    assert mbv005(tmp_path) == []
+    # with a .dev.vars on disk wrangler reads it, not .env: its keys are the local secrets, a missing one is stale
+    (tmp_path / ".dev.vars").write_text("X402_PAY_TO=0xabc\n")
     (finding,) = mbv005(tmp_path)
     assert "AGENT_ADDRESS" in finding.message and "X402_PAY_TO" not in finding.message
 
@@ -147,3 +151,14 @@ def test_a_literal_member_the_config_dropped_stays_stale_though_an_example_lists
     (tmp_path / ".env.example").write_text("JWT_SECRET=\n")
     (finding,) = mbv005(tmp_path)
     assert "JWT_SECRET, which the config no longer declares" in finding.message
+
+
+def test_a_var_widened_to_string_by_a_local_secret_file_is_not_a_type_change(tmp_path: Path) -> None:
+    # review G of a5205f5 (kakosuke): `wrangler types` types a var `string` when the author's .dev.vars/.env has it too
+    plain = CONFIG.split("[env.production]")[0]  # one scope: the member types are compared
+    make_worker(tmp_path, plain, extra={"worker-configuration.d.ts": GLOBAL_LAYOUT.replace('"hi" | "hello"', "string")})
+    assert mbv005(tmp_path) == []
+    # another type is still a change
+    make_worker(tmp_path, plain, extra={"worker-configuration.d.ts": GLOBAL_LAYOUT.replace('"hi" | "hello"', "number")})
+    (finding,) = mbv005(tmp_path)
+    assert "types changed for GREETING" in finding.message
