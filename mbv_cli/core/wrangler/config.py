@@ -82,6 +82,7 @@ class WranglerConfig:
     text: str
     warnings: list[ConfigWarning] = field(default_factory=list)
     _index: TextIndex | None = field(default=None, repr=False, compare=False)
+    _headers: list[tuple[int, str]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def index(self) -> TextIndex:
@@ -112,17 +113,63 @@ class WranglerConfig:
             if start < 0:
                 return None
         offset = self.index.quoted(needle, start)
+        while env is None and offset is not None and self._in_env(offset):
+            offset = self.index.quoted(needle, offset + 1)  # top level only: not inside an env section
         if offset is None and self.format == "toml":  # a bare key: `KV_CACHE = false` under [vars]
-            key = re.compile(r"^[ \t]*" + re.escape(needle) + r"[ \t]*=", re.M).search(self.text, start)
+            pattern = re.compile(r"^[ \t]*" + re.escape(needle) + r"[ \t]*=", re.M)
+            key = pattern.search(self.text, start)
+            while env is None and key is not None and self._in_env(key.start()):
+                key = pattern.search(self.text, key.end())
             offset = key.start() + len(key.group(0)) - len(key.group(0).lstrip()) if key is not None else None
-        if env is None and offset is not None:
-            # a top-level declaration precedes the env sections
-            first_env = self._first_env_offset()
-            if first_env >= 0 and offset > first_env:
-                return None
         if offset is None:
             return None
         return self.index.line_column(offset)
+
+    def _in_env(self, offset: int) -> bool:
+        """Whether `offset` is inside an `[env.X]` section (TOML: the last table header before it names env; JSON:
+        inside the `"env"` object). A top-level table or key may come after the env sections."""
+        first_env = self._first_env_offset()
+        if first_env < 0 or offset < first_env:
+            return False
+        if self.format == "toml":
+            headers = self._toml_headers()
+            at = bisect.bisect_right([h for h, _ in headers], offset) - 1
+            return at >= 0 and (headers[at][1] == "env" or headers[at][1].startswith("env."))
+        return offset <= self.index.memo(("env-end",), self._json_env_end)
+
+    def _toml_headers(self) -> list[tuple[int, str]]:
+        if self._headers is None:
+            self._headers = [(m.start(), m.group(1).strip().strip("\"'"))
+                             for m in re.finditer(r"^[ \t]*\[\[?\s*([^\]\n]+?)\s*\]", self.text, re.M)]
+        return self._headers
+
+    def _json_env_end(self) -> int:
+        """Offset of the brace that closes the top-level `"env"` object (strings and comments skipped)."""
+        text, i = self.text, self._first_env_offset()
+        i = text.find("{", i)
+        depth = 0
+        while 0 <= i < len(text):
+            char = text[i]
+            if char == '"':
+                i += 1
+                while i < len(text) and text[i] != '"':
+                    i += 2 if text[i] == "\\" else 1
+            elif text.startswith("//", i):
+                i = text.find("\n", i)
+                if i < 0:
+                    break
+            elif text.startswith("/*", i):
+                i = text.find("*/", i) + 1
+                if i <= 0:
+                    break
+            elif char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth == 0:
+                    return i
+            i += 1
+        return len(text)
 
     def locate_near(self, needle: str, anchor: str, env: str | None = None) -> tuple[int, int] | None:
         """Like `locate`, but of several quoted `needle`s in the section the one nearest the quoted `anchor` (a

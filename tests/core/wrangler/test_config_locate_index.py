@@ -76,3 +76,20 @@ def test_an_empty_assets_binding_binds_nothing(tmp_path: Path) -> None:
     assert resolve_environment(load_config(path), None).binding_names == set()
     path.write_text('{"name": "a", "assets": {"directory": "public", "binding": "ASSETS"}}')
     assert resolve_environment(load_config(path), None).binding_names == {"ASSETS"}
+
+
+def test_a_top_level_declaration_after_the_env_sections_is_located(tmp_path: Path) -> None:
+    # review G of a5205f5 (reactrouter-hono-worker): a top-level kv_namespaces after the "env" object had no line
+    path = tmp_path / "wrangler.jsonc"
+    path.write_text('{\n  "name": "a",\n  "env": {\n    "staging": {\n      "kv_namespaces": [{"binding": "KV", "id": "s"}],\n'
+                    '      // a comment with a } brace\n      "vars": {"X": "}"}\n    }\n  },\n'
+                    '  "kv_namespaces": [{"binding": "KV", "id": "t"}]\n}\n')
+    cfg = load_config(path)
+    assert cfg.locate("KV") == (10, 33)
+    assert cfg.locate("KV", "staging") == (5, 37)
+    toml = tmp_path / "wrangler.toml"
+    toml.write_text('name = "a"\n[env.staging]\n[[env.staging.kv_namespaces]]\nbinding = "KV"\nid = "s"\n\n'
+                    '[[kv_namespaces]]\nbinding = "KV"\nid = "t"\n')
+    cfg = load_config(toml)
+    assert cfg.locate("KV") == (8, 11)
+    assert cfg.locate("KV", "staging") == (4, 11)
