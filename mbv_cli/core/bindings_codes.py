@@ -73,7 +73,10 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "`..._KEY`, `PRIVATE`, `CREDENTIAL`, `SALT`, `SIGNING`) is a warning: in three random samples of "
             "public repositories such names were set with `wrangler secret put` or in the dashboard. In a "
             "service-worker Worker (`addEventListener(\"fetch\")`, no default export) bindings are globals: "
-            "a bare identifier of that name counts as a use (MBV002).",
+            "a bare identifier of that name counts as a use (MBV002). A name the Worker's own code sets on the "
+            "env (`env.HYPERDRIVE = { connectionString }` in development) is provided by the code, not "
+            "reported. Hono's `env(c)` (hono/adapter) and a function of the file that returns the env "
+            "(`getBindings(c).DB`) are read like `c.env`.",
             "Most binding kinds (KV, D1, R2, queues, services, vars...) are not inherited by `[env.*]`. "
             "The deployed Worker gets `undefined` and fails at run time with `Cannot read properties of "
             "undefined`; wrangler only warns.",

@@ -308,8 +308,9 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
     """A name the code reads that this env will not have: declared in another scope only, or nowhere."""
     declared = worker.binding_names | _provided_by_wrangler(worker)
     findings: list[Finding] = []
+    assigned = ctx.code.assigned  # the code sets these on the env itself: it does not rely on a declaration
     for name, items in _grouped_usages(ctx).items():
-        if name in declared:
+        if name in declared or name in assigned:
             continue
         scopes = [s for s in ctx.config_scopes.get(name, []) if s != _scope_label(worker.env)]
         files = ctx.secret_files.get(name, [])
@@ -731,7 +732,10 @@ def _mbv006(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
 
 
 def placeholder_reason(kind: str, field_name: str, value: str) -> str | None:
-    """Why a resource id looks like a placeholder, or None."""
+    """Why a resource id looks like a placeholder, or None. An empty id is no id: wrangler provisions the resource
+    on deploy (as for a missing one)."""
+    if not value.strip():
+        return None
     if _PLACEHOLDER.match(value.strip()):
         return "looks like a placeholder"
     if kind == "kv_namespace" and field_name in ("id", "preview_id") and not _HEX32.match(value):

@@ -129,6 +129,15 @@ def test_a_member_the_env_type_marks_optional_is_at_most_a_warning(tmp_path: Pat
         (None, "MAYBE", "warning" if severity == "info" else "error")]
 
 
+def test_a_name_the_code_sets_on_the_env_is_not_missing(tmp_path: Path) -> None:
+    # review J of 2a62a1b (discohook): `if (env.ENVIRONMENT === "dev") env.HYPERDRIVE = { connectionString: ... }`
+    code = CODE.replace("return new", "if (env.GREETING === 'dev') { env.HYPERDRIVE = { connectionString: 'x' }; }\n"
+                        "    const c = env.HYPERDRIVE.connectionString;\n    return new")
+    assert mbv001(diff(make_worker(tmp_path, code=code))) == []
+    (tmp_path / "src" / "index.ts").write_text(code.replace("env.HYPERDRIVE = {", "other.HYPERDRIVE = {"))
+    assert mbv001(diff(tmp_path)) == [(None, "HYPERDRIVE", "error"), ("production", "HYPERDRIVE", "error")]
+
+
 def test_assignments_are_not_reads(tmp_path: Path) -> None:
     code = CODE.replace("return new", "env.REGISTRY_CLIENT = new Map();\n    return new")
     assert diff(make_worker(tmp_path, code=code)) == []

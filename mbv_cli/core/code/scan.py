@@ -90,7 +90,12 @@ class WorkerCode:
 
     @property
     def usages(self) -> list[tuple[Path, Usage]]:
-        return [(f.path, u) for f in self.files for u in f.usages]
+        return [(f.path, u) for f in self.files for u in f.usages if u.form != "assigned"]
+
+    @property
+    def assigned(self) -> frozenset[str]:
+        """Names the Worker's code sets on the env itself (`env.HYPERDRIVE = { connectionString }`)."""
+        return frozenset(u.name for f in self.files for u in f.usages if u.form == "assigned" and u.strong)
 
     @property
     def dynamic(self) -> list[tuple[Path, DynamicAccess]]:

@@ -107,7 +107,7 @@ class Usage:
     name: str
     line: int
     column: int
-    form: str  # "member", "optional", "subscript", "destructure", "parameter"
+    form: str  # "member", "optional", "subscript", "destructure", "parameter"; "assigned": a write, not a read
     via: str  # "handler", "typed", "import", "this.env", "context", "alias", "passed", "untyped"
     strong: bool = True
     guarded: bool = False  # the code checks for it (`env.X ?? d`, `if (env.X)`, `env.X?.y`)
@@ -590,11 +590,16 @@ class _Extractor:
 
     def returned_env_source(self, call: Node) -> _Source | None:
         """`getBindings(c)` where `getBindings` is a function of this file that returns the env: declared to return
-        the env type (`function getBindings(c: Context): AppBindings`), or returning `c.env` (possibly cast)."""
+        the env type (`function getBindings(c: Context): AppBindings`), or returning `c.env` (possibly cast); and
+        Hono's `env(c)` from hono/adapter."""
         callee = call.child_by_field_name("function")
-        if callee is None or callee.type != "identifier" or not _RETURNS_ENV.search(self.source.data):
+        if callee is None or callee.type != "identifier":
             return None
         name = _text(self.source, callee)
+        if self.imports.get(name) == ("hono/adapter", "env"):
+            return _Source("context", True)
+        if not _RETURNS_ENV.search(self.source.data):
+            return None
         if name not in self.env_returning:
             self.env_returning[name] = None
             for fn in self._functions().get(name, []):
@@ -1059,7 +1064,8 @@ class _Extractor:
         return re.search(test, self.source.data[start:end]) is not None
 
     def member(self, acc: Node, prop: Node, src: _Source) -> None:
-        if self._is_assigned(acc):
+        if self._is_assigned(acc):  # not a read; the code provides the name itself (`env.HYPERDRIVE = {...}`)
+            self._record(_text(self.source, prop), prop, "assigned", src)
             return
         optional = any(c.type == "optional_chain" for c in acc.children)
         name = _text(self.source, prop)
@@ -1084,6 +1090,9 @@ class _Extractor:
 
     def subscript(self, acc: Node, index: Node, src: _Source) -> None:
         if self._is_assigned(acc):
+            key = _unquote(self.source, index)
+            if key:
+                self._record(key, index, "assigned", src)
             return
         key = _unquote(self.source, index)
         if key is None:
@@ -1267,7 +1276,7 @@ def extract_env_facts(
             ex.subscript(caps["csub"], caps["csub.index"], src)
     for caps in found["destr.pattern"]:
         ex.destructure(caps["destr.pattern"], caps["destr.value"])
-    if _RETURNS_ENV.search(source.data):  # `getBindings(c).DB`: a member of what an env-returning function returns
+    if _RETURNS_ENV.search(source.data) or b"hono/adapter" in source.data:  # `getBindings(c).DB`, `env(c).X`
         for _, caps in run_query(source, _call_member_query(source.tree.language)):
             src = ex.returned_env_source(caps["cm.call"])
             if src is not None:

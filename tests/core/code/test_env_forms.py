@@ -18,11 +18,11 @@ def facts(text: str, name: str = "index.ts", seeds: tuple[Seed, ...] = ()) -> tu
 
 
 def strong(text: str, name: str = "index.ts") -> list[str]:
-    return [u.name for u in facts(text, name)[0] if u.strong]
+    return [u.name for u in facts(text, name)[0] if u.strong and u.form != "assigned"]
 
 
 def weak(text: str, name: str = "index.ts") -> list[str]:
-    return [u.name for u in facts(text, name)[0] if not u.strong]
+    return [u.name for u in facts(text, name)[0] if not u.strong and u.form != "assigned"]
 
 
 HONO = 'import { Hono } from "hono";\n'
@@ -116,6 +116,10 @@ HONO = 'import { Hono } from "hono";\n'
          "app.get('/', (c) => { const { CLIENT_ID } = getBindings(c); return c.text(getBindings(c).DB + CLIENT_ID); });",
          ["CLIENT_ID", "DB"]),
         ("const b = (c: Context) => c.env;\nexport function f(c: Context) { return b(c).KV; }", ["KV"]),
+        # Hono's runtime-neutral `env(c)` (review I of 2a62a1b: Zero-Cancer)
+        (HONO + 'import { env } from "hono/adapter";\n'
+         "app.get('/', (c) => { const { SUPABASE_URL, DB_URL: u } = env<T>(c); return c.text(env(c).MODE + u); });",
+         ["SUPABASE_URL", "DB_URL", "MODE"]),
     ],
 )
 def test_env_forms_are_found(code: str, expected: list[str]) -> None:
@@ -154,6 +158,7 @@ def test_env_forms_are_found(code: str, expected: list[str]) -> None:
         "class P { #env = load(); f(o: Other) { return o.#env.PRIVATE_OF_OTHER; } }",
         "function g(): Options { return load(); }\nexport const v = g().NOT_ENV_RETURN_TYPE;",
         "function g(x) { return x.other; }\nexport const v = g(1).NOT_RETURNING_ENV;",
+        'import { env } from "./config";\nexport const v = env(1).NOT_HONOS_ENV;',
         "const b = (x) => x.env;\nexport function f(c) { const { UNPROVEN_HOLDER } = b(c); return UNPROVEN_HOLDER; }",
     ],
 )
