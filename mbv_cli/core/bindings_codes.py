@@ -99,8 +99,12 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             '[[kv_namespaces]]\nbinding = "SESSIONS"',
             "Reported as info when the code reads the env with computed keys or gives the env whole to a "
             "library or to code outside the Worker (`routePartykitRequest(req, env)`, `app.fetch(req, env)`): "
-            "the hint names that call; and when `main` is not in the repository (a build writes it). The env "
-            "given to a function of the Worker's own files is followed there.",
+            "the hint names that call; when the env is put in an object or stored (`setWorkerEnv(env)`, "
+            "`{ cloudflare: { env } }`); when the code reads a property of that name from something mbv does not "
+            "recognise as the env (`getEnv().X`, `const { X } = helper(c)`; the hint names where); and when "
+            "`main` is not in the repository (a build writes it). The env given to a function of the Worker's "
+            "own files is followed there. Not reported at all when no file of the Worker mentions `env`. "
+            "`process.env.X` counts as a use (nodejs_compat puts vars and secrets there).",
         ),
         CodeDoc(
             "MBV003", "env-type-mismatch", "error",

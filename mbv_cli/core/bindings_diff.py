@@ -98,6 +98,7 @@ class _ConfigContext:
     twins: tuple[WranglerConfig, ...] = ()  # other configs of the same Worker: same `name`, same `main` file
     once_done: bool = False
     _env_names: dict[str, set[str]] = field(default_factory=dict)
+    _mentions: dict[str, tuple[Path, int] | None] = field(default_factory=dict)
 
     @property
     def all_names(self) -> set[str]:
@@ -126,6 +127,34 @@ class _ConfigContext:
             if text is not None:
                 found.update(pattern.findall(_COMMENTS.sub(" ", text)))
         return frozenset(found)
+
+    def property_mentions(self, names: frozenset[str]) -> dict[str, tuple[Path, int]]:
+        """Where the Worker's code reads a property of one of `names` from anything (`x.NAME`, `const { NAME } = x`,
+        `x["NAME"]`), type declarations and object literal keys aside: the first such place per name. Asked only
+        for bindings MBV002 would report; each file is parsed again only when its bytes hold one of the names."""
+        todo = names - set(self._mentions)
+        if todo:
+            from mbv_cli.core.code.parsing import SourceFile, parse_file
+
+            for name in todo:
+                self._mentions[name] = None
+            pattern = re.compile("|".join(re.escape(n) for n in sorted(todo)).encode())
+            for facts in self.code.files:
+                if facts.path.name.endswith(".d.ts") or facts.generated is not None:
+                    continue
+                try:
+                    data = facts.path.read_bytes() if facts.path.stat().st_size <= 2 * 1024 * 1024 else b""
+                except OSError:
+                    continue
+                if not pattern.search(data):
+                    continue
+                source = parse_file(facts.path)
+                if not isinstance(source, SourceFile):
+                    continue
+                for name, line in _property_reads(source, todo):
+                    if self._mentions.get(name) is None:
+                        self._mentions[name] = (facts.path, line)
+        return {n: m for n in names if (m := self._mentions.get(n)) is not None}
 
     @functools.cached_property
     def optional_members(self) -> frozenset[str]:
@@ -169,6 +198,40 @@ def _is_service_worker(entry: Path) -> bool:
     service-worker format, where bindings are global variables."""
     text = _small_text(entry)
     return text is not None and _SERVICE_WORKER.search(text) is not None and _DEFAULT_EXPORT.search(text) is None
+
+
+_PROPERTY_READS = """
+(member_expression property: (property_identifier) @name)
+(shorthand_property_identifier_pattern) @name
+(pair_pattern key: (property_identifier) @name)
+(subscript_expression index: (string (string_fragment) @name))
+"""
+
+
+@functools.lru_cache(maxsize=2)
+def _property_reads_query(language: Any) -> Any:
+    from tree_sitter import Query
+
+    return Query(language, _PROPERTY_READS)
+
+
+def _property_reads(source: SourceFile, names: frozenset[str]) -> list[tuple[str, int]]:
+    """(name, line) of each property read of one of `names` in the file, outside type declarations."""
+    from mbv_cli.core.code.usages import run_query
+
+    found = []
+    for _, caps in run_query(source, _property_reads_query(source.tree.language)):
+        node = caps["name"]
+        text = source.data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+        if text not in names:
+            continue
+        parent = node.parent
+        while parent is not None and parent.type not in ("interface_declaration", "type_alias_declaration",
+                                                         "object_type", "program"):
+            parent = parent.parent
+        if parent is None or parent.type == "program":
+            found.append((text, source.position(node)[0]))
+    return found
 
 
 def _where(path: Path) -> str:
@@ -433,6 +496,10 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             severity = Severity.INFO
             hint = (f"the code reads the env with a computed key at {_where(path)}:{access.line}; "
                     "check whether that is where it is used")
+        elif (seen := ctx.property_mentions(frozenset(b.name for b in worker.bindings) - used).get(binding.name)):
+            severity = Severity.INFO  # read through something mbv does not follow (`getEnv().X`, `env(c)`)
+            hint = (f"the code reads a property {binding.name} at {_where(seen[0])}:{seen[1]}, through something "
+                    "mbv does not recognise as the env; check whether that is this binding")
         else:
             severity = Severity.WARNING
             hint = "remove it if nothing needs it, or check the name against the one the code uses"

@@ -337,3 +337,26 @@ def test_a_leftover_config_of_the_same_worker_does_not_make_its_reads_errors(tmp
     workers = resolve_workers(load_workspace(tmp_path, None, nested=True), None, True)
     assert [(f.binding, f.severity.value) for f in diff_bindings(workers).findings if f.code == "MBV001"] == [
         ("DB", "error")]
+
+
+@pytest.mark.parametrize(
+    ("code", "severity"),
+    [
+        # read through something mbv does not follow: a property of that name is read (review I: hono/adapter)
+        ("import { getEnv } from './store';\nexport const f = () => getEnv().GREETING;\n", "info"),
+        ("export const f = (x) => { const { GREETING } = x.settings(); return GREETING; };\n", "info"),
+        ("export const f = (x) => x['GREETING'];\n", "info"),
+        # not a property read: a local constant of the same name (bitbreak-infra), a type member, an object key
+        ("const GREETING = 'hi';\nexport const f = () => GREETING;\n", "warning"),
+        ("interface Config { GREETING: string }\nexport const f = (c: Config) => 1;\n", "warning"),
+        ("export const defaults = { GREETING: 'hi' };\n", "warning"),
+    ],
+)
+def test_mbv002_is_info_when_the_code_reads_a_property_of_that_name(tmp_path: Path, code: str, severity: str) -> None:
+    worker = make_worker(tmp_path, code=CODE.replace("env.GREETING + ", "") , extra={"src/extra.ts": code})
+    (tmp_path / "src" / "index.ts").write_text((tmp_path / "src" / "index.ts").read_text()
+                                               .replace("export default", "import './extra';\nexport default"))
+    found = [f for f in diff(worker, env=None, all_envs=False) if f.code == "MBV002" and f.binding == "GREETING"]
+    assert [f.severity.value for f in found] == [severity]
+    if severity == "info":
+        assert "extra.ts" in (found[0].hint or "")
