@@ -69,6 +69,7 @@ class WorkerGroup:
     paths: list[Path] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
     graphs: list[WorkerGraph] = field(default_factory=list)
+    _type_only: frozenset[Path] | None = field(default=None, repr=False)
     directory_paths: list[Path] = field(default_factory=list)
 
     @property
@@ -87,10 +88,11 @@ class WorkerGroup:
 
     def type_only_paths(self) -> frozenset[Path]:
         """Files every graph of the group reaches only through type-only imports (their reads are not the Worker's)."""
-        if not self.graphs:
-            return frozenset()
-        bundled = {p for g in self.graphs for p in g.project_files if p not in g.type_only_files}
-        return frozenset(p for g in self.graphs for p in g.type_only_files if p not in bundled)
+        if self._type_only is None:
+            erased_by_graph = [(g, g.type_only_files) for g in self.graphs]
+            bundled = {m.path for g, _ in erased_by_graph for m in g.modules.values() if not m.type_only}
+            self._type_only = frozenset(p for _, erased in erased_by_graph for p in erased if p not in bundled)
+        return self._type_only
 
     def notes(self) -> list[str]:
         """Why the Worker's code was not read (no main, main missing or in a build folder)."""

@@ -229,7 +229,14 @@ RARE_PATTERNS = """
 # `helper(req, env)`, `({ request, env })`, `{ env: e }`. A literal first, so the search is fast.
 _RARE_ENV = re.compile(rb"env\s*(?:as\b|!|[,)}]|:\s*[{a-z_$]|[;\n])")
 # A function that may return the env: declared to return a `...Env`/`...Bindings` type, or returning `x.env`.
-_RETURNS_ENV = re.compile(rb"\)\s*:\s*(?:Readonly<\s*)?[\w$.]*(?:Env|Bindings)\b|\breturn\s+\(?\s*[\w$]+\.env\b|=>\s*\(?\s*[\w$]+\.env\b")
+_RETURNS_ENV_TYPE = re.compile(rb"\):\s*(?:Readonly<\s*)?[\w$.]*(?:Env|Bindings)\b")
+_RETURNS_X_ENV = re.compile(rb"(?:return|=>)\s*\(?\s*[\w$]+\.env\b")
+
+
+def may_return_env(data: bytes) -> bool:
+    """False only when no function of the file can return the env: none is declared to return a `...Env`/`...Bindings`
+    type (`): AppBindings {`) and none returns `x.env` (searches led by literals: fast on large files)."""
+    return (b".env" in data and _RETURNS_X_ENV.search(data) is not None) or _RETURNS_ENV_TYPE.search(data) is not None
 _CONTEXT_ALIAS = re.compile(rb"type\s+[\w$]+\s*=\s*(?:[\w$]+\.)*[\w$]*Context<")
 _TYPE_WRAPPER_BYTES = (b"Pick<", b"Omit<", b"Partial<", b"Readonly<", b"Required<")
 _IDENT_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.")
@@ -412,6 +419,7 @@ class _Extractor:
         self.context_cache: dict[tuple[int, str], _Source | None] = {}
         self.context_vars: dict[str, list[int]] | None = None  # name -> scopes (function ids, -1: the file)
         self.env_returning: dict[str, _Source | None] = {}  # function name -> whether it returns the env
+        self.may_return_env: bool | None = None
         self.typed_params: set[tuple[str, int]] = set()  # (function name, parameter index) typed as the env
         self.mentions_hono = b"hono" in source.data
 
@@ -598,7 +606,9 @@ class _Extractor:
         name = _text(self.source, callee)
         if self.imports.get(name) == ("hono/adapter", "env"):
             return _Source("context", True)
-        if not _RETURNS_ENV.search(self.source.data):
+        if self.may_return_env is None:
+            self.may_return_env = may_return_env(self.source.data)
+        if not self.may_return_env:
             return None
         if name not in self.env_returning:
             self.env_returning[name] = None
@@ -1276,7 +1286,7 @@ def extract_env_facts(
             ex.subscript(caps["csub"], caps["csub.index"], src)
     for caps in found["destr.pattern"]:
         ex.destructure(caps["destr.pattern"], caps["destr.value"])
-    if _RETURNS_ENV.search(source.data) or b"hono/adapter" in source.data:  # `getBindings(c).DB`, `env(c).X`
+    if b"hono/adapter" in source.data or may_return_env(source.data):  # `getBindings(c).DB`, `env(c).X`
         for _, caps in run_query(source, _call_member_query(source.tree.language)):
             src = ex.returned_env_source(caps["cm.call"])
             if src is not None:
