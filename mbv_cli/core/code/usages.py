@@ -217,10 +217,6 @@ RARE_PATTERNS = """
                      value: (member_expression property: (property_identifier) @al.prop) @al.value
                      (#eq? @al.prop "env"))
 (arguments (identifier) @arg.id (#any-of? @arg.id "env" "e" "workerEnv" "bindings")) @arg.args
-(shorthand_property_identifier) @oshort (#any-of? @oshort "env" "workerEnv" "bindings")
-(pair value: [(identifier) (member_expression)] @opair.value) @opair
-(spread_element [(identifier) (member_expression)] @ospread.value) @ospread
-(assignment_expression left: (_) @asg.left right: [(identifier) (member_expression)] @asg.value) @asg
 (arguments [(member_expression property: (property_identifier) @argm.prop)
             (parenthesized_expression) (as_expression) (non_null_expression)] @argm.node
            (#eq? @argm.prop "env")) @argm.args
@@ -274,6 +270,24 @@ _ACCESS_TEXT = """
 (subscript_expression object: (identifier) @sub.obj index: (_) @sub.index (#any-of? @sub.obj {names})) @sub
 (arguments (identifier) @arg.id (#any-of? @arg.id {names})) @arg.args
 """
+
+# Where the env may be put in an object, spread or stored (`{ env }`, `{ ...c.env }`, `x = env`): each occurrence of
+# the word is looked at in the tree (no walk of the whole tree).
+_ENV_WORD = re.compile(rb"(?<![\w$])(?:env|workerEnv|bindings)(?![\w$]|\s*(?:\??\.|\[|:|\)|\(|=[^=]))")
+# Gates of the look at each `env` word, led by literals (fast): `env,` / `env }` (shorthand, pair value), a spread,
+# `x = env;` (not `} = env;`, a destructuring).
+_ENV_LISTED = re.compile(rb"(?:env|Env|bindings)\s*[,}]")
+_ENV_ASSIGNED = re.compile(rb"=\s*(?:[\w$]+\.)?env\s*[;\n]")
+
+
+def _may_embed_env(data: bytes) -> bool:
+    if b"..." in data or _ENV_LISTED.search(data):
+        return True
+    for match in _ENV_ASSIGNED.finditer(data):
+        before = data[max(0, match.start() - 40) : match.start()].rstrip()
+        if before and before[-1:] not in b"}]=!<>":
+            return True
+    return False
 
 # Variables that may hold a context (`const c: Context = ...`, `const c = useRequestContext()`), asked for only
 # when `c.env` is read on a name that is no parameter.
@@ -1173,7 +1187,6 @@ class _Extractor:
 # The capture that names each pattern, most frequent first (envdecl's patterns share the query).
 _TAGS = ("eacc", "acc", "destr.pattern", "param", "sub", "esub", "iface", "alias", "gen", "handler.fn", "untyped",
          "imp.name", "arg.args", "argm.args", "al.name", "cast", "csub", "dparam", "impd.name", "impn.name",
-         "oshort", "opair", "ospread", "asg",
          "ctxalias.name")
 
 
@@ -1251,14 +1264,25 @@ def extract_env_facts(
         if not changed:
             break
     # the env put in an object or stored: whoever reads that object later is not seen (an escape, as a library call)
-    for caps in found["oshort"]:
-        ex.add_embedded(caps["oshort"], caps["oshort"])
-    for caps in found["opair"]:
-        ex.add_embedded(caps["opair"], caps["opair.value"])
-    for caps in found["ospread"]:
-        ex.add_embedded(caps["ospread"], caps["ospread.value"])
-    for caps in found["asg"]:
-        ex.add_stored(caps["asg"], caps["asg.left"], caps["asg.value"])
+    for match in _ENV_WORD.finditer(source.data) if _may_embed_env(source.data) else ():
+        node = source.root.descendant_for_byte_range(match.start(), match.end())
+        if node is None:
+            continue
+        if node.type == "shorthand_property_identifier":
+            if node.parent is not None and node.parent.type == "object":
+                ex.add_embedded(node, node)
+            continue
+        value = node.parent if node.type == "property_identifier" and node.parent is not None else node
+        if value.type not in ("identifier", "member_expression") or value.parent is None:
+            continue
+        holder = value.parent
+        if (holder.type == "pair" and _same(holder.child_by_field_name("value"), value)) \
+                or holder.type == "spread_element":
+            ex.add_embedded(holder, value)
+        elif holder.type == "assignment_expression" and _same(holder.child_by_field_name("right"), value):
+            left = holder.child_by_field_name("left")
+            if left is not None:
+                ex.add_stored(holder, left, value)
     # pass 2: accesses
     for caps in found["acc"]:
         src = ex.env_source(caps["acc.obj"])

@@ -230,3 +230,15 @@ export default { async fetch(r: Request, env: Env) {
     result = check_shop(shop)
     assert result.findings == []
     assert any("schema.sql" in note for note in result.notes)
+
+
+def test_a_view_over_a_column_no_migration_creates_is_no_crash(shop: ShopWorker, check_shop: Callable[..., Any]) -> None:
+    # review K of 69acb17 (clickhouse-monitoring): `PRAGMA table_xinfo` of such a view raised; doctor exited 3
+    shop.migration("0001_users.sql", USERS)
+    shop.migration("0002_view.sql", "CREATE VIEW v_versions AS SELECT chm_version FROM users;\n")
+    shop.code("""export default { async fetch(req: Request, env: Env) {
+  await env.DB.prepare("SELECT id FROM users WHERE id = ?").bind(1).first();
+  return new Response("ok");
+} };""")
+    result = check_shop(shop)
+    assert [f for f in result.findings if f.code == "MBV320"] == []
