@@ -422,6 +422,10 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
         # a guarded read: a warning; guarded and declared nowhere, an optional setting the code handles;
         # declared nowhere mbv can read but maybe in a computed Env type: at most a warning
         severity = Severity.ERROR if not guarded else Severity.INFO if nowhere else Severity.WARNING
+        if guarded and scopes and all(_is_var_scope(ctx, name, sc) for sc in scopes) \
+                and all(_binding_kind(ctx, name, sc) == "var" for sc in scopes):
+            # a plain var set only in another env, and the code has a default: the setting is optional (review L)
+            severity = Severity.INFO
         if computed is not None and severity is Severity.ERROR:
             severity = Severity.WARNING
         if nowhere and computed is None and severity is Severity.ERROR and _SECRET_NAME.search(name):
@@ -455,6 +459,12 @@ def _provided_by_wrangler(worker: ResolvedWorker) -> frozenset[str]:
 
 def _scope_label(env: str | None) -> str:
     return "top-level" if env is None else f"env.{env}"
+
+
+def _binding_kind(ctx: _ConfigContext, name: str, scope: str) -> str | None:
+    env = None if scope == "top-level" else scope.removeprefix("env.")
+    binding = resolve_environment(ctx.config, env).get(name) if scope != "secrets.required" else None
+    return binding.kind if binding is not None else None
 
 
 def _is_var_scope(ctx: _ConfigContext, name: str, scope: str) -> bool:

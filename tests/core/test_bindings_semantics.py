@@ -123,10 +123,11 @@ def test_a_member_the_env_type_marks_optional_is_at_most_a_warning(tmp_path: Pat
     found = [f for f in diff(worker, env=None, all_envs=False) if f.code == "MBV001"]
     assert [(f.binding, f.severity.value) for f in found] == [("MAYBE", severity)]
     assert "marks it optional" in found[0].message
-    # the same read without `?` in the type is the non-inheritance trap: an error unless guarded
+    # the same read without `?` in the type is the non-inheritance trap: an error unless guarded (a var with a
+    # default in the code: info)
     (tmp_path / "src/env.ts").write_text(env_ts.replace("MAYBE?:", "MAYBE:"))
     assert mbv001(diff(tmp_path, env=None, all_envs=False)) == [
-        (None, "MAYBE", "warning" if severity == "info" else "error")]
+        (None, "MAYBE", "info" if severity == "info" else "error")]
 
 
 def test_a_name_the_code_sets_on_the_env_is_not_missing(tmp_path: Path) -> None:
@@ -136,6 +137,17 @@ def test_a_name_the_code_sets_on_the_env_is_not_missing(tmp_path: Path) -> None:
     assert mbv001(diff(make_worker(tmp_path, code=code))) == []
     (tmp_path / "src" / "index.ts").write_text(code.replace("env.HYPERDRIVE = {", "other.HYPERDRIVE = {"))
     assert mbv001(diff(tmp_path)) == [(None, "HYPERDRIVE", "error"), ("production", "HYPERDRIVE", "error")]
+
+
+@pytest.mark.parametrize(("kind", "severity"), [("var", "info"), ("kv", "warning")])
+def test_a_guarded_read_of_a_var_only_another_env_sets_is_info(tmp_path: Path, kind: str, severity: str) -> None:
+    # review L of 69acb17: `env.CLIENT_URL ?? ''` with CLIENT_URL set only in env.production, on purpose
+    tail = ('[env.production.vars]\nGREETING = "hello"\nCLIENT_URL = "https://x"\n' if kind == "var" else
+            '[[env.production.kv_namespaces]]\nbinding = "CLIENT_URL"\nid = "b1b2c3d4e5f60718293a4b5c6d7e8f90"\n')
+    config = CONFIG.replace('[env.production.vars]\nGREETING = "hello"\n', "" if kind == "var" else
+                            '[env.production.vars]\nGREETING = "hello"\n') + tail
+    code = CODE.replace("return new", "const u = env.CLIENT_URL ?? '';\n    return new")
+    assert mbv001(diff(make_worker(tmp_path, config, code), env=None, all_envs=False)) == [(None, "CLIENT_URL", severity)]
 
 
 def test_assignments_are_not_reads(tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ def secret_findings(findings: list[Finding]) -> list[tuple[str, str | None]]:
         ({"apps/api/docs/deploy/setup.md": "Run `wrangler secret put STRIPE_KEY --env production`.\n"}, ""),
         ({"docs/ops.md": "wrangler secret put --env production STRIPE_KEY\n"}, ""),
         ({"DOCS/ops.md": "wrangler secret put STRIPE_KEY\n"}, ""),
+        ({"apps/api/src/scripts/gen-keys.js": "console.log('npx wrangler secret put STRIPE_KEY');\n"}, ""),
         ({"scripts/deploy.sh": 'echo "$KEY" | wrangler secret put STRIPE_KEY\n'}, ""),
         ({"apps/api/setup.sh": 'echo "  npx wrangler secret put STRIPE_KEY"\n'}, ""),
         ({"apps/api/package.json": PACKAGE_SCRIPTS}, ""),

@@ -193,10 +193,12 @@ def _directory_docs(directory: Path, is_root: bool) -> dict[str, list[str]]:
         if (lower.startswith("readme") or lower.endswith((".md", ".sh")) or _SCRIPT_NAME.match(name)) \
                 and (directory / name).is_file():
             files.append(directory / name)
-    for name, _, _ in fingerprint:  # `docs/` or `DOCS/`, `scripts/`
+    for name, _, _ in fingerprint:  # `docs/` or `DOCS/`, `scripts/`, and `scripts/` one folder down (`src/scripts/`)
         suffixes = {"docs": (".md",), "scripts": _SCRIPT_SUFFIXES}.get(name.lower())
         if suffixes is not None and (directory / name).is_dir():
             files.extend(_walk(directory / name, suffixes, budget))
+        elif not name.startswith(".") and name not in _SKIP_DIRS and (directory / name / "scripts").is_dir():
+            files.extend(_walk(directory / name / "scripts", _SCRIPT_SUFFIXES, budget))
     for file in files:
         body = _read_text(file) or ""
         markdown = file.suffix.lower() in (".md", ".markdown") or file.name.upper().startswith("README")
