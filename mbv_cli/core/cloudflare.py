@@ -178,10 +178,11 @@ class CloudflareClient:
         return body.get("result")
 
     def _read(self, path: str, what: str, *, account_id: str, script: str | None = None,
-              permission: str = WORKERS_READ_PERMISSION) -> Any:
+              permission: str = WORKERS_READ_PERMISSION, missing_ok: bool = False) -> Any:
         """GET `path` -> the envelope's `result`; 401/403/404/5xx as one clear line each.
 
-        With `script`, a 404 carrying error 10007/10090 is `WorkerNotFound`.
+        With `script`, a 404 carrying error 10007/10090 is `WorkerNotFound`; with `missing_ok`, any
+        other 404 is None (a version deleted since the deployment listed it).
         """
         response = self._request("GET", path)
         status = response.status_code
@@ -193,6 +194,8 @@ class CloudflareClient:
             if isinstance(body, dict) else set()
         if status == 404 and script is not None and codes & WORKER_NOT_FOUND_CODES:
             raise WorkerNotFound(script, account_id, text)
+        if status == 404 and missing_ok:
+            return None
         if status == 401:
             raise RemoteError(f"{what}: Cloudflare refused CLOUDFLARE_API_TOKEN (HTTP 401: {text})",
                               hint=f"the token is invalid, expired or revoked; create one with the "
@@ -235,10 +238,11 @@ class CloudflareClient:
         return [d for d in found if isinstance(d, dict)] if isinstance(found, list) else []
 
     def worker_version(self, script: str, version_id: str, *, account_id: str | None = None) -> dict[str, Any]:
-        """GET .../workers/scripts/{script}/versions/{id}: metadata, annotations, resources."""
+        """GET .../workers/scripts/{script}/versions/{id}: metadata, annotations, resources ({} when gone)."""
         account = account_id or self.creds.account_id
         result = self._read(self._script_path(account, script, f"versions/{quote(version_id, safe='')}"),
-                            f"version {version_id} of Worker {script}", account_id=account, script=script)
+                            f"version {version_id} of Worker {script}", account_id=account, script=script,
+                            missing_ok=True)
         return result if isinstance(result, dict) else {}
 
     def d1_query(self, database_id: str, sql: str, params: list[Any] | None = None,

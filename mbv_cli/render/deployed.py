@@ -28,7 +28,7 @@ def _config_cell(binding: Binding | None) -> str:
     if binding.kind == "secret":
         return f"secret ({binding.declared_in})"
     resource = config_resource(binding)
-    return f"{binding.kind} {resource}" if resource else binding.kind
+    return f"{binding.kind}\n{resource}" if resource else binding.kind
 
 
 def _deployed_cell(row: BindingRow, remote: RemoteWorker) -> str:
@@ -37,47 +37,51 @@ def _deployed_cell(row: BindingRow, remote: RemoteWorker) -> str:
         return "not deployed"
     if dep is None:
         return "missing"
-    if dep.kind == "var":
-        if row.config is not None and row.config.kind == "var":
-            from mbv_cli.core.deployed.state import same_value
-
-            return "var (same value)" if same_value(row.config.entry.get("value"), dep) else "var (another value)"
-        return "var"
     if dep.kind == "secret":
         return "secret (set)"
-    return f"{dep.kind} {dep.resource}" if dep.resource else dep.kind
+    if row.status == "same":
+        return "same"
+    if dep.kind == "var":
+        return "var (another value)" if row.config is not None and row.config.kind == "var" else "var"
+    return f"{dep.kind}\n{dep.resource}" if dep.resource else dep.kind
 
 
 def _header(remote: RemoteWorker) -> str:
     w = remote.worker
     env = w.env or "top level"
     head = f"[bold]{escape(w.name)}[/] ({escape(env)}) [dim]{escape(display_path(w.config.path))}[/]"
+    if remote.script and remote.script != w.name:
+        head += f" -> {escape(remote.script)}"
     state = remote.state
     if remote.skipped:
         return head + f"\n  [dim]not looked up: {escape(remote.skipped)}[/]"
-    script = f"[bold]{escape(remote.script)}[/]"
     if state is None:
-        return head + f"\n  [yellow]not deployed[/]: no Worker {script} on account {escape(remote.account_id)}"
+        return head + (f"\n  [yellow]not deployed[/]: no Worker {escape(remote.script)} on account "
+                       f"{escape(remote.account_id)}")
     d = state.deployment
+    lines = [head]
     if d is None:
-        return head + f"\n  {script}: deployed (no deployment listed)"
-    parts = [f"{script} deployed {escape(d.when)}"]
-    if d.author_email:
-        parts.append(f"by {escape(d.author_email)}")
-    if d.source:
-        parts.append(f"via {escape(d.source)}")
-    if d.tag:
-        parts.append(f"tag {escape(d.tag)}")
-    if d.version_number is not None:
-        parts.append(f"version {d.version_number}")
-    if d.versions > 1:
-        parts.append(f"({d.percentage:g}% of traffic; {d.versions} versions)")
-    line = "  " + " ".join(parts)
-    if d.message:
-        line += f'\n  message: "{escape(d.message)}"'
-    compat = state.compatibility_date or "-"
+        lines.append("  deployed (no deployment listed)")
+    else:
+        who = f" by {escape(d.author_email)}" if d.author_email else ""
+        how = f" via {escape(d.source)}" if d.source else ""
+        lines.append(f"  deployed {escape(d.when)}{who}{how}")
+        version = [f"version {d.version_number}" if d.version_number is not None else "",
+                   f"tag {escape(d.tag)}" if d.tag else "",
+                   f"{d.percentage:g}% of traffic ({d.versions} versions)" if d.versions > 1 else ""]
+        text = ", ".join(v for v in version if v)
+        if d.message:
+            text += (": " if text else "") + f'"{escape(d.message)}"'
+        if text:
+            lines.append("  " + text)
     flags = ", ".join(state.compatibility_flags) or "no flags"
-    return head + "\n" + line + f"\n  [dim]compatibility {escape(compat)} ({escape(flags)})[/]"
+    lines.append(f"  [dim]compatibility {escape(state.compatibility_date or '-')} ({escape(flags)})[/]")
+    return "\n".join(lines)
+
+
+def _lines(text: str) -> str:
+    """Each line escaped (a server's text must not drive the terminal), joined by real newlines."""
+    return "\n".join(escape(part) for part in text.split("\n"))
 
 
 def render_remote_tables(result: RemoteBindingsResult) -> None:
@@ -89,13 +93,13 @@ def render_remote_tables(result: RemoteBindingsResult) -> None:
             continue
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 2))
         table.add_column("Name", style="bold", no_wrap=True)
-        table.add_column("Code")
+        table.add_column("Code", no_wrap=True)
         table.add_column("Config", overflow="fold")
         table.add_column("Deployed", overflow="fold")
         for row in remote.rows:
             style = _STATUS_STYLE.get(row.status, "")
             table.add_row(escape(row.name), escape(row.code.label if row.code else "-"),
-                          escape(_config_cell(row.config)), escape(_deployed_cell(row, remote)), style=style or None)
+                          _lines(_config_cell(row.config)), _lines(_deployed_cell(row, remote)), style=style or None)
         out.print(table)
         out.print()
 

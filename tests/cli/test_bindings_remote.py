@@ -178,8 +178,11 @@ def test_text_shows_the_deploy_on_top_and_a_row_per_name(run_mbv, account: FakeC
     result = run_mbv("bindings", "diff", str(EXAMPLE), "--remote", "--env", "production", env=account.env())
     assert result.exit_code == 1, result.stderr
     out = result.stdout
-    assert f"mustbeviral-auth-production deployed 2026-11-20 14:03 UTC by {AUTHOR} via wrangler tag {TAG}" in out
-    assert f'message: "{MESSAGE}"' in out
+    lines = out.splitlines()
+    at = lines.index("mustbeviral-auth-production (production) examples/mustbeviral/workers/auth-worker/wrangler.toml")
+    assert lines[at + 1:at + 4] == [f"  deployed 2026-11-20 14:03 UTC by {AUTHOR} via wrangler",
+                                    f'  version 42, tag {TAG}: "{MESSAGE}"',
+                                    "  compatibility 2026-09-15 (no flags)"]
     row = next(line for line in out.splitlines() if line.strip().startswith("JWT_SECRET_PREVIOUS"))
     assert row.split()[1:] == ["read", "1x", "secret", "(.dev.vars)", "missing"]
     assert "MBV010 mustbeviral-auth-production (deployed 2026-11-20 14:03 UTC) lacks secret JWT_SECRET_PREVIOUS" \
@@ -210,8 +213,12 @@ def test_bindings_list_remote_shows_the_views_and_exits_0(run_mbv, account: Fake
         "mustbeviral-analytics", "mustbeviral-auth-production", "mustbeviral-content-production"]
     text = run_mbv("bindings", "list", str(EXAMPLE), "--remote", "--env", "production", env=account.env())
     assert text.exit_code == 0 and "MBV010" not in text.stdout  # the views, not the findings
-    row = next(line for line in text.stdout.splitlines() if line.strip().startswith("MEDIA_BUCKET"))
-    assert row.split()[-1] == "missing" and "r2_bucket mustbeviral-media" in row
+    lines = text.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("MEDIA_BUCKET"))
+    assert lines[at].split()[1:] == ["read", "1x", "r2_bucket", "missing"]
+    assert lines[at + 1].split() == ["mustbeviral-media"]  # the bucket the config names, under its kind
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("CONTENT_CACHE"))
+    assert lines[at + 1].split() == ["your-kv-namespace-id", "d706b78b64e8c2574b613c7b2436dc03"]
 
 
 def test_without_remote_nothing_is_asked_and_nothing_changes(run_mbv, account: FakeCloudflare) -> None:
@@ -336,3 +343,51 @@ def test_missing_credentials_are_one_line(run_mbv, account: FakeCloudflare) -> N
                                    env={**account.env(), "CLOUDFLARE_API_TOKEN": ""}))
     assert "CLOUDFLARE_API_TOKEN" in line
     assert account.requests == []
+
+
+def test_a_gradual_deployment_names_the_main_version_and_its_share(run_mbv, account: FakeCloudflare) -> None:
+    script = account.scripts["mustbeviral-auth-production"]
+    main_version = script.deployments[0]["versions"][0]["version_id"]
+    script.deployments[0]["versions"] = [{"version_id": "11111111-2222-4333-8444-555555555555", "percentage": 10.0},
+                                         {"version_id": main_version, "percentage": 90.0}]
+    _, doc = _json(run_mbv, account, "bindings", "diff", str(EXAMPLE), "--remote", "--env", "production")
+    auth = next(w for w in doc["workers"] if w["script"] == "mustbeviral-auth-production")
+    assert auth["deployment"]["version_id"] == main_version
+    assert auth["deployment"]["percentage"] == 90.0 and auth["deployment"]["versions"] == 2
+
+
+def test_a_version_deleted_since_the_deployment_is_not_an_error(run_mbv, account: FakeCloudflare) -> None:
+    account.scripts["mustbeviral-auth-production"].versions.clear()
+    _, doc = _json(run_mbv, account, "bindings", "diff", str(EXAMPLE), "--remote", "--env", "production")
+    auth = next(w for w in doc["workers"] if w["script"] == "mustbeviral-auth-production")
+    assert auth["deployment"]["created_on"] and auth["deployment"]["tag"] is None
+    assert auth["deployment"]["author_email"] == AUTHOR  # from the deployment itself
+
+
+def test_service_environments_are_not_looked_up_and_say_so(run_mbv, account: FakeCloudflare, tmp_path: Path) -> None:
+    worker = tmp_path / "svc"
+    worker.mkdir()
+    (worker / "wrangler.toml").write_text('name = "svc"\nmain = "index.js"\ncompatibility_date = "2026-10-01"\n'
+                                          'legacy_env = false\n[env.production]\n', encoding="utf-8")
+    (worker / "index.js").write_text("export default { fetch() { return new Response('ok') } }\n", encoding="utf-8")
+    _, doc = _json(run_mbv, account, "bindings", "diff", str(worker), "--remote", "--env", "production")
+    assert doc["workers"][0]["skipped"] and "service environment" in doc["workers"][0]["skipped"]
+    assert any("legacy_env = false" in n for n in doc["notes"])
+    assert account.requests == []
+
+
+def test_the_readme_on_call_section_shows_what_mbv_prints(run_mbv, account: FakeCloudflare) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split('## On call: production says "Binding not found"', 1)[1].split("\n## ", 1)[0]
+    assert "mbv bindings diff --remote --env production" in section and "Workers Scripts Read" in section
+    import re
+
+    blocks = re.findall(r"^```(\w*)\n(.*?)^```$", section, re.S | re.M)
+    shown = next(text for lang, text in blocks if not lang).splitlines()
+    perturb(account)
+    result = run_mbv("bindings", "diff", "--remote", "--env", "production", env=account.env(), cwd=EXAMPLE)
+    printed = [line.split() for line in result.stdout.splitlines()]
+    for line in shown:
+        if line.strip() and not line.strip().startswith("─"):
+            assert line.split() in printed, line
+    assert "lacks secret JWT_SECRET_PREVIOUS, which the code reads" in " ".join(result.stdout.split())

@@ -199,7 +199,7 @@ def compare_worker(remote: RemoteWorker, *, views: Mapping[str, CodeView] | None
     views = views or {}
     if state is None:
         file, line, _ = _config_site(worker)
-        where = worker.config.locate_key("name") if worker.env is None else None
+        where = _section_line(worker)
         return [Finding(
             "MBV013", Severity.INFO,
             f"{worker.name} ({_env_label(worker.env)}) is not deployed: Cloudflare has no Worker named "
@@ -278,8 +278,8 @@ def _mbv011(remote: RemoteWorker, cfg: Binding, difference: str | None, when: st
 
 def _mbv012(remote: RemoteWorker, dep: DeployedBinding, view: CodeView | None) -> Finding:
     worker = remote.worker
-    label = "var" if dep.kind == "var" else f"binding ({dep.kind})"
-    message = (f"the deployed {remote.script} has {label} {dep.name}, which {_env_label(worker.env)} does not declare: "
+    label = f"var {dep.name}" if dep.kind == "var" else f"binding {dep.name} ({dep.kind})"
+    message = (f"the deployed {remote.script} has {label}, which {_env_label(worker.env)} does not declare: "
                "deployed from elsewhere (another branch, the dashboard, or by hand)")
     if view is not None and view.reads:
         message += "; the code reads it, so the next deploy from this config breaks those reads"
@@ -287,7 +287,14 @@ def _mbv012(remote: RemoteWorker, dep: DeployedBinding, view: CodeView | None) -
             f"`wrangler deploy{_env_flag(worker)}` from this config removes it")
     file = display_path(worker.config.path)
     return Finding("MBV012", Severity.WARNING, message, hint=hint, worker=worker.name, env=worker.env,
-                   binding=dep.name, file=file, line=worker.config.locate_key("env") if worker.env else None)
+                   binding=dep.name, file=file, line=_section_line(worker))
+
+
+def _section_line(worker: ResolvedWorker) -> int | None:
+    """The line of the env's section (`[env.production]`), or of `name` for the top level."""
+    if worker.env is None:
+        return worker.config.locate_key("name")
+    return worker.config.env_line(worker.env)
 
 
 def _mbv014(remote: RemoteWorker, when: str) -> list[Finding]:
