@@ -19,11 +19,13 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "mbv bindings list",
         "mbv bindings list examples/mustbeviral --all-envs",
         "mbv bindings list --config workers/api/wrangler.toml --env production --format json",
+        "mbv bindings list --remote --env production",
     ),
     "bindings diff": (
         "mbv bindings diff",
         "mbv bindings diff examples/mustbeviral --env production --fail-on warning",
         "mbv bindings diff --all-envs --format sarif > bindings.sarif",
+        "mbv bindings diff --remote --env production",
     ),
     "jwt decode": (
         "mbv jwt decode \"$TOKEN\"",
@@ -93,6 +95,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "mbv doctor examples/mustbeviral -v",
         "mbv doctor --env production --format sarif > mbv.sarif",
         "mbv doctor --select MBV1 --ignore MBV109 --fail-on warning",
+        "mbv doctor --remote --env production",
     ),
     "rules": (
         "mbv rules",

@@ -31,6 +31,7 @@ DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # decoded; D1 results are capped far below (a KV value at 25 MiB)
 DEFAULT_TIMEOUT = 30.0
 MAX_ATTEMPTS = 4  # a 429 is tried again up to 3 times
+MAX_PAGES = 100  # of one list (`result_info` paging)
 MAX_RETRY_AFTER = 60.0  # seconds; a longer Retry-After is an error that says when to come back
 WORKER_NOT_FOUND_CODES = frozenset({10007, 10090})  # workers-sdk deploy-helpers worker-not-found-error.ts
 WORKERS_READ_PERMISSION = "Workers Scripts Read"
@@ -167,6 +168,10 @@ class CloudflareClient:
 
     @staticmethod
     def _envelope(response: httpx.Response, what: str) -> Any:
+        return CloudflareClient._envelope_body(response, what).get("result")
+
+    @staticmethod
+    def _envelope_body(response: httpx.Response, what: str) -> dict[str, Any]:
         try:
             body = response.json()
         except (ValueError, RecursionError):
@@ -175,19 +180,41 @@ class CloudflareClient:
             raise RemoteError(f"{what}: unexpected response shape")
         if not body.get("success", False) or response.status_code >= 400:
             raise RemoteError(f"{what} failed: {_error_text(body, response.status_code)}")
-        return body.get("result")
+        return body
+
+    def _read_list(self, path: str, what: str, *, account_id: str, script: str | None = None) -> list[Any]:
+        """`_read` of a list, following the envelope's `result_info` (`page`/`total_pages`, or `cursor`)
+        when the API pages it; at most MAX_PAGES requests."""
+        items: list[Any] = []
+        params: dict[str, Any] = {}
+        for _ in range(MAX_PAGES):
+            body = self._read(path, what, account_id=account_id, script=script, params=params, whole=True)
+            result = body.get("result") if isinstance(body, dict) else None
+            items.extend(result if isinstance(result, list) else [])
+            info = body.get("result_info") if isinstance(body, dict) else None
+            info = info if isinstance(info, dict) else {}
+            cursor = info.get("cursor")
+            page, total = info.get("page"), info.get("total_pages")
+            if isinstance(cursor, str) and cursor and result:
+                params = {"cursor": cursor}
+            elif isinstance(page, int) and isinstance(total, int) and page < total and result:
+                params = {"page": page + 1, **({"per_page": info["per_page"]} if "per_page" in info else {})}
+            else:
+                return items
+        raise RemoteError(f"{what}: more than {MAX_PAGES} pages", hint="this is not a list mbv expects to be long")
 
     def _read(self, path: str, what: str, *, account_id: str, script: str | None = None,
-              permission: str = WORKERS_READ_PERMISSION, missing_ok: bool = False) -> Any:
-        """GET `path` -> the envelope's `result`; 401/403/404/5xx as one clear line each.
+              permission: str = WORKERS_READ_PERMISSION, missing_ok: bool = False,
+              params: Mapping[str, Any] | None = None, whole: bool = False) -> Any:
+        """GET `path` -> the envelope's `result` (`whole`: the envelope); 401/403/404/5xx as one clear line each.
 
         With `script`, a 404 carrying error 10007/10090 is `WorkerNotFound`; with `missing_ok`, any
         other 404 is None (a version deleted since the deployment listed it).
         """
-        response = self._request("GET", path)
+        response = self._request("GET", path, params=dict(params or {}))
         status = response.status_code
         if status < 400:
-            return self._envelope(response, what)
+            return self._envelope_body(response, what) if whole else self._envelope(response, what)
         body = _json_or_none(response)
         text = _error_text(body, status) if isinstance(body, dict) else f"HTTP {status}"
         codes = {e.get("code") for e in (body or {}).get("errors") or [] if isinstance(e, dict)} \
@@ -225,9 +252,9 @@ class CloudflareClient:
     def worker_secrets(self, script: str, *, account_id: str | None = None) -> list[dict[str, Any]]:
         """GET .../workers/scripts/{script}/secrets: `[{name, type}]`, never a value."""
         account = account_id or self.creds.account_id
-        result = self._read(self._script_path(account, script, "secrets"), f"secrets of Worker {script}",
-                            account_id=account, script=script)
-        return [s for s in result or [] if isinstance(s, dict)] if isinstance(result, list) else []
+        result = self._read_list(self._script_path(account, script, "secrets"), f"secrets of Worker {script}",
+                                 account_id=account, script=script)
+        return [s for s in result if isinstance(s, dict)]
 
     def worker_deployments(self, script: str, *, account_id: str | None = None) -> list[dict[str, Any]]:
         """GET .../workers/scripts/{script}/deployments: newest first (wrangler takes `deployments[0]`)."""

@@ -391,3 +391,21 @@ def test_the_readme_on_call_section_shows_what_mbv_prints(run_mbv, account: Fake
         if line.strip() and not line.strip().startswith("─"):
             assert line.split() in printed, line
     assert "lacks secret JWT_SECRET_PREVIOUS, which the code reads" in " ".join(result.stdout.split())
+
+
+def test_a_paged_list_is_read_to_its_last_page(run_mbv, account: FakeCloudflare) -> None:
+    script = account.scripts["mustbeviral-auth-production"]
+    script.bindings.extend({"name": f"EXTRA_SECRET_{i}", "type": "secret_text"} for i in range(3))
+    script.bindings = [b for b in script.bindings if b["type"] != "secret_text"] + \
+        [b for b in script.bindings if b["type"] == "secret_text"]
+    account.page_size = 2
+    # the settings list no secrets here: only the paged secrets list tells that JWT_SECRET_PREVIOUS is set
+    settings = script.settings
+    script.settings = lambda: {**settings(), "bindings": [b for b in script.bindings if b["type"] != "secret_text"]}
+    _, doc = _json(run_mbv, account, "bindings", "diff", str(EXAMPLE), "--remote", "--env", "production")
+    pages = [r["path"] for r in account.requests if "/mustbeviral-auth-production/secrets" in r["path"]]
+    assert len(pages) == 3 and pages[1].endswith("?page=2&per_page=2") and pages[2].endswith("?page=3&per_page=2")
+    assert not [f for f in doc["findings"] if f["code"] == "MBV010" and f["binding"] == "JWT_SECRET_PREVIOUS"]
+    auth = next(w for w in doc["workers"] if w["script"] == "mustbeviral-auth-production")
+    assert {b["name"] for b in auth["bindings"] if b["status"] == "deployed-only"} == {
+        "EXTRA_SECRET_0", "EXTRA_SECRET_1", "EXTRA_SECRET_2"}

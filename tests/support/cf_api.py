@@ -88,6 +88,7 @@ class FakeCloudflare:
     scripts: dict[str, FakeScript] = field(default_factory=dict)
     can_read_workers: bool = True  # the token's Workers Scripts Read permission
     faults: list[Fault] = field(default_factory=list)
+    page_size: int = 0  # > 0: lists (secrets) answered in pages of this size with `result_info`
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def take_fault(self, path: str) -> Fault | None:
@@ -201,8 +202,8 @@ def _handler(fake: FakeCloudflare) -> type[BaseHTTPRequestHandler]:
             if not fake.can_read_workers:
                 self._error(403, 10000, "Authentication error")
                 return
-            m = re.fullmatch(r"/accounts/([^/]+)/workers/scripts/([^/?]+)/(settings|secrets|deployments|versions/[^/?]+)",
-                             self.path)
+            m = re.fullmatch(r"/accounts/([^/]+)/workers/scripts/([^/?]+)/(settings|secrets|deployments|versions/[^/?]+)"
+                             r"(?:\?.*)?", self.path)
             if not m or m.group(1) != fake.account:
                 self._error(404, 7003, "Could not route to /path, perhaps your object identifier is invalid?")
                 return
@@ -216,6 +217,16 @@ def _handler(fake: FakeCloudflare) -> type[BaseHTTPRequestHandler]:
                 result = script.settings()
             elif what == "secrets":
                 result = script.secrets()
+                if fake.page_size:  # paged as the v4 envelope pages lists: result_info page/total_pages
+                    from urllib.parse import parse_qs, urlsplit
+
+                    page = int(parse_qs(urlsplit(self.path).query).get("page", ["1"])[0])
+                    total = max(1, -(-len(result) // fake.page_size))
+                    chunk = result[(page - 1) * fake.page_size: page * fake.page_size]
+                    self._send(200, {"success": True, "errors": [], "messages": [], "result": chunk,
+                                     "result_info": {"page": page, "per_page": fake.page_size, "count": len(chunk),
+                                                     "total_count": len(result), "total_pages": total}})
+                    return
             elif what == "deployments":
                 result = {"deployments": script.deployments}
             else:
