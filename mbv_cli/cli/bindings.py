@@ -71,7 +71,7 @@ def _remote_result(workers: list[Any], root: Path, *, show_findings: bool) -> An
     report = diff_bindings(workers, entries=load_settings(root).entries, code_sink=codes)
     remotes, found, notes = remote_bindings(workers, codes)
     apply_to_report(report, remotes, found, notes)
-    return RemoteBindingsResult(remotes, report, show_findings=show_findings)
+    return RemoteBindingsResult(remotes, report, show_findings=show_findings, remote_notes=notes)
 
 
 @app.command("diff")
@@ -141,7 +141,7 @@ def diff_command(
 
         remotes, found, notes = remote_bindings(workers, codes)
         apply_to_report(report, remotes, found, notes)
-        remote_result = RemoteBindingsResult(remotes, report)
+        remote_result = RemoteBindingsResult(remotes, report, remote_notes=notes)
     apply_baseline_option(report, baseline, update_baseline, known)
     anchors = config_anchors(workers, workspace.configs)
 

@@ -110,3 +110,6 @@ def render_remote_text(result: RemoteBindingsResult, *, show_all: bool = False, 
         from mbv_cli.render.findings import render_text
 
         render_text(result.report, show_all=show_all, **options)
+    else:  # `bindings list --remote`: the tables; what could not be looked up still goes to stderr
+        for note in result.remote_notes:
+            console.stderr().print(f"[dim]note[/]: {escape(note)}")

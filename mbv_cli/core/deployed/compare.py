@@ -100,6 +100,7 @@ class RemoteBindingsResult:
     workers: list[RemoteWorker]
     report: FindingsReport
     show_findings: bool = True
+    remote_notes: list[str] = field(default_factory=list)  # what was not looked up, and why (also in report.notes)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.report.to_dict()
