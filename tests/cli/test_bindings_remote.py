@@ -373,7 +373,18 @@ def test_service_environments_are_not_looked_up_and_say_so(run_mbv, account: Fak
     _, doc = _json(run_mbv, account, "bindings", "diff", str(worker), "--remote", "--env", "production")
     assert doc["workers"][0]["skipped"] and "service environment" in doc["workers"][0]["skipped"]
     assert any("legacy_env = false" in n for n in doc["notes"])
+    listed = run_mbv("bindings", "list", str(worker), "--remote", "--env", "production", env=account.env())
+    assert listed.exit_code == 0 and "not looked up" in listed.stdout and "legacy_env = false" in listed.stderr
     assert account.requests == []
+
+
+def test_a_committed_secret_var_stays_masked(run_mbv, account: FakeCloudflare) -> None:
+    committed = "sk_test_FAKE_mustbeviral_example_key"  # the content Worker's top-level var (MBV202)
+    assert committed in (EXAMPLE / "workers" / "content-worker" / "wrangler.jsonc").read_text(encoding="utf-8")
+    for fmt in ("text", "json"):
+        result = run_mbv("bindings", "list", str(EXAMPLE), "--remote", "--all-envs", "-f", fmt, env=account.env())
+        assert result.exit_code == 0 and "STRIPE_API_KEY" in result.stdout
+        assert committed not in result.stdout + result.stderr
 
 
 def test_the_readme_on_call_section_shows_what_mbv_prints(run_mbv, account: FakeCloudflare) -> None:
