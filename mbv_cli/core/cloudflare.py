@@ -69,7 +69,8 @@ def credentials_from_env(environ: Mapping[str, str] | None = None, *, account_re
     if missing:
         raise UsageError(
             f"--remote needs {' and '.join(missing)} in the environment",
-            hint="export them as for wrangler (an API token with D1/KV access and your account id)",
+            hint="export them as for wrangler (an API token: D1/KV access for db and migrate, Workers Scripts "
+                 "Read for bindings and doctor; and your account id)",
         )
     if not all("\x21" <= char <= "\x7e" for char in token):  # never echo the value: it is the secret
         raise UsageError("CLOUDFLARE_API_TOKEN has characters an API token cannot have (non-ASCII, spaces "
