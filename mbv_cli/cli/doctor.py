@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -34,6 +34,8 @@ def doctor_command(
     statistics: bool = StatisticsOpt,
     show_all: bool = ShowAllOpt,
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write .mbv_cache/ (also MBV_NO_CACHE=1)."),
+    remote: bool = typer.Option(False, "--remote", help="Bindings area also against the deployed Worker of each env, "
+                                "through Cloudflare's API (GET only; a token with Workers Scripts Read)."),
 ) -> None:
     """Run every check on a Worker or a monorepo; exit 1 when a finding reaches --fail-on."""
     from mbv_cli.cli.reporting import (
@@ -72,7 +74,8 @@ def doctor_command(
     console.secret_file_warnings(workers)
     cache = None if no_cache or disabled_by_env() else FactsCache.load(workspace.root)
     with terminal_progress(fmt) as progress:
-        result = run_doctor(workspace, workers, settings=settings, processes=jobs, progress=progress, cache=cache)
+        result = run_doctor(workspace, workers, settings=settings, processes=jobs, progress=progress, cache=cache,
+                            remote=_remote_check() if remote else None)
     apply_baseline_option(result.report, baseline, update_baseline, known, result.areas)
 
     def render(form: str) -> None:
@@ -84,3 +87,9 @@ def doctor_command(
     deliver(fmt, outputs, render, (lambda form: emit(statistics_of(result.report), form)) if statistics else None)
     if broken or result.fails(threshold):
         raise typer.Exit(broken or 1)
+
+
+def _remote_check() -> Any:
+    from mbv_cli.core.deployed.run import remote_bindings
+
+    return remote_bindings

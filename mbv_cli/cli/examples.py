@@ -19,11 +19,13 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "mbv bindings list",
         "mbv bindings list examples/mustbeviral --all-envs",
         "mbv bindings list --config workers/api/wrangler.toml --env production --format json",
+        "mbv bindings list --remote --env production",
     ),
     "bindings diff": (
         "mbv bindings diff",
         "mbv bindings diff examples/mustbeviral --env production --fail-on warning",
         "mbv bindings diff --all-envs --format sarif > bindings.sarif",
+        "mbv bindings diff --remote --env production",
     ),
     "jwt decode": (
         "mbv jwt decode \"$TOKEN\"",
@@ -93,6 +95,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "mbv doctor examples/mustbeviral -v",
         "mbv doctor --env production --format sarif > mbv.sarif",
         "mbv doctor --select MBV1 --ignore MBV109 --fail-on warning",
+        "mbv doctor --remote --env production",
     ),
     "rules": (
         "mbv rules",
@@ -128,9 +131,10 @@ ENVIRONMENT = (
     ("NO_COLOR", "any value turns colour off"),
     ("MBV_DEBUG=1", "show the traceback of an internal error"),
     ("CLOUDFLARE_ENV", "the environment to use when --env is not given (as wrangler)"),
-    ("CLOUDFLARE_API_TOKEN", "for --remote (D1, KV): an API token"),
+    ("CLOUDFLARE_API_TOKEN", "for --remote (D1, KV; bindings and doctor: Workers Scripts Read): an API token"),
     ("CLOUDFLARE_ACCOUNT_ID", "for --remote: the account"),
     ("CLOUDFLARE_API_BASE_URL", "for --remote: another API endpoint"),
+    ("MBV_API_TIMEOUT", "for --remote: seconds to wait for each Cloudflare API response (default 30)"),
     ("CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV=false", "as wrangler: secrets from .dev.vars only, not .env"),
     ("JWT_SECRET, JWT_SECRET_PREVIOUS", "jwt verify's keys when no key option is given"),
     ("MBV_FORCE_WIDTH", "the width of text output (default: the terminal's, else 120)"),

@@ -961,16 +961,20 @@ def analyse_environments(workers: list[ResolvedWorker], sources: Iterable[Source
 
 def analyse_code(workers: list[ResolvedWorker], code: WorkerCode, *,
                  worker_names: frozenset[str] = frozenset(), unseen: Sequence[str] = (),
-                 twins: Sequence[WranglerConfig] = ()) -> list[Finding]:
+                 twins: Sequence[WranglerConfig] = (),
+                 code_sink: dict[Path, WorkerCode] | None = None) -> list[Finding]:
     """Like `analyse_environments`, from facts already drawn (`mbv doctor` draws them in its own pass).
 
     `worker_names`: the names of the other Workers of the run (a service binding may name one);
     `unseen`: imports of project code the module graph could not follow (MBV002 is then info);
-    `twins`: other configs of the same Worker (`twin_configs`).
+    `twins`: other configs of the same Worker (`twin_configs`);
+    `code_sink`: receives the code with env calls followed, by resolved config path (for `--remote`).
     """
     if not workers:
         return []
     ctx = _context(workers[0], code, worker_names | _worker_names(workers), tuple(unseen), tuple(twins))
+    if code_sink is not None:
+        code_sink[workers[0].config.path.resolve()] = ctx.code
     return [f for w in workers for f in _diff(ctx, w)]
 
 
@@ -1019,11 +1023,13 @@ def _worker_names(workers: Iterable[ResolvedWorker]) -> frozenset[str]:
 
 def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None,
                   entries: dict[Path, str] | None = None, cache: FactsCache | None = None,
-                  progress: Callable[[str], None] | None = None) -> FindingsReport:
+                  progress: Callable[[str], None] | None = None,
+                  code_sink: dict[Path, WorkerCode] | None = None) -> FindingsReport:
     """Scan each Worker's code once (all Workers' files in one pool) and diff it against every env given.
 
     A Worker's code is its module graph (`doctor_code.collect_groups`); without code (no `main`, or a
     `main` that is build output) only the findings drawn from the config alone are reported.
+    `code_sink` receives each config's code, env calls followed, by resolved config path (`--remote`).
     """
     report = FindingsReport(title="mbv bindings diff")
     listed, without_code, notes, type_only = worker_code_paths(workers, entries, cache)
@@ -1048,6 +1054,8 @@ def diff_bindings(workers: list[ResolvedWorker], *, jobs: int | None = None,
         if ctx is None:
             code = codes[key]
             ctx = contexts[key] = _context(worker, code, everyone, twins=twins.get(key, ()))
+            if code_sink is not None and key not in without_code:
+                code_sink[key] = ctx.code
             report.notes.extend(_code_notes(code))
             if not code.files and not code.skipped and key not in without_code:
                 report.notes.append(f"{_where(worker.directory)}: no source files found; only the config was checked")

@@ -38,6 +38,8 @@ from mbv_cli.core.wrangler.environments import ResolvedWorker
 from mbv_cli.core.wrangler.workspace import Workspace
 
 AREAS = ("configuration", "bindings", "code", "migrations", "local databases", "queries")
+# `--remote`: (workers, code by resolved config path) -> (views, findings, notes); see deployed.run
+RemoteCheck = Callable[[Sequence[ResolvedWorker], dict[Path, Any]], tuple[Any, list[Finding], list[str]]]
 AREA_OF_PREFIX = {"MBV0": "bindings", "MBV1": "code", "MBV2": "configuration", "MBV30": "migrations",
                   "MBV4": "code"}
 # bindings findings drawn from the config alone: they still apply to a Worker without code
@@ -353,8 +355,13 @@ def run_doctor(
     processes: int | None = None,
     progress: Callable[[str], None] | None = None,
     cache: FactsCache | None = None,
+    remote: RemoteCheck | None = None,
 ) -> DoctorResult:
-    """Every area on `workers`; `progress(message)` hears each area and Worker as it finishes (for a terminal)."""
+    """Every area on `workers`; `progress(message)` hears each area and Worker as it finishes (for a terminal).
+
+    `remote` (`--remote`): given the Workers and each config's code, the deployed state compared with
+    them, `(views, findings, notes)` as `deployed.run.remote_bindings` returns; only the bindings area uses it.
+    """
     say = progress or (lambda _message: None)
     settings = settings or load_settings(workspace.root)
     rules = [r for r in all_rules() if settings.enabled(r.code)]
@@ -395,6 +402,7 @@ def run_doctor(
     from mbv_cli.core.bindings_diff import twin_configs
 
     twins = twin_configs(workers)
+    remote_codes: dict[Path, Any] = {}
     jobs = [job_for(g, code_rules, scan_bindings=scan_bindings, cache=cache, queries=queries) for g in groups]
     jobs = share_files(jobs)  # a file several Workers import is read and parsed once
     say(f"code: parsing the source of {len(groups)} Worker(s)")
@@ -433,7 +441,8 @@ def run_doctor(
             code = code_from_results(group.directory, facts, group.skipped)
             diffed = analyse_code(group.workers, code, worker_names=everyone,
                                   unseen=unseen_code(group.graphs) if group.has_code else (),
-                                  twins=twins.get(group.workers[0].config.path.resolve(), ()))
+                                  twins=twins.get(group.workers[0].config.path.resolve(), ()),
+                                  code_sink=remote_codes if group.has_code else None)
             if not group.has_code:  # assets only: findings about the code do not apply
                 diffed = [f for f in diffed if f.code in CONFIG_BASED_BINDING_CODES]
             areas["bindings"].findings.extend(diffed)
@@ -442,6 +451,13 @@ def run_doctor(
             report.notes.extend(f"{display_path(s.path)}: {s.reason}" for s in [*group.skipped, *outcome.skipped])
     areas["code"].ran = bool(code_rules or graph_codes)
     areas["bindings"].ran = scan_bindings
+    if remote is not None and scan_bindings:
+        from mbv_cli.core.deployed.run import merge_remote
+
+        say("bindings: asking Cloudflare for the deployed Workers")
+        remotes, remote_found, remote_notes = remote(workers, remote_codes)
+        areas["bindings"].findings = merge_remote(areas["bindings"].findings, remotes, remote_found)
+        report.notes.extend(remote_notes)
     if outside and code_rules:
         areas["code"].note = not_checked_note(outside)
 

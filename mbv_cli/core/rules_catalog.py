@@ -48,6 +48,7 @@ OTHER_CODE_DOCS = (
     ("mbv_cli.core.migrations.codes", "MIGRATION_CODE_DOCS"),
     ("mbv_cli.core.queries.codes", "QUERY_CODE_DOCS"),
     ("mbv_cli.core.graph.codes", "GRAPH_CODES"),
+    ("mbv_cli.core.deployed.codes", "DEPLOYED_CODES"),
 )
 
 

@@ -17,6 +17,10 @@ RENDERERS: dict[str, dict[str, str]] = {
         "text": "mbv_cli.render.bindings:render_list_text",
         "json": "mbv_cli.render.formats.json:render_json",
     },
+    "RemoteBindingsResult": {
+        "text": "mbv_cli.render.deployed:render_remote_text",
+        "json": "mbv_cli.render.formats.json:render_json",
+    },
     "GraphResult": {
         "text": "mbv_cli.render.graph:render_graph_text",
         "json": "mbv_cli.render.formats.json:render_json",

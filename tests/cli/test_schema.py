@@ -122,7 +122,8 @@ def _trace_events() -> list[dict[str, Any]]:
     return events
 
 
-def test_every_command_in_json_mode_matches_its_schema(run_mbv, tmp_path: Path) -> None:
+def test_every_command_in_json_mode_matches_its_schema(run_mbv, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """One run per document shape; run_mbv validates each stdout, this checks that each shape was seen."""
     import sqlite3
 
@@ -139,6 +140,15 @@ def test_every_command_in_json_mode_matches_its_schema(run_mbv, tmp_path: Path) 
     baseline = tmp_path / "baseline.json"
     run("bindings", "list", example, "--all-envs", "-f", "json")
     run("bindings", "diff", example, "-f", "json")
+    from tests.support.cf_api import serve_fake_cloudflare
+    from tests.support.deployed import deploy_example
+
+    with serve_fake_cloudflare(tmp_path / "cf") as fake:
+        deploy_example(fake, REPO / example)
+        for key, value in fake.env().items():
+            monkeypatch.setenv(key, value)
+        remote = run("bindings", "diff", example, "--remote", "-f", "json")
+        assert remote["schema"] == "mbv.bindings.remote/1" and remote["workers"][0]["bindings"]
     run("doctor", example, "-f", "json")
     run("doctor", example, "--statistics", "-f", "json")
     run("doctor", example, "-f", "json", "--baseline", str(baseline), "--update-baseline")

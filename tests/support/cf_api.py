@@ -3,8 +3,20 @@
 Speaks the documented JSON of the endpoints mbv uses (wrangler.md section 7):
 - POST /accounts/{acct}/d1/database/{id}/query  {"sql", "params"} -> envelope, one result per statement
 - GET  /accounts/{acct}/storage/kv/namespaces/{ns}/values/{key} -> raw bytes or 404 envelope
+- GET  /accounts/{acct}/workers/scripts/{script}/settings | /secrets | /deployments | /versions/{id}
+  (Workers scripts, see `FakeScript`)
 Databases are files `<root>/d1/<id>.sqlite`; KV values are rows in `<root>/kv.sqlite`.
 `refused_pragmas` lists PRAGMA names answered with an API error, as D1 refuses some.
+
+Workers scripts: response bodies shaped as the API reference documents them (developers.cloudflare.com/
+api/resources/workers/subresources/scripts/, generated into cloudflare-typescript
+`src/resources/workers/scripts/{script-and-version-settings,secrets,deployments,versions}.ts`, and read by
+workers-sdk `packages/deploy-helpers/src/deploy/helpers/versions-api.ts` / `versions-types.ts`):
+envelope `{success, errors, messages, result}`; an unknown script is HTTP 404 with error 10007
+"This Worker does not exist on your account." (deploy-helpers `worker-not-found-error.ts`); a wrong token
+HTTP 401 (error 10001 "Unable to authenticate request"); a token without the Workers Scripts Read
+permission HTTP 403 (error 10000 "Authentication error"). `faults` are answers served (once each, in
+order) before the normal one for a matching path: 429 with Retry-After, 500, a delay (a timeout).
 """
 
 from __future__ import annotations
@@ -13,6 +25,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +39,43 @@ ACCOUNT = "0123456789abcdef0123456789abcdef"
 
 
 @dataclass
+class FakeScript:
+    """One deployed Worker script: API binding objects (secrets as `secret_text`, no value), compatibility,
+    deployments newest first, and the versions they name."""
+
+    bindings: list[dict[str, Any]] = field(default_factory=list)
+    compatibility_date: str | None = None
+    compatibility_flags: list[str] = field(default_factory=list)
+    deployments: list[dict[str, Any]] = field(default_factory=list)
+    versions: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def settings(self) -> dict[str, Any]:
+        return {"bindings": self.bindings, "compatibility_date": self.compatibility_date,
+                "compatibility_flags": self.compatibility_flags, "logpush": False, "placement": {},
+                "tail_consumers": [], "usage_model": "standard", "observability": {"enabled": True}, "tags": []}
+
+    def secrets(self) -> list[dict[str, Any]]:
+        return [{"name": b["name"], "type": "secret_text"} for b in self.bindings if b["type"] == "secret_text"]
+
+    def binding(self, name: str) -> dict[str, Any] | None:
+        return next((b for b in self.bindings if b["name"] == name), None)
+
+    def drop(self, name: str) -> None:
+        self.bindings = [b for b in self.bindings if b["name"] != name]
+
+
+@dataclass
+class Fault:
+    """An answer served instead of the normal one, once, for the first request whose path matches."""
+
+    path: str  # a regular expression searched in the request path
+    status: int = 500
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (a client with a shorter timeout gives up)
+
+
+@dataclass
 class FakeCloudflare:
     root: Path
     token: str = TOKEN
@@ -35,6 +85,19 @@ class FakeCloudflare:
     base_url: str = ""
     # D1 runs one query batch at a time per database (a single Durable Object); so does the fake
     d1_lock: threading.Lock = field(default_factory=threading.Lock)
+    scripts: dict[str, FakeScript] = field(default_factory=dict)
+    can_read_workers: bool = True  # the token's Workers Scripts Read permission
+    faults: list[Fault] = field(default_factory=list)
+    page_size: int = 0  # > 0: lists (secrets) answered in pages of this size with `result_info`
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take_fault(self, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if re.search(fault.path, path):
+                    self.faults.remove(fault)
+                    return fault
+        return None
 
     def d1_file(self, database_id: str) -> Path:
         (self.root / "d1").mkdir(parents=True, exist_ok=True)
@@ -98,7 +161,28 @@ def _handler(fake: FakeCloudflare) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             self.path = self.path.removeprefix("/client/v4")
-            fake.requests.append({"method": "GET", "path": self.path})
+            fake.requests.append({"method": "GET", "path": self.path,
+                                  "authorization": self.headers.get("Authorization")})
+            fault = fake.take_fault(self.path)
+            if fault is not None:
+                time.sleep(fault.delay)
+                body = fault.body if fault.body is not None else {
+                    "success": False, "errors": [{"code": 10013, "message": "An unknown error has occurred"}],
+                    "messages": [], "result": None}
+                data = json.dumps(body).encode()
+                try:
+                    self.send_response(fault.status)
+                    for key, value in {"Content-Type": "application/json", **fault.headers}.items():
+                        self.send_header(key, value)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout)
+                    pass
+                return
+            if "/workers/scripts/" in self.path:
+                self._workers_get()
+                return
             if not self._authorised():
                 return
             m = re.fullmatch(r"/accounts/([^/]+)/storage/kv/namespaces/([^/]+)/values/(.+)", self.path)
@@ -110,6 +194,47 @@ def _handler(fake: FakeCloudflare) -> type[BaseHTTPRequestHandler]:
                 self._error(404, 10009, "get: 'key not found'")
                 return
             self._send(200, None, raw=value)
+
+        def _workers_get(self) -> None:
+            if self.headers.get("Authorization") != f"Bearer {fake.token}":
+                self._error(401, 10001, "Unable to authenticate request")
+                return
+            if not fake.can_read_workers:
+                self._error(403, 10000, "Authentication error")
+                return
+            m = re.fullmatch(r"/accounts/([^/]+)/workers/scripts/([^/?]+)/(settings|secrets|deployments|versions/[^/?]+)"
+                             r"(?:\?.*)?", self.path)
+            if not m or m.group(1) != fake.account:
+                self._error(404, 7003, "Could not route to /path, perhaps your object identifier is invalid?")
+                return
+            script = fake.scripts.get(unquote(m.group(2)))
+            if script is None:
+                self._error(404, 10007, "This Worker does not exist on your account.")
+                return
+            what = m.group(3)
+            result: Any
+            if what == "settings":
+                result = script.settings()
+            elif what == "secrets":
+                result = script.secrets()
+                if fake.page_size:  # paged as the v4 envelope pages lists: result_info page/total_pages
+                    from urllib.parse import parse_qs, urlsplit
+
+                    page = int(parse_qs(urlsplit(self.path).query).get("page", ["1"])[0])
+                    total = max(1, -(-len(result) // fake.page_size))
+                    chunk = result[(page - 1) * fake.page_size: page * fake.page_size]
+                    self._send(200, {"success": True, "errors": [], "messages": [], "result": chunk,
+                                     "result_info": {"page": page, "per_page": fake.page_size, "count": len(chunk),
+                                                     "total_count": len(result), "total_pages": total}})
+                    return
+            elif what == "deployments":
+                result = {"deployments": script.deployments}
+            else:
+                result = script.versions.get(unquote(what.removeprefix("versions/")))
+                if result is None:
+                    self._error(404, 10217, "version not found")
+                    return
+            self._send(200, {"success": True, "errors": [], "messages": [], "result": result})
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

@@ -200,6 +200,15 @@ class WranglerConfig:
         match = pattern.search(self.text)
         return self.text.count("\n", 0, match.start()) + 1 if match else None
 
+    def env_line(self, env: str) -> int | None:
+        """Line of `[env.<env>]` (TOML) or `"<env>": {` under `"env"` (JSON), or None."""
+        offset = self._env_offset(env)
+        if offset < 0:
+            return None
+        while offset < len(self.text) and self.text[offset] in " \t\r\n":  # the match may start at a newline
+            offset += 1
+        return self.text.count("\n", 0, offset) + 1
+
     def _env_offset(self, env: str) -> int:
         return self.index.memo(("env", env), lambda: self._find_env_offset(env))
 
