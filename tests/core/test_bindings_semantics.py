@@ -372,3 +372,13 @@ def test_mbv002_is_info_when_the_code_reads_a_property_of_that_name(tmp_path: Pa
     assert [f.severity.value for f in found] == [severity]
     if severity == "info":
         assert "extra.ts" in (found[0].hint or "")
+
+
+def test_process_env_read_with_a_computed_key_makes_mbv002_info(tmp_path: Path) -> None:
+    # review N of b9c1ac8 (aiocatalogs): vars read through `getEnv('NAME')` helpers returning `process.env[key]`
+    helper = "export function getEnv(key: string) { return process.env[key]; }\n"
+    code = CODE.replace("env.GREETING + ", "").replace("export default", "import { getEnv } from './cfg';\nexport default")
+    found = [f for f in diff(make_worker(tmp_path, code=code, extra={"src/cfg.ts": helper}), env=None, all_envs=False)
+             if f.code == "MBV002"]
+    assert [(f.binding, f.severity.value) for f in found] == [("GREETING", "info")]
+    assert "computed key" in (found[0].hint or "")
