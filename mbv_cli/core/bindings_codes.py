@@ -70,6 +70,7 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "`// Secrets: A, B` comment in the Worker's code, and the root's `.env.example`/"
             "`.dev.vars.example`. A member the Env type marks optional (`X?: string`) is at most a warning, "
             "and info when the read is guarded: the code is written for its absence. A name declared nowhere "
+            "with `keep_vars = true` in the config (deploys keep the dashboard's vars) is a warning; one "
             "whose name says it is a secret (`...SECRET...`, `...PASSWORD...`, `...TOKEN...`, `API_KEY`, "
             "`..._KEY`, `PRIVATE`, `CREDENTIAL`, `SALT`, `SIGNING`) is a warning: in three random samples of "
             "public repositories such names were set with `wrangler secret put` or in the dashboard. In a "
@@ -108,7 +109,8 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "`main` is not in the repository (a build writes it). The env given to a function of the Worker's "
             "own files is followed there. Not reported at all when no file of the Worker mentions `env`. "
             "`process.env.X` counts as a use (nodejs_compat puts vars and secrets there), and `process.env[key]` "
-            "as a computed read (info).",
+            "as a computed read (info). A var named like a top-level config key (`workers_dev`, `triggers`) gets "
+            "a hint: in TOML it was most likely written after the `[vars]` header.",
         ),
         CodeDoc(
             "MBV003", "env-type-mismatch", "error",
