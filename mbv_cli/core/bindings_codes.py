@@ -70,6 +70,7 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "`// Secrets: A, B` comment in the Worker's code, and the root's `.env.example`/"
             "`.dev.vars.example`. A member the Env type marks optional (`X?: string`) is at most a warning, "
             "and info when the read is guarded: the code is written for its absence. A name declared nowhere "
+            "with `keep_vars = true` in the config (deploys keep the dashboard's vars) is a warning; one "
             "whose name says it is a secret (`...SECRET...`, `...PASSWORD...`, `...TOKEN...`, `API_KEY`, "
             "`..._KEY`, `PRIVATE`, `CREDENTIAL`, `SALT`, `SIGNING`) is a warning: in three random samples of "
             "public repositories such names were set with `wrangler secret put` or in the dashboard. In a "
@@ -77,7 +78,9 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "a bare identifier of that name counts as a use (MBV002). A name the Worker's own code sets on the "
             "env (`env.HYPERDRIVE = { connectionString }` in development) is provided by the code, not "
             "reported. Hono's `env(c)` (hono/adapter) and a function of the file that returns the env "
-            "(`getBindings(c).DB`) are read like `c.env`.",
+            "(`getBindings(c).DB`) are read like `c.env`. The env type of a class extending "
+            "`DurableObject<E>`/`WorkerEntrypoint<E>` is E whatever its name; a parameter typed with a type a "
+            "package exports (`env: RuntimeEnv` from a library) is not proven to be the Worker's env.",
             "Most binding kinds (KV, D1, R2, queues, services, vars...) are not inherited by `[env.*]`. "
             "The deployed Worker gets `undefined` and fails at run time with `Cannot read properties of "
             "undefined`; wrangler only warns.",
@@ -105,7 +108,9 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "recognise as the env (`getEnv().X`, `const { X } = helper(c)`; the hint names where); and when "
             "`main` is not in the repository (a build writes it). The env given to a function of the Worker's "
             "own files is followed there. Not reported at all when no file of the Worker mentions `env`. "
-            "`process.env.X` counts as a use (nodejs_compat puts vars and secrets there).",
+            "`process.env.X` counts as a use (nodejs_compat puts vars and secrets there), and `process.env[key]` "
+            "as a computed read (info). A var named like a top-level config key (`workers_dev`, `triggers`) gets "
+            "a hint: in TOML it was most likely written after the `[vars]` header.",
         ),
         CodeDoc(
             "MBV003", "env-type-mismatch", "error",

@@ -177,6 +177,13 @@ class _ConfigContext:
         return self._env_names[env]
 
 
+# Top-level config keys: a var of that name is most likely the key written after `[vars]` (review M).
+_CONFIG_KEYS = frozenset({
+    "workers_dev", "triggers", "routes", "route", "main", "compatibility_date", "compatibility_flags", "name",
+    "account_id", "observability", "placement", "limits", "build", "preview_urls", "upload_source_maps", "minify",
+    "logpush", "tail_consumers", "usage_model", "keep_vars", "send_metrics", "no_bundle", "find_additional_modules",
+    "base_dir", "rules", "alias", "define", "migrations", "site", "assets", "zone_id", "env",
+})
 # Names that say they hold a secret (`STRIPE_SECRET_KEY`, `ADMIN_PASSWORD`, `GITHUB_TOKEN`, `API_KEY`).
 _SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE|CREDENTIAL|SALT|PEPPER|SIGNING|(?:^|_)KEY$")
 _SERVICE_WORKER = re.compile(r"\baddEventListener\s*\(\s*[\"'`](?:fetch|scheduled)[\"'`]")
@@ -428,6 +435,10 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             severity = Severity.INFO
         if computed is not None and severity is Severity.ERROR:
             severity = Severity.WARNING
+        if nowhere and severity is Severity.ERROR and ctx.config.raw.get("keep_vars") is True:
+            # `keep_vars = true`: deploys keep the vars set in the dashboard (review M: AeYunDian/api)
+            message += "; the config has keep_vars = true, so it may be a var set in the dashboard"
+            severity = Severity.WARNING
         if nowhere and computed is None and severity is Severity.ERROR and _SECRET_NAME.search(name):
             # a secret by its name, documented nowhere: most likely set with `wrangler secret put` or in the
             # dashboard (three random samples of public repositories), so at most a warning to document it
@@ -506,6 +517,10 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             severity = Severity.INFO
             hint = (f"the code reads the env with a computed key at {_where(path)}:{access.line}; "
                     "check whether that is where it is used")
+        elif binding.kind == "var" and binding.name in _CONFIG_KEYS:
+            severity = Severity.WARNING
+            hint = (f"{binding.name} is a top-level config key: written after a [vars] table header in TOML it "
+                    "becomes a var; move it above the first table")
         elif (seen := ctx.property_mentions(frozenset(b.name for b in worker.bindings) - used).get(binding.name)):
             severity = Severity.INFO  # read through something mbv does not follow (`getEnv().X`, `env(c)`)
             hint = (f"the code reads a property {binding.name} at {_where(seen[0])}:{seen[1]}, through something "

@@ -372,3 +372,30 @@ def test_mbv002_is_info_when_the_code_reads_a_property_of_that_name(tmp_path: Pa
     assert [f.severity.value for f in found] == [severity]
     if severity == "info":
         assert "extra.ts" in (found[0].hint or "")
+
+
+def test_process_env_read_with_a_computed_key_makes_mbv002_info(tmp_path: Path) -> None:
+    # review N of b9c1ac8 (aiocatalogs): vars read through `getEnv('NAME')` helpers returning `process.env[key]`
+    helper = "export function getEnv(key: string) { return process.env[key]; }\n"
+    code = CODE.replace("env.GREETING + ", "").replace("export default", "import { getEnv } from './cfg';\nexport default")
+    found = [f for f in diff(make_worker(tmp_path, code=code, extra={"src/cfg.ts": helper}), env=None, all_envs=False)
+             if f.code == "MBV002"]
+    assert [(f.binding, f.severity.value) for f in found] == [("GREETING", "info")]
+    assert "computed key" in (found[0].hint or "")
+
+
+def test_keep_vars_makes_a_name_declared_nowhere_a_warning(tmp_path: Path) -> None:
+    # review M of b9c1ac8 (AeYunDian/api): with keep_vars = true deploys keep the dashboard's vars
+    code = READ_SECRET.replace("STRIPE_KEY", "ALLOWED_APP_IDS")
+    assert {f[2] for f in mbv001(diff(make_worker(tmp_path, code=code)))} == {"error"}
+    (tmp_path / "wrangler.toml").write_text("keep_vars = true\n" + CONFIG)
+    found = [f for f in diff(tmp_path) if f.code == "MBV001"]
+    assert {f.severity.value for f in found} == {"warning"} and "keep_vars" in found[0].message
+
+
+def test_a_var_named_like_a_config_key_says_where_it_came_from(tmp_path: Path) -> None:
+    # review M (zmzaxg/cformysql_blog): `triggers = { crons = [...] }` written after [vars] became a var
+    config = CONFIG.replace('GREETING = "hi"', 'GREETING = "hi"\nworkers_dev = true')
+    found = [f for f in diff(make_worker(tmp_path, config), env=None, all_envs=False) if f.code == "MBV002"]
+    assert [(f.binding, f.severity.value) for f in found] == [("workers_dev", "warning")]
+    assert "top-level config key" in (found[0].hint or "")

@@ -85,6 +85,9 @@ PATTERNS = """
 (generic_type name: (type_identifier) @eh.name type_arguments: (type_arguments . (type_identifier) @eh.type)
               (#any-of? @eh.name "ExportedHandler" "WorkerEntrypoint" "DurableObject" "PagesFunction"
                                  "EventContext" "WorkflowEntrypoint")) @eh
+(extends_clause value: (identifier) @eh.name type_arguments: (type_arguments . (type_identifier) @eh.type)
+                (#any-of? @eh.name "WorkerEntrypoint" "DurableObject" "WorkflowEntrypoint" "Agent" "AIChatAgent"
+                                   "McpAgent" "Container")) @eh
 """
 
 # `z.infer<typeof S>` and its synonyms: the type of a zod schema's parsed (or input) value

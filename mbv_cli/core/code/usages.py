@@ -108,7 +108,7 @@ class Usage:
     line: int
     column: int
     form: str  # "member", "optional", "subscript", "destructure", "parameter"; "assigned": a write, not a read
-    via: str  # "handler", "typed", "import", "this.env", "context", "alias", "passed", "untyped"
+    via: str  # "handler", "typed", "import", "this.env", "context", "alias", "passed", "untyped", "process.env"
     strong: bool = True
     guarded: bool = False  # the code checks for it (`env.X ?? d`, `if (env.X)`, `env.X?.y`)
 
@@ -510,10 +510,19 @@ class _Extractor:
         if name is not None:  # another file giving the env here would add nothing
             index = next((i for i, p in enumerate(self._param_list(fn)) if p.id == param.id), -1)
             self.typed_params.add((name, index))
+        strong = not self._from_a_package(_type_name(self.source, annotation))
         if pattern.type == "identifier":
-            self.fn_sources[(fn.id, _text(self.source, pattern))] = _Source("typed", True)
+            self.fn_sources[(fn.id, _text(self.source, pattern))] = _Source("typed", strong)
         elif pattern.type == "object_pattern":
-            self._pattern_usages(pattern, "parameter", _Source("typed", True))
+            self._pattern_usages(pattern, "parameter", _Source("typed", strong))
+
+    def _from_a_package(self, type_name: str) -> bool:
+        """`RuntimeEnv` imported from a package (not the project, not `cloudflare:workers`): a library's type whose name
+        ends in Env, not the Worker's env (review N: positronic's `env.origin`). Reads through it are weak."""
+        specifier = self.imports.get(type_name.split(".", 1)[0], (None, None))[0]
+        if specifier is None or specifier.startswith((".", "/", "#", "~", "@/", "cloudflare:")):
+            return False
+        return not specifier.startswith("@cloudflare/")
 
     def add_context_alias(self, name: Node) -> None:
         self.context_types.add(_text(self.source, name))
@@ -865,7 +874,7 @@ class _Extractor:
             return None
         name = _text(self.source, base)
         if name == "process":  # with nodejs_compat (2025-04-01 on) vars and secrets are in process.env too
-            return _Source("context", False)
+            return _Source("process.env", False)
         node = base.parent
         while node is not None:
             if node.type in _FUNCTIONS and name in self._params_of(node):
@@ -1120,7 +1129,7 @@ class _Extractor:
             return
         key = _unquote(self.source, index)
         if key is None:
-            if src.strong:
+            if src.strong or src.via == "process.env":  # `process.env[key]` may read any var (review N: aiocatalogs)
                 self._record_dynamic(acc)
         elif key:
             self._record(key, index, "subscript", src, self._is_guarded(acc))

@@ -166,6 +166,14 @@ def test_look_alikes_are_not_strong_reads(code: str) -> None:
     assert strong(code) == []
 
 
+def test_a_package_type_named_like_an_env_is_weak() -> None:
+    # review N of b9c1ac8 (positronic): `env: RuntimeEnv` from a library is not the Worker's env
+    code = "import type { RuntimeEnv } from '@positronic/core';\nexport function f(env: RuntimeEnv) { return env.origin; }"
+    assert strong(code) == [] and weak(code) == ["origin"]
+    own = "import type { AppEnv } from './types';\nexport function f(env: AppEnv) { return env.ORIGIN; }"
+    assert strong(own) == ["ORIGIN"]
+
+
 def test_untyped_holders_are_weak() -> None:
     assert weak("function f(x) { const { env } = x; return env.MAYBE; }") == ["MAYBE"]
     assert strong("function f(x) { const { env } = x; return env.MAYBE; }") == []
