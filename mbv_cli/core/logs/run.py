@@ -111,12 +111,7 @@ def summarize(info: InputInfo, event_filter: EventFilter, *, jobs: int = 1) -> A
         return _summarize_parallel(info, event_filter, jobs)
     agg = Aggregate(event_filter)
     with open_lines(info) as stream:
-        objects = ObjectStream(_lines_guarded(stream, info.name), file=info.name)
-        add = agg.add
-        for line, obj in objects:
-            add(obj, line)
-        agg.garbage = objects.garbage
-        agg.lines = objects.line
+        agg.read(_lines_guarded(stream, info.name), file=info.name)
     return agg
 
 
@@ -148,28 +143,32 @@ def _summarize_chunk(args: tuple[str, int, int, EventFilter]) -> Aggregate:
     """Lines whose first byte lies in [start, end): the line cut at `start` belongs to the chunk before."""
     name, start, end, event_filter = args
     agg = Aggregate(event_filter)
-    with open(name, "rb", buffering=1024 * 1024) as handle:
+    with open(name, "rb") as handle:
         position = start
         if start:
             handle.seek(start - 1)
             if handle.read(1) != b"\n":
                 position += len(handle.readline())
-
-        def owned() -> Iterator[bytes]:
-            nonlocal position
-            for raw in handle:
-                if position >= end:
-                    return
-                position += len(raw)
-                yield raw
-
-        objects = ObjectStream(owned(), file=name)
-        add = agg.add
-        for line, obj in objects:
-            add(obj, line)
-        agg.garbage = objects.garbage
-        agg.lines = objects.line
+        agg.read(_owned_lines(handle, position, end), file=name)
     return agg
+
+
+def _owned_lines(handle: IO[bytes], position: int, end: int) -> Iterator[bytes]:
+    """The lines from `position` that start before `end`, read a megabyte of whole lines at a time."""
+    while position < end:
+        batch = handle.readlines(1024 * 1024)
+        if not batch:
+            return
+        size = sum(map(len, batch))
+        if position + size - len(batch[-1]) < end:     # the last line starts before `end`: all are ours
+            position += size
+            yield from batch
+            continue
+        for raw in batch:
+            if position >= end:
+                return
+            position += len(raw)
+            yield raw
 
 
 def _summarize_parallel(info: InputInfo, event_filter: EventFilter, jobs: int) -> Aggregate:
