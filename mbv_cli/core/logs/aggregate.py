@@ -21,11 +21,12 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import orjson
+
 from mbv_cli.core.logs.fold import (
     RouteCache,
     fold_key,
     fold_message,
-    https_path,
     number_ids,
     path_of_url,
     top_frame,
@@ -354,7 +355,17 @@ class Aggregate:
                         self.first_ts = self.first_ts_or_max = ts
                 if method not in _METHODS:
                     method = method.upper() if method else "GET"
-                path = https_path(url) if url.startswith("https://") else path_of_url(url)
+                if url.startswith("https://"):     # https_path, inline
+                    start = url.find("/", 8)
+                    if start < 0:
+                        path = "/"
+                    else:
+                        end = url.find("?", start)
+                        path = url[start:end] if end >= 0 else url[start:]
+                        if "#" in path:
+                            path = path[:path.find("#")]
+                else:
+                    path = path_of_url(url)
                 route = paths.get(path)
                 if route is None:
                     numbered = number_ids(path)
@@ -628,12 +639,6 @@ def _message_text(message: Any) -> str:
 
 
 def _compact_json(value: Any) -> str:
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - orjson is a declared dependency
-        import json
-
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
     try:
         return orjson.dumps(value, default=str).decode("utf-8")
     except (TypeError, ValueError):

@@ -441,7 +441,7 @@ def test_route_shortcuts_equal_the_general_fold() -> None:
     """https_path and number_ids (the hot path's) against path_of_url and fold_path's first rule."""
     import itertools
 
-    from mbv_cli.core.logs.fold import _PATH_RULES, https_path, number_ids, path_of_url
+    from mbv_cli.core.logs.fold import _PATH_RULES, RouteCache, https_path, number_ids, path_of_url
 
     rng = random.Random(3)
     alphabet = "/?#:ab1.٣\n"
@@ -452,3 +452,17 @@ def test_route_shortcuts_equal_the_general_fold() -> None:
         for chars in itertools.product("/1a.x٣", repeat=size):
             path = "".join(chars)
             assert number_ids(path) == _PATH_RULES[0][0].sub(":id", path), path
+            assert RouteCache()("https://h" + path) == fold_path(path_of_url("https://h" + path)), path
+    # the message cache key: the same substitutions as the pattern it replaced
+    import re
+
+    from mbv_cli.core.logs.fold import fold_key
+
+    before = re.compile(r"(?<![A-Za-z_\d])\d{1,7}(?!\d)")
+    for size in range(6):
+        for chars in itertools.product("1a_ -٣", repeat=size):
+            text = "".join(chars)
+            assert fold_key(text) == before.sub("0", text), text
+    for _ in range(5000):
+        text = "".join(rng.choice("0123456789ab_ ,.-") for _ in range(rng.randrange(40)))
+        assert fold_key(text) == before.sub("0", text), text
