@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import os
 import sys
 import threading
@@ -149,12 +150,12 @@ def _summarize_chunk(args: tuple[str, int, int, EventFilter]) -> Aggregate:
             handle.seek(start - 1)
             if handle.read(1) != b"\n":
                 position += len(handle.readline())
-        agg.read(_owned_lines(handle, position, end), file=name)
+        agg.read(itertools.chain.from_iterable(_owned_batches(handle, position, end)), file=name)
     return agg
 
 
-def _owned_lines(handle: IO[bytes], position: int, end: int) -> Iterator[bytes]:
-    """The lines from `position` that start before `end`, read a megabyte of whole lines at a time."""
+def _owned_batches(handle: IO[bytes], position: int, end: int) -> Iterator[list[bytes]]:
+    """The lines from `position` that start before `end`, a megabyte of whole lines at a time."""
     while position < end:
         batch = handle.readlines(1024 * 1024)
         if not batch:
@@ -162,13 +163,14 @@ def _owned_lines(handle: IO[bytes], position: int, end: int) -> Iterator[bytes]:
         size = sum(map(len, batch))
         if position + size - len(batch[-1]) < end:     # the last line starts before `end`: all are ours
             position += size
-            yield from batch
+            yield batch
             continue
-        for raw in batch:
-            if position >= end:
-                return
-            position += len(raw)
-            yield raw
+        owned = 0
+        while position < end:
+            position += len(batch[owned])
+            owned += 1
+        yield batch[:owned]
+        return
 
 
 def _summarize_parallel(info: InputInfo, event_filter: EventFilter, jobs: int) -> Aggregate:
