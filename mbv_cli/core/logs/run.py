@@ -2,7 +2,8 @@
 
 - A regular NDJSON file of 32 MB or more is cut at line boundaries into chunks summarised by a
   pool of processes (fork), whose aggregates merge in file order (line numbers stay right).
-- Everything else streams through one `ObjectStream` line by line: memory stays flat.
+- Everything else streams line by line through one `Aggregate.read` (the object reader's rules, with
+  whole Logpush lines read inline): memory stays flat.
 - `LiveReader` reads in a thread (a pipe or `--follow`), so the caller can draw a summary every
   second or every N seconds while events arrive, and a final one at the end or on Ctrl-C.
 """
