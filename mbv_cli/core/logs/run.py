@@ -29,7 +29,7 @@ from mbv_cli.core.replay.filters import EventFilter
 from mbv_cli.core.replay.stream import ObjectStream, json_loads
 
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
-CHUNKS_PER_JOB = 4
+CHUNKS_PER_JOB = 8     # small enough that a worker slowed by other load leaves little for the last one
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
