@@ -109,9 +109,9 @@ def route_regex(route: str) -> str:
 # the same substitutions as `(?<=/)\d+...` -> `:id`, as the lookahead never takes the next `/`
 _NUMBERS = re.compile(r"/\d+" + _END)
 
-
 # `/posts/123/c/4` -> `/posts/:id/c/:id`: the first rule of fold_path alone (a C call, for map)
 number_ids: Callable[[str], str] = partial(_NUMBERS.sub, "/:id")
+
 
 def https_path(url: str) -> str:
     """path_of_url for an `https://` URL (what Logpush and tail carry), in fewer steps."""
