@@ -109,7 +109,7 @@ def route_regex(route: str) -> str:
 # the same substitutions as `(?<=/)\d+...` -> `:id`, as the lookahead never takes the next `/`
 _NUMBERS = re.compile(r"/\d+" + _END)
 
-# `/posts/123/c/4` -> `/posts/:id/c/:id`: the first rule of fold_path alone (a C call, for map)
+# `/posts/123/c/4` -> `/posts/:id/c/:id`: the first rule of fold_path alone (one C call)
 number_ids: Callable[[str], str] = partial(_NUMBERS.sub, "/:id")
 
 
