@@ -1,6 +1,6 @@
 """Benchmark `mbv logs` on Logpush Workers Trace Events NDJSON against `jq -c . FILE > /dev/null`.
 
-    python benchmarks/bench_logs.py [--size-mb 1024] [--file /tmp/mbv-bench-trace.json] [--keep] [--jobs N]
+    python benchmarks/bench_logs.py [--size-mb 1024] [--file /tmp/mbv-bench-trace.json] [--keep] [--jobs N] [--no-jq]
 
 Generates SIZE MB of trace events in the Logpush shape (tests/support/trace_events.py names the
 sources): 40 routes with ids in their paths, 90% ok, 5% 404, 3% exception with a stack, 1%
@@ -132,6 +132,7 @@ def main() -> None:
     parser.add_argument("--file", type=Path, default=Path("/tmp/mbv-bench-trace.json"))
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the generated file")
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--no-jq", action="store_true", help="time mbv alone (e.g. an older checkout via PYTHONPATH)")
     args = parser.parse_args()
     path: Path = args.file
     if not (args.keep and path.exists()):
@@ -145,13 +146,17 @@ def main() -> None:
         if args.jobs:
             mbv += ["--jobs", str(args.jobs)]
         rows = []
+        print(f"load average before mbv: {os.getloadavg()[0]:.1f}", file=sys.stderr)
         elapsed, cpu, peak, code, out = measure(mbv, keep_output=True)
         if code not in (0, 1):
             raise SystemExit(f"mbv logs failed with exit {code}")
         data = json.loads(out)
         rows.append(("mbv logs --format json", elapsed, cpu, peak, f"{data['events']:,} events, {len(data['routes'])} routes, "
                                                                 f"{len(data['exceptions'])} exception groups"))
-        if shutil.which("jq"):
+        if args.no_jq:
+            pass
+        elif shutil.which("jq"):
+            print(f"load average before jq: {os.getloadavg()[0]:.1f}", file=sys.stderr)
             elapsed, cpu, peak, code, _ = measure(["jq", "-c", ".", str(path)])
             rows.append(("jq -c . FILE > /dev/null", elapsed, cpu, peak, f"exit {code}"))
         else:

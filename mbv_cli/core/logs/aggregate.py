@@ -15,14 +15,34 @@ Line numbers are relative to where the aggregate started reading; `merge` shifts
 
 from __future__ import annotations
 
+import gc
 import heapq
+import itertools
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from mbv_cli.core.logs.fold import RouteCache, fold_key, fold_message, top_frame
+import orjson
+
+from mbv_cli.core.logs.fold import (
+    RouteCache,
+    fold_key,
+    fold_message,
+    number_ids,
+    path_of_url,
+    top_frame,
+)
 from mbv_cli.core.logs.sketch import EXACT_BELOW, QuantileSketch, sketch_key
 from mbv_cli.core.replay.filters import EventFilter
 from mbv_cli.core.replay.redact import is_sensitive_header
-from mbv_cli.core.replay.stream import GarbageTally
+from mbv_cli.core.replay.stream import (
+    _BOM,
+    _WHITESPACE,
+    Garbage,
+    GarbageTally,
+    ObjectStream,
+    _snippet,
+    json_loads,
+)
 
 MAX_ROUTES = 200
 MAX_GROUPS = 500
@@ -204,7 +224,7 @@ class Aggregate:
             if ts < self.first_ts_or_max:
                 self.first_ts = self.first_ts_or_max = ts
         if url is not None:
-            if method not in _METHODS:
+            if type(method) is not str or method not in _METHODS:   # (a list or dict is not hashable)
                 method = method.upper() if type(method) is str and method else "GET"
             route = self._route(url)
         else:
@@ -246,6 +266,148 @@ class Aggregate:
                     self._logs(logs, script, ts, sample or (line, ts, script, method, url, route, status, outcome,
                                                             cpu, wall, ray), pascal)
                     break
+
+    def read(self, lines: Iterable[bytes], *, file: str = "<stream>") -> None:
+        """Add every object of a stream of lines; sets `garbage` and `lines`.
+
+        The same as `objects = ObjectStream(lines, file=file)`, `add(obj, line)` for each and the
+        tallies taken from `objects` (tests/core/logs::test_fast_reader_...), but a line holding a
+        whole Logpush event (every field `add` reads present, of the usual types) is read inline
+        here: one dict lookup per field, no call per event; anything else goes through `add`, and the
+        first multi-line (pretty) object hands the rest of the stream to `ObjectStream`.
+        """
+        collecting = gc.isenabled()
+        gc.disable()   # nothing read here makes a cycle; the collector would only walk the events again
+        try:
+            self._read_lines(iter(lines), file)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _read_lines(self, it: Iterator[bytes], file: str) -> None:
+        loads = json_loads()
+        garbage = self.garbage
+        first = next(it, None)
+        if first is None:
+            return
+        it = itertools.chain((first.removeprefix(_BOM),), it)   # as ObjectStream: a UTF-8 BOM
+        line_no = self.lines
+        paths = self._route.paths
+        new_route = self._route.add
+        route_ids = self.route_ids
+        combos = self.combos
+        cpu_counts = self.cpu
+        wall_counts = self.wall
+        filtering = self._filtering
+        passes = self.filter.passes
+        try:
+            for raw in it:
+                line_no += 1
+                if raw[:1] != b"{":
+                    if raw.strip(_WHITESPACE):
+                        garbage.add(Garbage(line_no, "not a JSON object", _snippet(raw)))
+                    continue
+                try:
+                    obj = loads(raw)
+                except ValueError:
+                    stripped = raw.rstrip()
+                    if stripped != b"{" and stripped.endswith(b"}"):
+                        garbage.add(Garbage(line_no, "malformed JSON line", _snippet(raw)))
+                        continue
+                    # a pretty-printed object opens here: the object reader takes the rest
+                    objects = ObjectStream(itertools.chain((raw,), it), file=file, loads=loads, first_line=line_no)
+                    for at, value in objects:
+                        self.add(value, at)
+                    garbage.merge(objects.garbage)
+                    line_no = objects.line
+                    return
+                try:
+                    event = obj["Event"]
+                    request = event["Request"]
+                    url = request["URL"]
+                    method = request["Method"]
+                    status = event["Response"]["Status"]
+                    ray = event["RayID"]
+                    ts = obj["EventTimestampMs"]
+                    outcome = obj["Outcome"]
+                    script = obj["ScriptName"]
+                    cpu = obj["CPUTimeMs"]
+                    wall = obj["WallTimeMs"]
+                    exceptions = obj["Exceptions"]
+                    logs = obj["Logs"]
+                except (KeyError, TypeError):   # not a dict, another shape, a field missing: the general way
+                    self.add(obj, line_no)
+                    continue
+                if type(url) is not str or type(outcome) is not str or type(script) is not str \
+                        or type(status) is not int or not outcome or type(method) is not str:
+                    self.add(obj, line_no)
+                    continue
+                if type(ts) is not int and type(ts) is not float:
+                    ts = None
+                if filtering and not passes(ts=ts, outcome=outcome, status=status, url=url):
+                    self.filtered_out += 1
+                    continue
+                self.events += 1
+                if ts is not None:
+                    if ts > self.last_ts_or_min:
+                        self.last_ts = self.last_ts_or_min = ts
+                    if ts < self.first_ts_or_max:
+                        self.first_ts = self.first_ts_or_max = ts
+                if method not in _METHODS:
+                    method = method.upper() if method else "GET"
+                if url.startswith("https://"):     # https_path, inline
+                    start = url.find("/", 8)
+                    if start < 0:
+                        path = "/"
+                    else:
+                        end = url.find("?", start)
+                        path = url[start:end] if end >= 0 else url[start:]
+                        if "#" in path:
+                            path = path[:path.find("#")]
+                else:
+                    path = path_of_url(url)
+                route = paths.get(path)
+                if route is None:
+                    numbered = number_ids(path)
+                    route = paths.get(numbered)
+                    if route is None:
+                        route = new_route(path, numbered)
+                rid = route_ids.get((script, method, route))
+                if rid is None:
+                    rid = self._new_route((script, method, route))
+                combo = (rid, "fetch", status, outcome)
+                combos[combo] = combos.get(combo, 0) + 1
+                if type(cpu) is int and 0 <= cpu < EXACT_BELOW:
+                    counts = cpu_counts[rid]
+                    counts[cpu] = counts.get(cpu, 0) + 1
+                elif type(cpu) is int or type(cpu) is float:
+                    self._bucket(cpu_counts[rid], self.cpu_max, rid, cpu)
+                else:
+                    cpu = None
+                if type(wall) is int and 0 <= wall < EXACT_BELOW:
+                    counts = wall_counts[rid]
+                    counts[wall] = counts.get(wall, 0) + 1
+                elif type(wall) is int or type(wall) is float:
+                    self._bucket(wall_counts[rid], self.wall_max, rid, wall)
+                else:
+                    wall = None
+                sample: Sample | None = None
+                slow = wall if wall is not None else cpu
+                if slow is not None and slow > self._slow_floor:
+                    sample = (line_no, ts, script, method, url, route, status, outcome, cpu, wall, ray)
+                    self._keep_slow(slow, sample)
+                if exceptions:
+                    if sample is None:
+                        sample = (line_no, ts, script, method, url, route, status, outcome, cpu, wall, ray)
+                    self._exceptions(exceptions, script, ts, sample, True)
+                if logs and type(logs) is list:
+                    for item in logs:
+                        if type(item) is dict and (item.get("Level") == "error" or item.get("Level") == "warn"):
+                            self._logs(logs, script, ts, sample or (line_no, ts, script, method, url, route, status,
+                                                                    outcome, cpu, wall, ray), True)
+                            break
+        finally:
+            self.lines = line_no
 
     def _new_route(self, rkey: RouteKey) -> int:
         """The id of a route seen for the first time; past MAX_ROUTES, the id of `(other routes)`."""
@@ -477,12 +639,6 @@ def _message_text(message: Any) -> str:
 
 
 def _compact_json(value: Any) -> str:
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - orjson is a declared dependency
-        import json
-
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
     try:
         return orjson.dumps(value, default=str).decode("utf-8")
     except (TypeError, ValueError):

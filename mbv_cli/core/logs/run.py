@@ -2,7 +2,8 @@
 
 - A regular NDJSON file of 32 MB or more is cut at line boundaries into chunks summarised by a
   pool of processes (fork), whose aggregates merge in file order (line numbers stay right).
-- Everything else streams through one `ObjectStream` line by line: memory stays flat.
+- Everything else streams line by line through one `Aggregate.read` (the object reader's rules, with
+  whole Logpush lines read inline): memory stays flat.
 - `LiveReader` reads in a thread (a pipe or `--follow`), so the caller can draw a summary every
   second or every N seconds while events arrive, and a final one at the end or on Ctrl-C.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import os
 import sys
 import threading
@@ -27,7 +29,7 @@ from mbv_cli.core.replay.filters import EventFilter
 from mbv_cli.core.replay.stream import ObjectStream, json_loads
 
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
-CHUNKS_PER_JOB = 4
+CHUNKS_PER_JOB = 8     # small enough that a worker slowed by other load leaves little for the last one
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -111,12 +113,7 @@ def summarize(info: InputInfo, event_filter: EventFilter, *, jobs: int = 1) -> A
         return _summarize_parallel(info, event_filter, jobs)
     agg = Aggregate(event_filter)
     with open_lines(info) as stream:
-        objects = ObjectStream(_lines_guarded(stream, info.name), file=info.name)
-        add = agg.add
-        for line, obj in objects:
-            add(obj, line)
-        agg.garbage = objects.garbage
-        agg.lines = objects.line
+        agg.read(_lines_guarded(stream, info.name), file=info.name)
     return agg
 
 
@@ -148,28 +145,33 @@ def _summarize_chunk(args: tuple[str, int, int, EventFilter]) -> Aggregate:
     """Lines whose first byte lies in [start, end): the line cut at `start` belongs to the chunk before."""
     name, start, end, event_filter = args
     agg = Aggregate(event_filter)
-    with open(name, "rb", buffering=1024 * 1024) as handle:
+    with open(name, "rb") as handle:
         position = start
         if start:
             handle.seek(start - 1)
             if handle.read(1) != b"\n":
                 position += len(handle.readline())
-
-        def owned() -> Iterator[bytes]:
-            nonlocal position
-            for raw in handle:
-                if position >= end:
-                    return
-                position += len(raw)
-                yield raw
-
-        objects = ObjectStream(owned(), file=name)
-        add = agg.add
-        for line, obj in objects:
-            add(obj, line)
-        agg.garbage = objects.garbage
-        agg.lines = objects.line
+        agg.read(itertools.chain.from_iterable(_owned_batches(handle, position, end)), file=name)
     return agg
+
+
+def _owned_batches(handle: IO[bytes], position: int, end: int) -> Iterator[list[bytes]]:
+    """The lines from `position` that start before `end`, a megabyte of whole lines at a time."""
+    while position < end:
+        batch = handle.readlines(1024 * 1024)
+        if not batch:
+            return
+        size = sum(map(len, batch))
+        if position + size - len(batch[-1]) < end:     # the last line starts before `end`: all are ours
+            position += size
+            yield batch
+            continue
+        owned = 0
+        while position < end:
+            position += len(batch[owned])
+            owned += 1
+        yield batch[:owned]
+        return
 
 
 def _summarize_parallel(info: InputInfo, event_filter: EventFilter, jobs: int) -> Aggregate:

@@ -332,3 +332,137 @@ def test_byte_order_marks(tmp_path: Path) -> None:
     path.write_bytes(text.encode("utf-16"))
     with pytest.raises(InputError, match="UTF-16"):
         logs_run.describe_input(str(path))
+
+
+def _reference_summary(lines: list[bytes], flt: EventFilter | None = None) -> dict[str, Any]:
+    """The reference path: the object reader, then `Aggregate.add` per object (what `read` must equal)."""
+    from mbv_cli.core.replay.stream import ObjectStream
+
+    agg = Aggregate(flt)
+    stream = ObjectStream(iter(lines))
+    for line, obj in stream:
+        agg.add(obj, line)
+    agg.garbage = stream.garbage
+    agg.lines = stream.line
+    return build_summary(agg, source="x", replay=ReplaySource("x")).to_dict()
+
+
+def _fast_summary(lines: list[bytes], flt: EventFilter | None = None) -> dict[str, Any]:
+    agg = Aggregate(flt)
+    agg.read(iter(lines))
+    return build_summary(agg, source="x", replay=ReplaySource("x")).to_dict()
+
+
+def _perturbed_logpush(rng: random.Random, count: int, odd: float = 0.3) -> list[dict[str, Any]]:
+    """Logpush events, some (`odd`) with a field missing or of another type (each must take `add`'s way);
+    with odd < 0.1 the URLs are all https:// and the methods capitals (the shape read in bulk)."""
+    clean = odd < 0.1
+    odd_values: list[Any] = [None, "", 0, 1.5, True, [], {}, "x", -3, 10**6, [1], {"URL": 1}]
+    events = []
+    for i in range(count):
+        outcome = rng.choice(["ok"] * 6 + ["exception", "exceededCpu", "canceled"])
+        exceptions = [tail_exception(rng.choice(["TypeError", "Error"]), f"boom {rng.randrange(20)} at {i}",
+                                     frame=rng.choice([None, "f (a.js:1:1)"]))] if outcome == "exception" else []
+        logs = [tail_log(rng.choice(["log", "warn", "error"]), f"line {i}", {"n": i})] if i % 3 == 0 else []
+        event = as_logpush(tail_event(
+            url=rng.choice([f"https://a.example/p/{i}", f"https://a.example/u/{uuid_like(rng)}", "https://a.example/",
+                            f"https://b.example/q/{i}/{i % 9}.js?x=1#f"]
+                           + ([] if clean else [f"http://b.example/q/{i}?x=1#f", "https://c.example?x/1", f"/rel/{i}"])),
+            method=rng.choice(["GET", "POST"] + ([] if clean else ["get", "PURGE"])), outcome=outcome,
+            status=rng.choice([200, 404, 500, 503]), ts=T0 + rng.randrange(10**7), cpu=rng.randrange(600),
+            wall=rng.choice([rng.randrange(300), rng.randrange(10**5)]), exceptions=exceptions, logs=logs))
+        if rng.random() < odd:      # one field missing or odd, at the top or inside Event/Request/Response
+            where = rng.choice(["top", "Event", "Request", "Response"])
+            key = rng.choice({"top": ["Outcome", "ScriptName", "EventTimestampMs", "CPUTimeMs", "WallTimeMs",
+                                      "Exceptions", "Logs", "Event", "EventType"],
+                              "Event": ["RayID", "Request", "Response"], "Request": ["URL", "Method"],
+                              "Response": ["Status"]}[where])
+            target = event if where == "top" else event["Event"] if where == "Event" else \
+                event["Event"].get(where) if isinstance(event["Event"].get(where), dict) else event
+            if rng.random() < 0.5:
+                target.pop(key, None)
+            else:
+                target[key] = rng.choice(odd_values)
+        events.append(event)
+    return events
+
+
+def uuid_like(rng: random.Random) -> str:
+    return f"3f2a1b4c-1234-4abc-9def-{rng.randrange(2**40):012x}"
+
+
+def test_fast_reader_gives_the_reference_summary() -> None:
+    """`Aggregate.read` (the inline Logpush path) against the object reader + `add`, on a mixed stream:
+    perturbed Logpush events, tail events, garbage, blank and malformed lines, a BOM, a pretty event in
+    the middle (after which the object reader takes over) and a truncated last one; with and without filters."""
+    rng = random.Random(11)
+    events = _perturbed_logpush(rng, 3000)
+    lines = [line.encode() for line in ndjson_text(events).splitlines(keepends=True)]
+    lines[0] = b"\xef\xbb\xbf" + lines[0]
+    lines.insert(100, b"\n")
+    lines.insert(200, b"   \r\n")
+    lines.insert(300, b"Successfully created tail\n")
+    lines.insert(400, b'{"Outcome": "ok", "broken": }\n')
+    lines.insert(500, b"[1, 2]\n")
+    lines.insert(600, b'{"message": "sampling", "type": "overload"}\n')
+    lines.insert(700, ndjson_text(_mixed_events()[:3]).encode())      # tail events as NDJSON: three lines
+    flat = [part for line in lines for part in line.splitlines(keepends=True)]
+    pretty = [line.encode() for line in tail_text(_mixed_events()).splitlines(keepends=True)]
+    streams = {"ndjson": flat, "ndjson then pretty": flat[:2000] + pretty + flat[2000:] + [b'{"Outcome": "ok",']}
+    filters = [None, EventFilter(outcomes=frozenset({"exception"})), EventFilter(statuses=StatusFilter.parse("5xx")),
+               EventFilter(since_ms=T0 + 10**6)]
+    for name, stream in streams.items():
+        for flt in filters:
+            fast = _fast_summary(stream, flt)
+            assert fast == _reference_summary(stream, flt), (name, flt)
+        assert fast["events"] > 0 and fast["garbage"]["count"] >= 3, name
+    assert _fast_summary(streams["ndjson then pretty"])["garbage"]["truncated_last_event"] == \
+        len(streams["ndjson then pretty"])
+    assert _fast_summary([]) == _reference_summary([])
+
+
+def test_fast_reader_equals_the_reference_on_any_stream() -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(objects=st.lists(_json_values(), max_size=6), seed=st.integers(0, 10**6), noise=st.binary(max_size=60))
+    def check(objects: list[Any], seed: int, noise: bytes) -> None:
+        events = _perturbed_logpush(random.Random(seed), 5)
+        text = ndjson_text(events + objects).encode()
+        lines = (noise + b"\n" + text).splitlines(keepends=True)
+        random.Random(seed).shuffle(lines)
+        assert _fast_summary(lines) == _reference_summary(lines)
+
+    check()
+
+
+def test_route_shortcuts_equal_the_general_fold() -> None:
+    """https_path and number_ids (the hot path's) against path_of_url and fold_path's first rule."""
+    import itertools
+
+    from mbv_cli.core.logs.fold import _PATH_RULES, RouteCache, https_path, number_ids, path_of_url
+
+    rng = random.Random(3)
+    alphabet = "/?#:ab1.٣\n"
+    for _ in range(20_000):
+        url = "https://" + "".join(rng.choice(alphabet) for _ in range(rng.randrange(16)))
+        assert https_path(url) == path_of_url(url), url
+    for size in range(7):
+        for chars in itertools.product("/1a.x٣", repeat=size):
+            path = "".join(chars)
+            assert number_ids(path) == _PATH_RULES[0][0].sub(":id", path), path
+            assert RouteCache()("https://h" + path) == fold_path(path_of_url("https://h" + path)), path
+    # the message cache key: the same substitutions as the pattern it replaced
+    import re
+
+    from mbv_cli.core.logs.fold import fold_key
+
+    before = re.compile(r"(?<![A-Za-z_\d])\d{1,7}(?!\d)")
+    for size in range(6):
+        for chars in itertools.product("1a_ -٣", repeat=size):
+            text = "".join(chars)
+            assert fold_key(text) == before.sub("0", text), text
+    for _ in range(5000):
+        text = "".join(rng.choice("0123456789ab_ ,.-") for _ in range(rng.randrange(40)))
+        assert fold_key(text) == before.sub("0", text), text
