@@ -184,12 +184,12 @@ PATTERNS = """
                    (#any-of? @acc.obj "env" "e" "workerEnv" "bindings")) @acc
 (subscript_expression object: (identifier) @sub.obj index: (_) @sub.index
                       (#any-of? @sub.obj "env" "e" "workerEnv" "bindings")) @sub
-(member_expression object: (member_expression object: (_) @eacc.base
-                                              property: [(property_identifier) (private_property_identifier)] @eacc.env)
-                   property: (property_identifier) @eacc.prop (#any-of? @eacc.env "env" "#env")) @eacc
-(subscript_expression object: (member_expression object: (_) @esub.base
-                                                 property: [(property_identifier) (private_property_identifier)] @esub.env)
-                      index: (_) @esub.index (#any-of? @esub.env "env" "#env")) @esub
+(member_expression object: (member_expression object: (_) @eacc.base property: (property_identifier) @eacc.env)
+                   property: (property_identifier) @eacc.prop (#eq? @eacc.env "env")) @eacc
+(subscript_expression object: (member_expression object: (_) @esub.base property: (property_identifier) @esub.env)
+                      index: (_) @esub.index (#eq? @esub.env "env")) @esub
+(member_expression object: (member_expression object: (this) @eacc.base property: (private_property_identifier) @eacc.env)
+                   property: (property_identifier) @eacc.prop (#eq? @eacc.env "#env")) @eacc
 (variable_declarator name: (object_pattern) @destr.pattern value: (_) @destr.value)
 """
 
@@ -273,19 +273,24 @@ _ACCESS_TEXT = """
 
 # Where the env may be put in an object, spread or stored (`{ env }`, `{ ...c.env }`, `x = env`): each occurrence of
 # the word is looked at in the tree (no walk of the whole tree).
-_ENV_WORD = re.compile(rb"(?<![\w$])(?:env|workerEnv|bindings)(?![\w$]|\s*(?:\??\.|\[|:|\)|\(|=[^=]))")
+_ENV_WORD = re.compile(rb"(?:env|workerEnv|bindings)(?![\w$]|\s*(?:\??\.|\[|:|\)|\(|=[^=]))")
+_IDENT_TAIL = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
 # Gates of the look at each `env` word, led by literals (fast): `env,` / `env }` (shorthand, pair value), a spread,
 # `x = env;` (not `} = env;`, a destructuring).
-_ENV_LISTED = re.compile(rb"(?:env|Env|bindings)\s*[,}]")
-_ENV_ASSIGNED = re.compile(rb"=\s*(?:[\w$]+\.)?env\s*[;\n]")
+_ENV_LISTED = re.compile(rb"nv\s*[,}]")  # `env,` `workerEnv }` (literal-led: fast)
+_BINDINGS_LISTED = re.compile(rb"bindings\s*[,}]")
+_ENV_END = re.compile(rb"env\s*[;\n]")
+_ASSIGNED_BEFORE = re.compile(rb"[\w$\])]\s*=\s*(?:[\w$]+\.)?$")
 
 
 def _may_embed_env(data: bytes) -> bool:
-    if b"..." in data or _ENV_LISTED.search(data):
+    if b"..." in data or _BINDINGS_LISTED.search(data):
         return True
-    for match in _ENV_ASSIGNED.finditer(data):
-        before = data[max(0, match.start() - 40) : match.start()].rstrip()
-        if before and before[-1:] not in b"}]=!<>":
+    for match in _ENV_LISTED.finditer(data):
+        if data[max(0, match.start() - 9) : match.start()].endswith((b"e", b"workerE")):
+            return True
+    for match in _ENV_END.finditer(data):  # `x = env;`, not `} = env;` (a destructuring)
+        if _ASSIGNED_BEFORE.search(data[max(0, match.start() - 60) : match.start()]):
             return True
     return False
 
@@ -1274,6 +1279,8 @@ def extract_env_facts(
             break
     # the env put in an object or stored: whoever reads that object later is not seen (an escape, as a library call)
     for match in _ENV_WORD.finditer(source.data) if _may_embed_env(source.data) else ():
+        if match.start() > 0 and source.data[match.start() - 1] in _IDENT_TAIL:
+            continue  # part of a longer name (`myenv`)
         node = source.root.descendant_for_byte_range(match.start(), match.end())
         if node is None:
             continue
