@@ -150,7 +150,8 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "`wrangler types --check` fails.",
             "# a KV namespace added to wrangler.toml after running `wrangler types`",
             "npx wrangler types",
-            "Compares names and types, not wrangler's hash, and ignores the runtime types part. Literal "
+            "A file whose header names another config (`wrangler types -c other/wrangler.toml`) is not "
+            "compared with this one. Compares names and types, not wrangler's hash, and ignores the runtime types part. Literal "
             "types compare by value (`'x'` after Prettier is `\"x\"`). Reads every layout wrangler writes "
             "(a global `interface Env`, `Cloudflare.Env`, `interface __BaseEnv_Env` extended). A per-env "
             "interface (`StagingEnv`) is expected only when the file has some: wrangler before 4.60 wrote "

@@ -765,9 +765,29 @@ def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
     return reasons
 
 
+_CONFIG_FLAG = re.compile(r"(?:^|\s)(?:-c|--config)(?:=|\s+)(\S+)")
+
+
+def _made_for_another_config(types_file: Path, command: str, config: Path) -> bool:
+    """Whether the `wrangler types` command in the file's header names a config (`-c`/`--config`) that is not
+    `config` (resolved from the file's folder and each parent, as the author may have run it from the root)."""
+    match = _CONFIG_FLAG.search(command or "")
+    if match is None:
+        return False
+    named = match.group(1).strip("\"'`")
+    target = config.resolve()
+    for folder in [types_file.parent, *types_file.parent.parents][:6]:
+        candidate = folder / named
+        if candidate.is_file():
+            return candidate.resolve() != target
+    return False
+
+
 def _mbv005(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
     findings = []
     for path, generated in ctx.code.generated:
+        if _made_for_another_config(path, generated.command, ctx.config.path):
+            continue  # `wrangler types -c workers/x/wrangler.toml`: that config's types, not this one's (review P)
         reasons = _stale_reasons(ctx.config, generated)
         if reasons:
             findings.append(Finding(

@@ -187,7 +187,7 @@ def test_a_read_through_a_cast_marking_it_optional_is_guarded(tmp_path: Path) ->
 
 
 def test_a_read_through_a_cast_marking_it_required_is_an_error(tmp_path: Path) -> None:
-    code = CODE.replace("return new", "const dry = (env as unknown as { DRY_RUN: string }).DRY_RUN === 'true';\n"
+    code = CODE.replace("return new", "const dry = (env as unknown as { DRY_RUN: string }).DRY_RUN.trim();\n"
                         "    return new")
     assert mbv001(diff(make_worker(tmp_path, code=code))) == [(None, "DRY_RUN", "error"),
                                                               ("production", "DRY_RUN", "error")]
@@ -226,3 +226,26 @@ def test_a_hono_env_shape_in_another_file_is_not_an_env_type(tmp_path: Path) -> 
             "export default app;\n")
     findings = diff(make_worker(tmp_path, code=code, extra={"src/env.ts": env_ts}))
     assert [f for f in findings if f.code == "MBV004"] == []
+
+
+def test_hono_bindings_as_an_intersection_with_an_inline_object(tmp_path: Path) -> None:
+    # review P of aaac244 (trend_diary): `Bindings: WorkerBindings & { EDGE_CACHE_DISABLED?: string }`
+    env_ts = ("export interface WorkerBindings { USERS: KVNamespace; GREETING: string }\n"
+              "export type AppEnv = { Bindings: WorkerBindings & { EDGE_CACHE_DISABLED?: string } };\n")
+    code = ('import type { AppEnv } from "./env";\nimport { Hono } from "hono";\nconst app = new Hono<AppEnv>();\n'
+            "app.get('/', async (c) => c.text(String(c.env.EDGE_CACHE_DISABLED) + (await c.env.USERS.get('k'))));\n"
+            "export default app;\n")
+    findings = diff(make_worker(tmp_path, code=code, extra={"src/env.ts": env_ts}))
+    assert mbv001(findings) == []
+
+
+def test_the_plain_part_of_a_computed_env_type_declares_its_members(tmp_path: Path) -> None:
+    # review O of aaac244 (Orderak.APP): `type Env = Omit<Cloudflare.Env, "X"> & OrderakSecrets`
+    env_ts = ('import type { OrderakSecrets } from "./secrets";\n'
+              'export type Env = Omit<Cloudflare.Env, "OLD"> & OrderakSecrets;\n')
+    # a file is read when it mentions the env at all (Orderak's is env.d.ts)
+    secrets = "// the Worker env's secrets\nexport interface OrderakSecrets { LOCAL_ADMIN_ENABLED?: string; STRIPE_KEY: string }\n"
+    code = IMPORTS_ENV + READ_ZOD.replace("env.AUTH_SECRET", "env.LOCAL_ADMIN_ENABLED").replace("env.PRICE_ID",
+                                                                                               "env.STRIPE_KEY")
+    findings = diff(make_worker(tmp_path, code=code, extra={"src/env.ts": env_ts, "src/secrets.ts": secrets}))
+    assert mbv001(findings) == []

@@ -162,3 +162,15 @@ def test_a_var_widened_to_string_by_a_local_secret_file_is_not_a_type_change(tmp
     make_worker(tmp_path, plain, extra={"worker-configuration.d.ts": GLOBAL_LAYOUT.replace('"hi" | "hello"', "number")})
     (finding,) = mbv005(tmp_path)
     assert "types changed for GREETING" in finding.message
+
+
+def test_a_file_made_for_another_config_is_not_compared_with_this_one(tmp_path: Path) -> None:
+    # review P of aaac244 (goldpen): the root worker-configuration.d.ts was made with `-c workers/tail/wrangler.toml`
+    other = GLOBAL_LAYOUT.replace("`wrangler types`", "`wrangler types -c workers/tail/wrangler.toml`").replace(
+        "\tUSERS: KVNamespace;\n", "")
+    make_worker(tmp_path, extra={"worker-configuration.d.ts": other, "workers/tail/wrangler.toml": 'name = "tail"\n'})
+    assert mbv005(tmp_path) == []
+    # the same file naming this very config is compared
+    (tmp_path / "worker-configuration.d.ts").write_text(other.replace("workers/tail/wrangler.toml", "wrangler.toml"))
+    (finding,) = mbv005(tmp_path)
+    assert "lacks USERS" in finding.message

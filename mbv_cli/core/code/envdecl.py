@@ -440,18 +440,28 @@ def extract_env_declarations(
             if schemas or opaque:
                 inferred[alias_name] = (schemas, opaque)
         elif "gen" in caps:
+            # `Bindings: Env`, `Bindings: { ... }`, `Bindings: WorkerBindings & { FLAG?: string }` (review P: trend_diary)
             type_node = caps["gen.type"]
-            if type_node.type in ("type_identifier", "nested_type_identifier"):
-                referenced.add(_text(source, type_node))
-            elif type_node.type == "object_type":
-                line, column = source.position(type_node)
-                declarations.append(EnvDeclaration("Bindings", line, column, _members(source, type_node)))
+            parts = [type_node]
+            while any(p.type == "intersection_type" for p in parts):
+                parts = [c for p in parts for c in (p.named_children if p.type == "intersection_type" else [p])]
+            for part in parts:
+                if part.type in ("type_identifier", "nested_type_identifier"):
+                    referenced.add(_text(source, part))
+                elif part.type == "object_type":
+                    line, column = source.position(part)
+                    declarations.append(EnvDeclaration("Bindings", line, column, _members(source, part)))
         elif "eh" in caps:
             referenced.add(_text(source, caps["eh.type"]))
         elif "handler.fn" in caps and "handler.params" in caps:
             env_type = _handler_env_type(source, caps["handler.params"])
             if env_type is not None:
                 referenced.add(env_type)
+    # `type Env = Omit<Cloudflare.Env, "X"> & OrderakSecrets`: the plain types of an env alias are env types too
+    # (their members are the Worker's), wherever they are declared (review O of aaac244: Orderak.APP)
+    for alias_name, (_, parts) in inferred.items():
+        if is_env_type_name(alias_name) or alias_name in referenced:
+            referenced.update(p for p in parts if re.fullmatch(r"[A-Za-z_$][\w$]*", p))
     local_schemas = {s.name: s for s in extract_zod_schemas(source, matches)} if inferred else {}
     for name, (node, bodies) in named.items():
         if is_env_type_name(name) or name in referenced:

@@ -1072,8 +1072,11 @@ class _Extractor:
                     node, parent = parent, parent.parent
                     continue
                 if op_text in ("===", "!==", "==", "!="):
+                    # `env.X === undefined`, and a flag compared with a string (`env.FLAG === 'true'`): absent, the
+                    # comparison is simply false (review P: trend_diary's EDGE_CACHE_DISABLED)
                     other = right if is_left else left
-                    return other is not None and _text(self.source, other) in ("undefined", "null")
+                    return other is not None and (_text(self.source, other) in ("undefined", "null")
+                                                  or other.type in ("string", "template_string"))
                 return False
             if parent.type == "unary_expression":
                 op = parent.child_by_field_name("operator")

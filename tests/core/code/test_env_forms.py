@@ -195,6 +195,9 @@ def test_untyped_holders_are_weak() -> None:
         ("if (env.A) {}", True),
         ("if (!env.A) { throw new Error() }", True),
         ("if (env.A === undefined) {}", True),
+        ("if (env.A === 'true') {}", True),  # a flag: absent, the comparison is false (review P)
+        ("const off = env.A !== `false`", True),
+        ("if (env.A === other) {}", False),
         ("typeof env.A", True),
         ("env.A ? 1 : 2", True),
         ("env.A?.get()", True),
