@@ -49,7 +49,8 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "and prints the snippet to add under the environment), or one that no config, var, secret "
             "source (`.dev.vars`, `.dev.vars.<env>`, `.env`, `.dev.vars.example`, `.env.example`, "
             "`secrets.required`) or Env type declares. One finding per name and environment lists every "
-            "read. A read the code guards (`env.X ?? d`, `env.X || d`, `if (env.X)`, `env.X?.y`, or a cast "
+            "read. A read the code guards (`env.X ?? d`, `env.X || d`, `if (env.X)`, `env.X?.y`, a flag "
+            "compared with a string, `env.X === 'true'`, or a cast "
             "whose type marks it optional, `(env as { X?: string }).X`) makes it a warning; guarded and "
             "declared nowhere, or a plain var only other envs set, it is an optional setting the code handles: "
             "info. The Env type is any "
@@ -78,7 +79,8 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "a bare identifier of that name counts as a use (MBV002). A name the Worker's own code sets on the "
             "env (`env.HYPERDRIVE = { connectionString }` in development) is provided by the code, not "
             "reported. Hono's `env(c)` (hono/adapter) and a function of the file that returns the env "
-            "(`getBindings(c).DB`) are read like `c.env`. The env type of a class extending "
+            "(`getBindings(c).DB`) are read like `c.env`. The plain types of an Env alias (`Omit<Cloudflare.Env, "
+            "\"X\"> & MySecrets`) and of Hono's `Bindings: A & { ... }` declare members too. The env type of a class extending "
             "`DurableObject<E>`/`WorkerEntrypoint<E>` is E whatever its name; a parameter typed with a type a "
             "package exports (`env: RuntimeEnv` from a library) is not proven to be the Worker's env.",
             "Most binding kinds (KV, D1, R2, queues, services, vars...) are not inherited by `[env.*]`. "
@@ -151,7 +153,8 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "# a KV namespace added to wrangler.toml after running `wrangler types`",
             "npx wrangler types",
             "A file whose header names another config (`wrangler types -c other/wrangler.toml`) is not "
-            "compared with this one. Compares names and types, not wrangler's hash, and ignores the runtime types part. Literal "
+            "compared with this one. Compares names and types, not wrangler's hash, and ignores the runtime "
+            "types part. Literal "
             "types compare by value (`'x'` after Prettier is `\"x\"`). Reads every layout wrangler writes "
             "(a global `interface Env`, `Cloudflare.Env`, `interface __BaseEnv_Env` extended). A per-env "
             "interface (`StagingEnv`) is expected only when the file has some: wrangler before 4.60 wrote "

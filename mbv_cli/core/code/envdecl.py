@@ -459,9 +459,9 @@ def extract_env_declarations(
                 referenced.add(env_type)
     # `type Env = Omit<Cloudflare.Env, "X"> & OrderakSecrets`: the plain types of an env alias are env types too
     # (their members are the Worker's), wherever they are declared (review O of aaac244: Orderak.APP)
-    for alias_name, (_, parts) in inferred.items():
+    for alias_name, (_, plain) in inferred.items():
         if is_env_type_name(alias_name) or alias_name in referenced:
-            referenced.update(p for p in parts if re.fullmatch(r"[A-Za-z_$][\w$]*", p))
+            referenced.update(t for t in plain if re.fullmatch(r"[A-Za-z_$][\w$]*", t))
     local_schemas = {s.name: s for s in extract_zod_schemas(source, matches)} if inferred else {}
     for name, (node, bodies) in named.items():
         if is_env_type_name(name) or name in referenced:
