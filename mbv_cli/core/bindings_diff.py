@@ -212,6 +212,7 @@ _PROPERTY_READS = """
 (shorthand_property_identifier_pattern) @name
 (pair_pattern key: (property_identifier) @name)
 (subscript_expression index: (string (string_fragment) @name))
+(string (string_fragment) @name)
 """
 
 
@@ -494,7 +495,7 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
     built = main if isinstance(main, str) and not (ctx.config.directory / main).is_file() else None
     findings: list[Finding] = []
     for binding in worker.bindings:
-        if binding.name in used or binding.kind in ("logfwdr",):
+        if binding.name in used or binding.kind in ("logfwdr",) or _container_binding(ctx, binding):
             continue
         where = ctx.config.locate(binding.name, worker.env) or ctx.config.locate(binding.name)
         if built is not None:
@@ -523,8 +524,9 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
                     "becomes a var; move it above the first table")
         elif (seen := ctx.property_mentions(frozenset(b.name for b in worker.bindings) - used).get(binding.name)):
             severity = Severity.INFO  # read through something mbv does not follow (`getEnv().X`, `env(c)`)
-            hint = (f"the code reads a property {binding.name} at {_where(seen[0])}:{seen[1]}, through something "
-                    "mbv does not recognise as the env; check whether that is this binding")
+            hint = (f"the code names {binding.name} at {_where(seen[0])}:{seen[1]} (a property read or a string "
+                    "given to a library: `syncBackendBinding: '" + binding.name + "'`), through something mbv does "
+                    "not recognise as the env; check whether that is this binding")
         else:
             severity = Severity.WARNING
             hint = "remove it if nothing needs it, or check the name against the one the code uses"
@@ -537,6 +539,16 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             column=where[1] if where and file == _where(ctx.config.path) else None,
         ))
     return findings
+
+
+def _container_binding(ctx: _ConfigContext, binding: Binding) -> bool:
+    """A Durable Object binding of a class a `[[containers]]` entry runs: the container needs it even when no code
+    reads it (review Q: animichi's MIGRATOR_CONTAINER)."""
+    if binding.kind != "durable_object_namespace":
+        return False
+    containers = ctx.config.raw.get("containers")
+    classes = {c.get("class_name") for c in containers if isinstance(c, dict)} if isinstance(containers, list) else set()
+    return binding.entry.get("class_name") in classes
 
 
 def _var_type(value: Any) -> str:

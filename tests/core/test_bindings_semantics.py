@@ -358,6 +358,8 @@ def test_a_leftover_config_of_the_same_worker_does_not_make_its_reads_errors(tmp
         ("import { getEnv } from './store';\nexport const f = () => getEnv().GREETING;\n", "info"),
         ("export const f = (x) => { const { GREETING } = x.settings(); return GREETING; };\n", "info"),
         ("export const f = (x) => x['GREETING'];\n", "info"),
+        # the name given to a library as a string (review Q of 8e3adcb: LiveStore's syncBackendBinding)
+        ("export const cfg = { syncBackendBinding: 'GREETING' };\n", "info"),
         # not a property read: a local constant of the same name (bitbreak-infra), a type member, an object key
         ("const GREETING = 'hi';\nexport const f = () => GREETING;\n", "warning"),
         ("interface Config { GREETING: string }\nexport const f = (c: Config) => 1;\n", "warning"),
@@ -399,3 +401,13 @@ def test_a_var_named_like_a_config_key_says_where_it_came_from(tmp_path: Path) -
     found = [f for f in diff(make_worker(tmp_path, config), env=None, all_envs=False) if f.code == "MBV002"]
     assert [(f.binding, f.severity.value) for f in found] == [("workers_dev", "warning")]
     assert "top-level config key" in (found[0].hint or "")
+
+
+def test_a_durable_object_binding_a_container_runs_is_not_unused(tmp_path: Path) -> None:
+    # review Q of 8e3adcb (animichi): the [[containers]] entry needs its class's Durable Object binding
+    config = CONFIG + ('[[durable_objects.bindings]]\nname = "MIGRATOR"\nclass_name = "Migrator"\n'
+                       '[[containers]]\nclass_name = "Migrator"\nimage = "./Dockerfile"\n')
+    found = [f.binding for f in diff(make_worker(tmp_path, config), env=None, all_envs=False) if f.code == "MBV002"]
+    assert "MIGRATOR" not in found
+    (tmp_path / "wrangler.toml").write_text(config.replace('[[containers]]\nclass_name = "Migrator"\nimage = "./Dockerfile"\n', ""))
+    assert "MIGRATOR" in [f.binding for f in diff(tmp_path, env=None, all_envs=False) if f.code == "MBV002"]

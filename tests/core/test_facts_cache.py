@@ -26,7 +26,8 @@ def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     monkeypatch.chdir(tmp_path)
     root = tmp_path / "mustbeviral"
-    shutil.copytree(REPO / "examples" / "mustbeviral", root)
+    # a cache a manual run left in the checkout's example is not part of the example
+    shutil.copytree(REPO / "examples" / "mustbeviral", root, ignore=shutil.ignore_patterns(CACHE_DIR))
     return root
 
 

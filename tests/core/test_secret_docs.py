@@ -61,6 +61,10 @@ def secret_findings(findings: list[Finding]) -> list[tuple[str, str | None]]:
         # review A of the build e4e135e: workflow files, setup checklists, secret lists in free prose of any language
         ({"apps/api/scripts/setup.mjs": "// writes secrets.json for `wrangler secret bulk`\n"
                                         "write({\n  STRIPE_KEY: key,\n  'OTHER_TOKEN': t,\n});\n"}, ""),
+        # review Q of 8e3adcb (open-gsio): a package script bulk-puts a JSON file of secrets
+        ({"secrets.json": '{"STRIPE_KEY": "", "OTHER": ""}',
+          "package.json": json.dumps({"scripts": {"secrets": "wrangler secret bulk secrets.json -c apps/api/wrangler.toml"}})},
+         ""),
         ({".github/workflows/deploy.yml": "run: echo x | npx wrangler secret put STRIPE_KEY --env production\n"}, ""),
         ({"apps/api/SETUP.md": "## 目前狀態\n\n- [x] **STRIPE_KEY**\n- [ ] **Resend**\n"}, ""),
         ({}, "\n# 非機密設定。機密（OTHER_TOKEN / STRIPE_KEY）一律用\n# `wrangler secret put <NAME>`，不要寫進這個檔案。\n"),

@@ -54,6 +54,7 @@ _SECRET_PUT_ARGS = re.compile(
 _SECRET_PUT_LOOP = re.compile(rf"\bsecret\s*{_Q}?\s*,?\s*{_Q}?put{_Q}?\s*,?\s*(?:\$\{{|\"\$|\$[A-Za-z_]|[a-z_]\w*\s*[,\]])")
 _SECRET_BULK = re.compile(rf"\bsecret{_Q}?\s*,?\s*{_Q}?bulk\b")  # `wrangler secret bulk secrets.json`
 _OBJECT_KEY = re.compile(r"^\s*([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\s*:", re.M)
+_BULK_FILE = re.compile(r"\bsecret\s+bulk\s+(?:--?[\w-]+(?:=|\s+)\S+\s+)*([\w./-]+\.json)\b")
 _QUOTED_NAME = re.compile(rf"{_Q}((?:{_NAME})){_Q}")
 _FOR_IN = re.compile(r"\bfor\s+\w+\s+in\s+([A-Z0-9_ \t\\\n]+?)\s*;?\s*do\b")
 _SCRIPT_NAME = re.compile(r"^(?:setup|deploy|bootstrap|provision|init|install)[\w.-]*\.(?:sh|[cm]?[jt]s|py)$", re.I)
@@ -219,6 +220,9 @@ def _directory_docs(directory: Path, is_root: bool) -> dict[str, list[str]]:
                 if isinstance(value, str):
                     for name in _puts(value):
                         add(name, "package.json scripts (wrangler secret put)")
+                    for bulk in _BULK_FILE.findall(value):  # `wrangler secret bulk secrets.json`: its keys (review Q)
+                        for name in _json_keys(directory / bulk):
+                            add(name, f"{bulk} (wrangler secret bulk)")
     if is_root:
         workflows = directory / ".github" / "workflows"
         if workflows.is_dir():
@@ -232,6 +236,16 @@ def _directory_docs(directory: Path, is_root: bool) -> dict[str, list[str]]:
                 add(name, example)
     _cache[key] = (fingerprint, names)
     return names
+
+
+def _json_keys(path: Path) -> list[str]:
+    """The top-level keys of a JSON file of secrets (values are never kept)."""
+    text = _read_text(path) if path.is_file() else None
+    try:
+        data = json.loads(text) if text else None
+    except ValueError:
+        return []
+    return [k for k in data if isinstance(k, str)] if isinstance(data, dict) else []
 
 
 def _rel(file: Path, directory: Path) -> str:
