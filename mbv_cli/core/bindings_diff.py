@@ -133,12 +133,14 @@ class _ConfigContext:
         `x["NAME"]`), type declarations and object literal keys aside: the first such place per name. Asked only
         for bindings MBV002 would report; each file is parsed again only when its bytes hold one of the names."""
         todo = names - set(self._mentions)
-        if todo:
+        if todo:  # every unused name any env could ask about, at once: each file is parsed at most once per config
+            used = {u.name for _, u in self.code.usages} | self.service_worker_globals
+            todo |= _all_declared(self.config) - used - set(self._mentions)
             from mbv_cli.core.code.parsing import SourceFile, parse_file
 
             for name in todo:
                 self._mentions[name] = None
-            pattern = re.compile("|".join(re.escape(n) for n in sorted(todo)).encode())
+            pattern = re.compile(rb"(?<![\w$])(?:" + b"|".join(re.escape(n.encode()) for n in sorted(todo)) + rb")(?![\w$])")
             for facts in self.code.files:
                 if facts.path.name.endswith(".d.ts") or facts.generated is not None:
                     continue
@@ -547,8 +549,9 @@ def _container_binding(ctx: _ConfigContext, binding: Binding) -> bool:
     if binding.kind != "durable_object_namespace":
         return False
     containers = ctx.config.raw.get("containers")
-    classes = {c.get("class_name") for c in containers if isinstance(c, dict)} if isinstance(containers, list) else set()
-    return binding.entry.get("class_name") in classes
+    classes = {c.get("class_name") for c in containers if isinstance(c, dict) and isinstance(c.get("class_name"), str)} \
+        if isinstance(containers, list) else set()
+    return isinstance(binding.entry.get("class_name"), str) and binding.entry.get("class_name") in classes
 
 
 def _var_type(value: Any) -> str:
@@ -653,7 +656,8 @@ def _ts_string_value(literal: str) -> str:
     def unescape(match: re.Match[str]) -> str:
         esc = match.group(1)
         if esc[0] in "ux" and len(esc) > 1:
-            return chr(int(esc[1:].strip("{}"), 16))
+            code = int(esc[1:].strip("{}"), 16)
+            return chr(code) if code <= 0x10FFFF else match.group(0)  # not a code point: keep it as written
         return _TS_ESCAPES.get(esc, esc)
 
     value = _TS_ESCAPE.sub(unescape, literal[1:-1])

@@ -651,8 +651,8 @@ class _Extractor:
         annotation = fn.child_by_field_name("return_type")
         if annotation is not None:
             type_name = _type_name(self.source, annotation)
-            if type_name in self.env_types or is_env_type_name(type_name):
-                return _Source("passed", True)
+            if (type_name in self.env_types or is_env_type_name(type_name)) and not self._from_a_package(type_name):
+                return _Source("passed", True)  # not `ChildBindings` of a library (pino)
         body = fn.child_by_field_name("body")
         returned: Node | None = None
         if body is not None and body.type != "statement_block":

@@ -202,7 +202,8 @@ def entry_for(worker: ResolvedWorker, overrides: dict[Path, str] | None = None) 
         return path, "ok" if path.is_file() else "main-missing", "mbv.toml"
     main = worker.settings.get("main")
     if not isinstance(main, str) or not main:
-        scripted = script_entry(directory)
+        # a Pages project has no script entry; a script's entry is its own config's when it names none
+        scripted = script_entry(directory) if not worker.settings.get("pages_build_output_dir") else None
         if scripted is not None:
             return scripted, "ok", "package.json"
         return None, "no-main", "main"
@@ -218,6 +219,9 @@ _WRANGLER_SCRIPT = re.compile(
     r"\bwrangler\s+(?:deploy|dev|publish|versions\s+upload)\s+(?:--?[\w-]+(?:=\S+)?\s+)*"
     r"(?!-)([\w./@-]+\.(?:ts|tsx|mts|js|jsx|mjs|cjs))(?=\s|$|[;&|\"'])"
 )
+
+
+_CONFIG_OPTION = re.compile(r"(?:^|\s)(?:-c|--config)(?:=|\s)")
 
 
 def script_entry(directory: Path) -> Path | None:
@@ -237,7 +241,7 @@ def script_entry(directory: Path) -> Path | None:
     for name in sorted(scripts, key=lambda n: (n not in ("deploy", "dev", "start"), n)):
         value = scripts[name]
         match = _WRANGLER_SCRIPT.search(value) if isinstance(value, str) else None
-        if match is not None:
+        if match is not None and _CONFIG_OPTION.search(value) is None:  # `--config other/wrangler.toml`: not ours
             path = Path(os.path.normpath(directory / match.group(1)))
             if path.is_file() and not in_build_folder(path, directory):
                 return Path(os.path.realpath(path))

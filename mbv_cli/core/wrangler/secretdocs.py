@@ -49,14 +49,14 @@ _ROOT_EXAMPLES = (".env.example", ".dev.vars.example")
 _Q = "[\"'`]"
 _SECRET_PUT_ARGS = re.compile(
     rf"\bwrangler{_Q}\s*,\s*{_Q}secret{_Q}\s*,\s*{_Q}put{_Q}\s*,\s*"
-    rf"(?:{_Q}-[-\w]+{_Q}\s*,\s*(?:{_Q}[^\"'`]*{_Q}\s*,\s*)?)*{_Q}([A-Za-z_][A-Za-z0-9_]*){_Q}"
+    rf"(?:{_Q}-[-\w]+{_Q}\s*,\s*(?:{_Q}(?!-)[^\"'`]*{_Q}\s*,\s*)?)*+{_Q}([A-Za-z_][A-Za-z0-9_]*){_Q}"
 )
 _SECRET_PUT_LOOP = re.compile(rf"\bsecret\s*{_Q}?\s*,?\s*{_Q}?put{_Q}?\s*,?\s*(?:\$\{{|\"\$|\$[A-Za-z_]|[a-z_]\w*\s*[,\]])")
 _SECRET_BULK = re.compile(rf"\bsecret{_Q}?\s*,?\s*{_Q}?bulk\b")  # `wrangler secret bulk secrets.json`
 _OBJECT_KEY = re.compile(r"^\s*([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\s*:", re.M)
 _BULK_FILE = re.compile(r"\bsecret\s+bulk\s+(?:--?[\w-]+(?:=|\s+)\S+\s+)*([\w./-]+\.json)\b")
 _QUOTED_NAME = re.compile(rf"{_Q}((?:{_NAME})){_Q}")
-_FOR_IN = re.compile(r"\bfor\s+\w+\s+in\s+([A-Z0-9_ \t\\\n]+?)\s*;?\s*do\b")
+_FOR_IN = re.compile(r"\bfor\s+\w+\s+in[ \t]++([A-Z0-9_ \t]*+)[;\n][ \t\n]*+do\b")
 _SCRIPT_NAME = re.compile(r"^(?:setup|deploy|bootstrap|provision|init|install)[\w.-]*\.(?:sh|[cm]?[jt]s|py)$", re.I)
 _SCRIPT_SUFFIXES = (".sh", ".ts", ".js", ".mjs", ".cjs", ".mts", ".py")
 _MD_CONTEXT = re.compile(r"\.dev\.vars|\.env\b|\bsecrets?\b|\benv(?:ironment)?[ -]?var|\bvariables?\b|\bdashboard\b",
@@ -66,7 +66,8 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 _MD_SECTION = re.compile(r"\bsecrets?\b|\benvironment\b|\benv(?:ironment)?[ -]?var|\bvariables\b|\.dev\.vars", re.I)
 _MD_ASSIGN = re.compile(rf"^\s*(?:export\s+)?({_NAME})\s*=")
 _MD_TICKED = re.compile(rf"`({_NAME})`")
-_MD_LEAD = re.compile(rf"^\s*(?:[-*+]|\d+\.|\|)?\s*(?:\*\*)?`?({_NAME})`?(?:\*\*)?\s*(?:$|[|:=(\u2014\u2013,]|-\s)")
+_MD_LEAD = re.compile(rf"^[ \t]*+(?:(?:[-*+]|\d+\.|\|)[ \t]*+)?(?:\*\*)?`?({_NAME})`?(?:\*\*)?[ \t]*+"
+                      r"(?:$|[|:=(\u2014\u2013,]|-\s)")
 _MD_CHECKLIST = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?:\*\*|`)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")
 _EXPORT_COMMENT = re.compile(rf"^\s*(?:#|//)\s*export\s+({_NAME})=")
 
