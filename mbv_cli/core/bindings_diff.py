@@ -136,7 +136,7 @@ class _ConfigContext:
         if todo:  # every unused name any env could ask about, at once: each file is parsed at most once per config
             used = {u.name for _, u in self.code.usages} | self.service_worker_globals
             todo |= _all_declared(self.config) - used - set(self._mentions)
-            from mbv_cli.core.code.parsing import SourceFile, parse_file
+            from mbv_cli.core.code.parsing import SourceFile, parse_source, read_source_bytes
 
             for name in todo:
                 self._mentions[name] = None
@@ -144,13 +144,10 @@ class _ConfigContext:
             for facts in self.code.files:
                 if facts.path.name.endswith(".d.ts") or facts.generated is not None:
                     continue
-                try:
-                    data = facts.path.read_bytes() if facts.path.stat().st_size <= 2 * 1024 * 1024 else b""
-                except OSError:
+                data = read_source_bytes(facts.path)  # the scan's own limits; read once, parsed from these bytes
+                if not isinstance(data, bytes) or not pattern.search(data):
                     continue
-                if not pattern.search(data):
-                    continue
-                source = parse_file(facts.path)
+                source = parse_source(facts.path, data)
                 if not isinstance(source, SourceFile):
                     continue
                 for name, line in _property_reads(source, todo):
@@ -194,12 +191,10 @@ _DEFAULT_EXPORT = re.compile(r"\bexport\s+default\b|\bexport\s*\{[^}]*\bas\s+def
 
 
 def _small_text(path: Path) -> str | None:
-    try:
-        if path.stat().st_size > 2 * 1024 * 1024:
-            return None
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+    from mbv_cli.core.code.parsing import read_source_bytes
+
+    data = read_source_bytes(path)
+    return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else None
 
 
 def _is_service_worker(entry: Path) -> bool:
@@ -432,8 +427,7 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
         # a guarded read: a warning; guarded and declared nowhere, an optional setting the code handles;
         # declared nowhere mbv can read but maybe in a computed Env type: at most a warning
         severity = Severity.ERROR if not guarded else Severity.INFO if nowhere else Severity.WARNING
-        if guarded and scopes and all(_is_var_scope(ctx, name, sc) for sc in scopes) \
-                and all(_binding_kind(ctx, name, sc) == "var" for sc in scopes):
+        if guarded and scopes and all(_binding_kind(ctx, name, sc) == "var" for sc in scopes):
             # a plain var set only in another env, and the code has a default: the setting is optional (review L)
             severity = Severity.INFO
         if computed is not None and severity is Severity.ERROR:
@@ -482,10 +476,8 @@ def _binding_kind(ctx: _ConfigContext, name: str, scope: str) -> str | None:
 
 
 def _is_var_scope(ctx: _ConfigContext, name: str, scope: str) -> bool:
-    env = None if scope == "top-level" else scope.removeprefix("env.")
-    binding = resolve_environment(ctx.config, env).get(name) if scope != "secrets.required" else None
     # a var, or a Secrets Store secret: a `.dev.vars` value of that name stands in for it where it is not declared
-    return binding is not None and binding.kind in ("var", "secrets_store_secret")
+    return _binding_kind(ctx, name, scope) in ("var", "secrets_store_secret")
 
 
 def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
