@@ -90,6 +90,9 @@ class WorkerGraph:
     modules: dict[Path, Module] = field(default_factory=dict)
     packages: dict[str, Package] = field(default_factory=dict)
     unresolved: list[Unresolved] = field(default_factory=list)
+    # imports through which a framework loads more of the app's code itself (file-based routes, a build's
+    # virtual module): (specifier, importer, line); the graph cannot see that code
+    framework_imports: list[tuple[str, Path, int]] = field(default_factory=list)
     resolver: Resolver | None = None
 
     @property
@@ -283,6 +286,18 @@ def build_graph(worker: ResolvedWorker, *, cache: GraphCache | None = None,
     return graph
 
 
+# Specifiers of a framework's server entry that loads the app's routes itself (TanStack Start's
+# `server-entry`, whose handler imports the generated route tree), and the virtual modules a Vite plugin
+# builds from the app's files (`virtual:react-router/server-build`, `virtual:remix/server-build`): the code
+# they bring in is never imported by name, so the module graph cannot reach it.
+_APP_LOADERS = re.compile(r"^(?:virtual:|@tanstack/[\w-]*start(?:/[\w-]+)*/server-entry$)")
+
+
+def loads_app_code(specifier: str) -> bool:
+    """Whether importing `specifier` makes a framework load more of the app's code than the graph can see."""
+    return _APP_LOADERS.match(specifier) is not None
+
+
 def _walk(graph: WorkerGraph, entry: Path, resolver: Resolver, cache: GraphCache) -> None:
     graph.modules[entry] = Module(entry, "entry", type_only=False)
     queue = [entry]
@@ -291,6 +306,8 @@ def _walk(graph: WorkerGraph, entry: Path, resolver: Resolver, cache: GraphCache
         if current.suffix not in CODE_SUFFIXES:
             continue
         for spec in cache.specifiers_of(current):
+            if not spec.type_only and loads_app_code(spec.text):
+                graph.framework_imports.append((spec.text, current, spec.line))
             found = resolver.resolve(current, spec.text, spec.kind)
             if found.path is None:
                 if found.how == "unresolved" and found.problem is not None:

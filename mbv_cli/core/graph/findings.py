@@ -78,10 +78,14 @@ def unresolved_findings(graphs: Iterable[WorkerGraph]) -> tuple[list[Finding], l
 def unseen_code(graphs: Iterable[WorkerGraph]) -> list[str]:
     """The imports of project code the graphs could not follow ("@repo/x (src/a.ts:3)"), each once."""
     found: dict[str, str] = {}
+    graphs = list(graphs)
     for _, item in _live(graphs):
         if item.problem in _HIDES_CODE:
             name = item.package if item.problem == "not-built" and item.package else item.specifier
             found.setdefault(_subject(item), f"{name} ({display(item.importer)}:{item.line})")
+    for graph in graphs:  # a framework entry that loads the app's routes itself (TanStack Start, React Router)
+        for specifier, importer, line in graph.framework_imports:
+            found.setdefault(specifier, f"{specifier} ({display(importer)}:{line}), which loads the app's routes")
     return list(found.values())
 
 

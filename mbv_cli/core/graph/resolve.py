@@ -49,7 +49,8 @@ class Resolution:
     """Where a specifier leads.
 
     `how`: relative, tsconfig-path, tsconfig-baseurl, package-imports, alias, workspace-package,
-    package (third-party, in node_modules), builtin, runtime (cloudflare:), module-rule, or
+    package (third-party, in node_modules), builtin, runtime (cloudflare:), virtual (a Vite plugin's
+    `virtual:` module), module-rule, or
     unresolved. `problem` (only when unresolved): not-found, not-declared, not-installed, not-built
     (a workspace package whose entry is in its missing build-output folder; `target` is that entry).
     """
@@ -162,6 +163,8 @@ class Resolver:
             return self._alias(spec)
         if spec.startswith(("cloudflare:", "workers:")) or spec == "__STATIC_CONTENT_MANIFEST":
             return Resolution(None, "runtime")
+        if spec.startswith("virtual:"):  # a Vite plugin's module, made at build time (virtual:react-router/...)
+            return Resolution(None, "virtual")
         directory = str(importer.parent)
         if spec.startswith(("./", "../")) or spec in (".", "..") or os.path.isabs(spec):
             base = os.path.normpath(os.path.join(directory, spec))
