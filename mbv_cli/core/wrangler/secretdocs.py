@@ -66,6 +66,7 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 _MD_SECTION = re.compile(r"\bsecrets?\b|\benvironment\b|\benv(?:ironment)?[ -]?var|\bvariables\b|\.dev\.vars", re.I)
 _MD_ASSIGN = re.compile(rf"^\s*(?:export\s+)?({_NAME})\s*=")
 _MD_TICKED = re.compile(rf"`({_NAME})`")
+_MD_TICKED_ASSIGN = re.compile(rf"`({_NAME})=[^`\n]*+`")  # prose saying `WB_SEND_MODE=test` (review T: wb-site)
 _MD_LEAD = re.compile(rf"^[ \t]*+(?:(?:[-*+]|\d+\.|\|)[ \t]*+)?(?:\*\*)?`?({_NAME})`?(?:\*\*)?[ \t]*+"
                       r"(?:$|[|:=(\u2014\u2013,]|-\s)")
 _MD_CHECKLIST = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?:\*\*|`)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")
@@ -104,8 +105,8 @@ def _script_puts(text: str) -> list[str]:
 
 
 def markdown_secrets(text: str) -> list[str]:
-    """Names a Markdown file documents as settings: `NAME=` lines of a `.dev.vars`/`.env` block, backticked names on
-    a line about secrets, the dashboard or environment variables, the names that start the rows of a table or list
+    """Names a Markdown file documents as settings: `NAME=` lines of a `.dev.vars`/`.env` block, `NAME=value` in
+    inline code, backticked names on a line about secrets, the dashboard or environment variables, the names that start the rows of a table or list
     under a secrets/environment heading."""
     found: list[str] = []
     lines = text.splitlines()
@@ -136,6 +137,8 @@ def markdown_secrets(text: str) -> list[str]:
             list_indent = None  # the sub-list under `- Variables:` ended
         if _MD_CONTEXT.search(line):
             found.extend(_MD_TICKED.findall(line))
+        if "=" in line:
+            found.extend(_MD_TICKED_ASSIGN.findall(line))
         lead = _MD_LEAD.match(line) if section or list_indent is not None else None
         lead = lead or _MD_CHECKLIST.match(line)  # `- [x] **SESSION_SECRET**`: a setup checklist
         if lead is not None:
