@@ -27,6 +27,7 @@ from mbv_cli.core.code.cache import FactsCache, scan_with_cache
 from mbv_cli.core.code.envdecl import EnvDeclaration, EnvMember, GeneratedTypes, base_type_name
 from mbv_cli.core.code.envflow import follow_env_calls
 from mbv_cli.core.code.parsing import SkippedFile, SourceFile
+from mbv_cli.core.code.reachability import DeadCode
 from mbv_cli.core.code.scan import (
     FileFacts,
     WorkerCode,
@@ -154,6 +155,11 @@ class _ConfigContext:
                     if self._mentions.get(name) is None:
                         self._mentions[name] = (facts.path, line)
         return {n: m for n in names if (m := self._mentions.get(n)) is not None}
+
+    @functools.cached_property
+    def dead_code(self) -> DeadCode:
+        """Which reads sit in top-level functions the Worker never names (a shared file's other exports)."""
+        return DeadCode(f.path for f in self.code.files)
 
     @functools.cached_property
     def optional_members(self) -> frozenset[str]:
@@ -380,6 +386,9 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
     for name, items in _grouped_usages(ctx).items():
         if name in declared or name in assigned:
             continue
+        items = [(path, u) for path, u in items if not ctx.dead_code.is_dead(path, u.line)]
+        if not items:
+            continue  # read only in functions nothing of this Worker calls (review T: a shared file's other export)
         scopes = [s for s in ctx.config_scopes.get(name, []) if s != _scope_label(worker.env)]
         files = ctx.secret_files.get(name, [])
         top = ctx.top.get(name) if worker.env is not None else None

@@ -65,3 +65,77 @@ def test_a_vite_virtual_module_is_not_a_missing_package(tmp_path: Path) -> None:
                      "workers/app.ts": 'import "./extra";\nimport("virtual:react-router/server-build");\nexport default {};\n'})
     [graph] = graphs(tmp_path)
     assert [f.code for f in unresolved_findings([graph])[0]] == ["MBV402"]
+
+
+def _doctor(root: Path, code: str) -> list[tuple[str, str, str | None, str | None]]:
+    from mbv_cli.core.doctor import DoctorSettings, run_doctor
+
+    workspace = load_workspace(root, nested=True)
+    result = run_doctor(workspace, resolve_workers(workspace), settings=DoctorSettings(), processes=1)
+    return sorted((f.severity.value, f.worker or "", f.binding, Path(f.file).name if f.file else None)
+                  for f in result.report.findings if f.code == code)
+
+
+_SHARED = ("export function currentUserVia(c: { env: { SESSIONS: KVNamespace } }) {\n"
+           "  return c.env.SESSIONS.get('k');\n"
+           "}\n"
+           "\n"
+           "// accountsAuthMiddleware: the trio every other service re-exports\n"
+           "export function accountsAuthMiddleware<Env extends { ACCOUNTS: Fetcher }>() {\n"
+           "  return {\n"
+           "    currentUser: (c: Context<{ Bindings: Env }>) => c.env.ACCOUNTS.fetch('https://a/me'),\n"
+           "  };\n"
+           "}\n")
+
+
+def _two_workers(root: Path, accounts: str, friends: str) -> None:
+    kv = '"kv_namespaces": [{"binding": "SESSIONS", "id": "0123456789abcdef0123456789abcdef"}]'
+    write(root, {
+        ".git/HEAD": "",
+        "packages/shared/src/session.ts": _SHARED,
+        "apps/accounts/wrangler.jsonc": '{"name": "accounts", "main": "src/index.ts", "compatibility_date": '
+                                        f'"2025-06-01", {kv}}}',
+        "apps/accounts/src/index.ts": accounts,
+        "apps/friends/wrangler.jsonc": '{"name": "friends", "main": "src/index.ts", "compatibility_date": '
+                                       f'"2025-06-01", {kv}}}',
+        "apps/friends/src/index.ts": friends,
+    })
+
+
+_FRIENDS = ('import { Hono } from "hono";\n'
+            'import { accountsAuthMiddleware } from "../../../packages/shared/src/session";\n'
+            "const { currentUser } = accountsAuthMiddleware<Env>();\n"
+            "const app = new Hono();\napp.get('/', (c) => currentUser(c));\nexport default app;\n")
+
+
+def test_a_read_in_a_shared_function_the_worker_never_names_is_not_its_read(tmp_path: Path) -> None:
+    accounts = ('import { currentUserVia } from "../../../packages/shared/src/session";\n'
+                "export default { fetch(_r: Request, env: Env) { return currentUserVia({ env }); } };\n")
+    _two_workers(tmp_path, accounts, _FRIENDS)
+    # the friends Worker calls accountsAuthMiddleware and lacks ACCOUNTS: that is real; accounts never calls it
+    assert _doctor(tmp_path, "MBV001") == [("error", "friends", "ACCOUNTS", "session.ts")]
+
+
+def test_a_same_named_function_of_another_file_does_not_make_the_shared_one_live(tmp_path: Path) -> None:
+    accounts = ('import { accountsAuthMiddleware } from "./local";\n'
+                'import { currentUserVia } from "../../../packages/shared/src/session";\n'
+                "export default { fetch(_r: Request, env: Env) { accountsAuthMiddleware(); "
+                "return currentUserVia({ env }); } };\n")
+    _two_workers(tmp_path, accounts, _FRIENDS)
+    write(tmp_path, {"apps/accounts/src/local.ts": "export function accountsAuthMiddleware() { return 1; }\n"})
+    assert _doctor(tmp_path, "MBV001") == [("error", "friends", "ACCOUNTS", "session.ts")]
+
+
+def test_a_namespace_call_or_a_call_in_its_own_file_makes_the_function_live(tmp_path: Path) -> None:
+    accounts = ('import * as session from "../../../packages/shared/src/session";\n'
+                "export default { fetch(_r: Request, env: Env) { session.accountsAuthMiddleware(); "
+                "return session.currentUserVia({ env }); } };\n")
+    _two_workers(tmp_path, accounts, _FRIENDS)
+    # (one finding per file, line and name: the first Worker's)
+    assert _doctor(tmp_path, "MBV001") == [("error", "accounts", "ACCOUNTS", "session.ts")]
+    write(tmp_path, {"packages/shared/src/session.ts": _SHARED.replace(
+        "export function accountsAuthMiddleware", "function accountsAuthMiddleware")
+        + "export const boot = () => accountsAuthMiddleware();\n",
+        "apps/accounts/src/index.ts": 'import { boot } from "../../../packages/shared/src/session";\n'
+                                      "export default { fetch() { boot(); return new Response(); } };\n"})
+    assert ("error", "accounts", "ACCOUNTS", "session.ts") in _doctor(tmp_path, "MBV001")
