@@ -18,7 +18,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ from mbv_cli.core.wrangler.environments import (
     resolve_environment,
 )
 from mbv_cli.core.wrangler.schema import BINDING_KINDS, KINDS_BY_ID, BindingKind
-from mbv_cli.core.wrangler.secretdocs import documented_secrets
+from mbv_cli.core.wrangler.secretdocs import documented_secrets, repository_root
 
 # TypeScript types a hand-written Env may give each binding kind (MBV003).
 _TYPE_ALIASES: dict[str, frozenset[str]] = {
@@ -155,6 +155,12 @@ class _ConfigContext:
                     if self._mentions.get(name) is None:
                         self._mentions[name] = (facts.path, line)
         return {n: m for n in names if (m := self._mentions.get(n)) is not None}
+
+    @functools.cached_property
+    def test_harness(self) -> str | None:
+        """"a test harness config, in a `test` folder: not deployed" for a config under a test folder."""
+        folder = test_harness_folder(self.config.path)
+        return None if folder is None else f"a test harness config, in a `{folder}` folder: not deployed"
 
     @functools.cached_property
     def dead_code(self) -> DeadCode:
@@ -986,7 +992,28 @@ def _diff(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
     if not ctx.once_done:
         ctx.once_done = True
         findings.extend(f for check in _PER_WORKER for f in check(ctx, worker))
+    harness = ctx.test_harness
+    if harness is not None:  # a config only tests load: nothing of it is deployed (review V: betterapi)
+        findings = [replace(f, severity=Severity.INFO, message=f"{f.message} ({harness})")
+                    if f.code in _DEPLOY_CODES and f.severity is not Severity.INFO else f for f in findings]
     return findings
+
+
+# what only matters for a deployed Worker: the env it will lack, bindings nothing reads, placeholder ids
+_DEPLOY_CODES = frozenset({"MBV001", "MBV002", "MBV007"})
+_TEST_FOLDERS = frozenset({"test", "tests", "__tests__", "e2e", "fixtures", "__fixtures__", "test-fixtures",
+                           "spec", "testing"})
+
+
+def test_harness_folder(config_path: Path) -> str | None:
+    """The test folder a config sits in below its repository root (`packages/storage/test/do/wrangler.toml`), the
+    config vitest-pool-workers or a test loads, never deployed; None for any other config."""
+    root = repository_root(config_path.parent)
+    try:
+        parts = config_path.parent.relative_to(root).parts if root is not None else ()
+    except ValueError:
+        parts = ()
+    return next((p for p in parts if p.lower() in _TEST_FOLDERS), None)
 
 
 def analyse_worker(worker: ResolvedWorker, sources: Iterable[SourceFile | SkippedFile]) -> list[Finding]:

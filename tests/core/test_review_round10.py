@@ -139,3 +139,22 @@ def test_a_namespace_call_or_a_call_in_its_own_file_makes_the_function_live(tmp_
         "apps/accounts/src/index.ts": 'import { boot } from "../../../packages/shared/src/session";\n'
                                       "export default { fetch() { boot(); return new Response(); } };\n"})
     assert ("error", "accounts", "ACCOUNTS", "session.ts") in _doctor(tmp_path, "MBV001")
+
+
+_HARNESS = ('name = "storage-do-test"\nmain = "src/worker.ts"\ncompatibility_date = "2025-06-01"\n'
+            '[[d1_databases]]\nbinding = "CONTROL_DB"\ndatabase_name = "control"\ndatabase_id = "replace-at-test"\n'
+            '[[kv_namespaces]]\nbinding = "UNUSED"\nid = "0123456789abcdef0123456789abcdef"\n')
+_HARNESS_CODE = "export default { fetch(_r: Request, env: Env) { return env.CONTROL_DB.prepare('select 1'); } };\n"
+
+
+def test_a_config_in_a_test_folder_is_a_harness_whose_deploy_findings_are_info(tmp_path: Path) -> None:
+    repo = tmp_path / "tests" / "checkout"  # a test-named folder above the repository root does not count
+    write(repo, {".git/HEAD": "", "packages/storage/wrangler.toml": _HARNESS,
+                 "packages/storage/src/worker.ts": _HARNESS_CODE})
+    assert {(s, b) for s, _, b, _ in _doctor(repo, "MBV002") + _doctor(repo, "MBV007")} == {
+        ("warning", "UNUSED"), ("warning", "CONTROL_DB")}
+    harness = tmp_path / "other"
+    write(harness, {".git/HEAD": "", "packages/storage/test/do/wrangler.toml": _HARNESS,
+                    "packages/storage/test/do/src/worker.ts": _HARNESS_CODE})
+    found = _doctor(harness, "MBV002") + _doctor(harness, "MBV007")
+    assert {(s, b) for s, _, b, _ in found} == {("info", "UNUSED"), ("info", "CONTROL_DB")}
