@@ -511,6 +511,12 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             severity = Severity.INFO
             hint = (f"`main` ({built}) is not in the repository (a build writes it), so the code read here is "
                     "not all of the Worker's; check whether the built Worker uses it")
+        elif ctx.code.skipped:  # a file mbv could not read (review S: a NUL byte in a template string)
+            severity = Severity.INFO
+            first = ctx.code.skipped[0]
+            more = f" (and {len(ctx.code.skipped) - 1} more)" if len(ctx.code.skipped) > 1 else ""
+            hint = (f"mbv could not read {_where(first.path)} ({first.reason}){more}, so the code read here is not "
+                    "all of the Worker's; check whether that file uses it")
         elif ctx.unseen:
             severity = Severity.INFO
             more = f" (and {len(ctx.unseen) - 1} more)" if len(ctx.unseen) > 1 else ""

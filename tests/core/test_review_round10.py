@@ -158,3 +158,22 @@ def test_a_config_in_a_test_folder_is_a_harness_whose_deploy_findings_are_info(t
                     "packages/storage/test/do/src/worker.ts": _HARNESS_CODE})
     found = _doctor(harness, "MBV002") + _doctor(harness, "MBV007")
     assert {(s, b) for s, _, b, _ in found} == {("info", "UNUSED"), ("info", "CONTROL_DB")}
+
+
+def test_a_nul_byte_in_a_template_string_is_text_and_an_unreadable_file_makes_mbv002_info(tmp_path: Path) -> None:
+    from mbv_cli.core.code.parsing import SkippedFile, decode_source
+
+    code = b"export default { fetch(_r: Request, env: Env) { return env.USED.get(`a\x00b`); } };\n"
+    assert decode_source(tmp_path / "a.ts", code) == code.decode()
+    assert isinstance(decode_source(tmp_path / "b.ts", b"\x00asm\x01\x00\x00\x00" * 100), SkippedFile)
+    config = ('{"name": "w", "main": "src/index.ts", "compatibility_date": "2025-06-01", "kv_namespaces": ['
+              '{"binding": "USED", "id": "0123456789abcdef0123456789abcdef"},'
+              '{"binding": "READ_ELSEWHERE", "id": "0123456789abcdef0123456789abcdee"}]}')
+    write(tmp_path, {".git/HEAD": "", "wrangler.jsonc": config})
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src/index.ts").write_bytes(code.replace(b"return", b"import('./other'); return"))
+    (tmp_path / "src/other.ts").write_bytes(b"\xff\xfe" + b"e\x00n\x00v\x00" * 50)  # UTF-16: not analysed
+    found = _doctor(tmp_path, "MBV002")
+    assert [(s, b) for s, _, b, _ in found] == [("info", "READ_ELSEWHERE")]
+    (tmp_path / "src/other.ts").write_text("export const x = 1;\n")
+    assert [(s, b) for s, _, b, _ in _doctor(tmp_path, "MBV002")] == [("warning", "READ_ELSEWHERE")]
