@@ -1096,8 +1096,11 @@ class _Extractor:
         name = declarator.child_by_field_name("name")
         if name is None or name.type != "identifier":
             return False
-        scope = self._enclosing_function(declarator)
-        start = declarator.end_byte
+        return self._tested_after(name, declarator.end_byte)
+
+    def _tested_after(self, name: Node, start: int) -> bool:
+        """Whether the local `name` is tested (`!name`, `name ??`, `if (name)`, ...) after `start` in its function."""
+        scope = self._enclosing_function(name)
         end = scope.end_byte if scope is not None else len(self.source.data)
         ident = re.escape(self.source.data[name.start_byte : name.end_byte])
         test = rb"(?:!\s*|typeof\s+)" + ident + rb"\b|\b" + ident + rb"\s*(?:\?\?|\|\||&&|[!=]==?\s*(?:undefined|null)\b|\?\.)" \
@@ -1145,13 +1148,15 @@ class _Extractor:
     def _pattern_usages(self, pattern: Node, form: str, src: _Source) -> None:
         for child in pattern.named_children:
             if child.type == "shorthand_property_identifier_pattern":
-                self._record(_text(self.source, child), child, form, src)
+                # `const { A } = env; if (!A) ...`: checked under its own name (review S: loe-vibecode)
+                self._record(_text(self.source, child), child, form, src, self._tested_after(child, pattern.end_byte))
             elif child.type == "pair_pattern":
                 key = child.child_by_field_name("key")
                 if key is None:
                     continue
                 value = child.child_by_field_name("value")
-                guarded = value is not None and value.type == "assignment_pattern"
+                guarded = value is not None and (value.type == "assignment_pattern" or (
+                    value.type == "identifier" and self._tested_after(value, pattern.end_byte)))
                 if key.type in ("property_identifier", "identifier"):
                     self._record(_text(self.source, key), key, form, src, guarded)
                 elif key.type == "string":

@@ -213,6 +213,11 @@ def test_untyped_holders_are_weak() -> None:
         ("const a = env.A; if (!a) throw new Error('A')", True),
         ("const a = env.A ; const b = a ?? 'd'", True),
         ("const a = env.A; a.get('k')", False),
+        # review S of 626d8cc (loe-vibecode): destructured, then checked under its own name
+        ("const { A, B } = env; if (!A || !B) return", True),
+        ("const { A: key } = env; const k = key ?? 'd'", True),
+        ("const { A } = env; A.get('k')", False),
+        ("const { A: key } = env; key.get('k')", False),
     ],
 )
 def test_guarded_reads(code: str, guarded: bool) -> None:
