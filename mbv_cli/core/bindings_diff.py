@@ -194,7 +194,7 @@ _CONFIG_KEYS = frozenset({
     "account_id", "observability", "placement", "limits", "build", "preview_urls", "upload_source_maps", "minify",
     "logpush", "tail_consumers", "usage_model", "keep_vars", "send_metrics", "no_bundle", "find_additional_modules",
     "base_dir", "rules", "alias", "define", "migrations", "site", "assets", "zone_id", "env",
-})
+}) | {k.key.split(".", 1)[0] for k in BINDING_KINDS}  # `kv_namespaces = [...]` written after [vars] too (review V)
 # Names that say they hold a secret (`STRIPE_SECRET_KEY`, `ADMIN_PASSWORD`, `GITHUB_TOKEN`, `API_KEY`).
 _SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE|CREDENTIAL|SALT|PEPPER|SIGNING|(?:^|_)KEY$")
 _SERVICE_WORKER = re.compile(r"\baddEventListener\s*\(\s*[\"'`](?:fetch|scheduled)[\"'`]")

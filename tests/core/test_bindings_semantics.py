@@ -401,6 +401,10 @@ def test_a_var_named_like_a_config_key_says_where_it_came_from(tmp_path: Path) -
     found = [f for f in diff(make_worker(tmp_path, config), env=None, all_envs=False) if f.code == "MBV002"]
     assert [(f.binding, f.severity.value) for f in found] == [("workers_dev", "warning")]
     assert "top-level config key" in (found[0].hint or "")
+    # review V of 626d8cc (archon): a binding table's key written as an inline array after [vars]
+    config = CONFIG.replace('GREETING = "hi"', 'GREETING = "hi"\nkv_namespaces = [{ binding = "C", id = "x" }]')
+    found = [f for f in diff(make_worker(tmp_path, config), env=None, all_envs=False) if f.code == "MBV002"]
+    assert [f.binding for f in found] == ["kv_namespaces"] and "top-level config key" in (found[0].hint or "")
 
 
 def test_a_durable_object_binding_a_container_runs_is_not_unused(tmp_path: Path) -> None:
