@@ -157,6 +157,24 @@ class _ConfigContext:
         return {n: m for n in names if (m := self._mentions.get(n)) is not None}
 
     @functools.cached_property
+    def envs_only(self) -> str | None:
+        """Where it says the top level is never run: every wrangler command of the Worker's package.json scripts
+        passes an environment (`wrangler deploy --env production`, `wrangler dev -e development`); None otherwise."""
+        if not self.config.env_names:
+            return None
+        manifest = self.config.directory / "package.json"
+        try:
+            scripts = json.loads(manifest.read_text(encoding="utf-8")).get("scripts") if manifest.is_file() else None
+        except (OSError, ValueError, AttributeError):
+            return None
+        if not isinstance(scripts, dict):
+            return None
+        commands = [c for v in scripts.values() if isinstance(v, str) for c in _WRANGLER_RUN.findall(v)]
+        if not commands or not all(_ENV_FLAG.search(c) for c in commands):
+            return None
+        return f"every wrangler command of {_where(manifest)} passes --env, so the top level is never run"
+
+    @functools.cached_property
     def test_harness(self) -> str | None:
         """"a test harness config, in a `test` folder: not deployed" for a config under a test folder."""
         folder = test_harness_folder(self.config.path)
@@ -457,6 +475,9 @@ def _mbv001(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             message += "; its name says it is a secret, probably set with `wrangler secret put` and not documented"
             severity = Severity.WARNING
         if twin is not None:
+            severity = Severity.INFO
+        if worker.env is None and ctx.envs_only is not None and severity is not Severity.INFO:
+            message += f"; {ctx.envs_only}"
             severity = Severity.INFO
         if name in ctx.optional_members:  # the Env type says it may be absent: the code is written for that
             message += "; the Env type marks it optional"
@@ -1004,6 +1025,10 @@ def _diff(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
                     if f.code in _DEPLOY_CODES and f.severity is not Severity.INFO else f for f in findings]
     return findings
 
+
+# a wrangler command that runs or deploys a config, up to the next `&&`, `;`, `|` (review T: cadence, UBM-Hyogo)
+_WRANGLER_RUN = re.compile(r"(?:\bCLOUDFLARE_ENV=\S+\s+)?\bwrangler\s+(?:deploy|publish|dev|versions\s+upload)\b[^&;|]*")
+_ENV_FLAG = re.compile(r"(?:^|\s)(?:--env[=\s]\s*\S|-e[=\s]\s*\S)|\bCLOUDFLARE_ENV=\S")
 
 # what only matters for a deployed Worker: the env it will lack, bindings nothing reads, placeholder ids
 _DEPLOY_CODES = frozenset({"MBV001", "MBV002", "MBV007"})

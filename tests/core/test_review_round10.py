@@ -177,3 +177,24 @@ def test_a_nul_byte_in_a_template_string_is_text_and_an_unreadable_file_makes_mb
     assert [(s, b) for s, _, b, _ in found] == [("info", "READ_ELSEWHERE")]
     (tmp_path / "src/other.ts").write_text("export const x = 1;\n")
     assert [(s, b) for s, _, b, _ in _doctor(tmp_path, "MBV002")] == [("warning", "READ_ELSEWHERE")]
+
+
+def test_a_top_level_no_script_runs_is_info_for_mbv001(tmp_path: Path) -> None:
+    # review T of 626d8cc (cadence, UBM-Hyogo): every script passes --env, the top level is never deployed or run
+    config = ('name = "sync"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n'
+              '[env.production]\n[[env.production.queues.producers]]\nbinding = "QUEUE"\nqueue = "q"\n')
+    code = "export default { fetch(_r: Request, env: Env) { return env.QUEUE.send(1); } };\n"
+    scripts = {"dev": "wrangler dev --env production", "deploy": "tsc && wrangler deploy -e production",
+               "test": "vitest"}
+    write(tmp_path, {".git/HEAD": "", "wrangler.toml": config, "src/index.ts": code,
+                     "package.json": json.dumps({"name": "sync", "scripts": scripts})})
+
+    def top_level() -> list[str]:
+        return [s for s, w, b, _ in _doctor(tmp_path, "MBV001") if w == "sync" and b == "QUEUE"]
+
+    assert top_level() == ["info"]
+    scripts["deploy:top"] = "wrangler deploy"  # one command runs the top level: it matters again
+    write(tmp_path, {"package.json": json.dumps({"name": "sync", "scripts": scripts})})
+    assert top_level() == ["error"]
+    write(tmp_path, {"package.json": json.dumps({"name": "sync", "scripts": {"build": "tsc"}})})
+    assert top_level() == ["error"]
