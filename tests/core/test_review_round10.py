@@ -198,3 +198,14 @@ def test_a_top_level_no_script_runs_is_info_for_mbv001(tmp_path: Path) -> None:
     assert top_level() == ["error"]
     write(tmp_path, {"package.json": json.dumps({"name": "sync", "scripts": {"build": "tsc"}})})
     assert top_level() == ["error"]
+
+
+def test_hono_context_variables_in_an_env_type_are_not_a_member(tmp_path: Path) -> None:
+    # review S of 626d8cc (free-pos): `Env` of hono intersected with `{ Variables: {...} }`
+    from tests.core.test_bindings_diff import CODE, CONFIG, diff, make_worker
+
+    types = ('import type { Env } from "hono";\n'
+             "export type RequireAuthEnv = Env & { Variables: { userId: string }; AUTH_SECRET: string };\n")
+    code = 'import type { RequireAuthEnv } from "./auth";\n' + CODE
+    worker = make_worker(tmp_path, CONFIG, code, {"src/auth.ts": types})
+    assert [f.binding for f in diff(worker) if f.code == "MBV004"] == ["AUTH_SECRET"]

@@ -468,6 +468,8 @@ def extract_env_declarations(
             members = tuple(m for body in bodies for m in _members(source, body))
             if any(m.name == "Bindings" for m in members):
                 continue  # a Hono env shape `{ Bindings: B; Variables: V }`, not the env itself
+            # `type RequireAuthEnv = Env & { Variables: {...} }` (Env of hono): the context variables, not a binding
+            members = tuple(m for m in members if not (m.name == "Variables" and m.type.startswith("{")))
             line, column = source.position(node)
             schemas, opaque = inferred.get(name, ([], []))
             declaration = EnvDeclaration(name, line, column, members, tuple(schemas), " & ".join(opaque) or None)
