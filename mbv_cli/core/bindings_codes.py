@@ -83,15 +83,22 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "(`getBindings(c).DB`) are read like `c.env`. The plain types of an Env alias (`Omit<Cloudflare.Env, "
             "\"X\"> & MySecrets`) and of Hono's `Bindings: A & { ... }` declare members too. The env type of a class extending "
             "`DurableObject<E>`/`WorkerEntrypoint<E>` is E whatever its name; a parameter typed with a type a "
-            "package exports (`env: RuntimeEnv` from a library) is not proven to be the Worker's env.",
+            "package exports (`env: RuntimeEnv` from a library) is not proven to be the Worker's env. A read "
+            "inside a top-level function or variable that no file of the Worker names (another export of a "
+            "shared file the Worker imports one function from) is not the Worker's read; a same-named "
+            "declaration in another file, a parameter of that name or a comment does not count as naming it. "
+            "For the top level, the finding is info when every wrangler command of the Worker's package.json "
+            "scripts passes `--env` (the top level is never run). Inline code `NAME=value` in a Markdown "
+            "file of those folders documents NAME too.",
             "Most binding kinds (KV, D1, R2, queues, services, vars...) are not inherited by `[env.*]`. "
             "The deployed Worker gets `undefined` and fails at run time with `Cannot read properties of "
             "undefined`; wrangler only warns.",
             '[[kv_namespaces]]\nbinding = "USERS"\nid = "..."\n\n[env.production]\n# no kv_namespaces here\n\n'
             "// src/index.ts\nawait env.USERS.get(key)",
             '[[env.production.kv_namespaces]]\nbinding = "USERS"\nid = "..."',
-            "Names reached through a computed key (`env[name]`) are reported as MBV008, not guessed. Code "
-            "outside the Worker's directory (a shared package) is not read. A name any secret source or the "
+            "Names reached through a computed key (`env[name]`) are reported as MBV008, not guessed. Which "
+            "functions of a file run is read from the text: a top-level declaration starts at column 0 with "
+            "an indented body (as formatters write it); code written otherwise counts as running. A name any secret source or the "
             "Env type knows is taken for a secret set with `wrangler secret put` and not reported (MBV004 "
             "says so once for an Env member no config declares). When any read of a name is guarded, the "
             "finding is a warning.",
@@ -109,14 +116,19 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "the hint names that call; when the env is put in an object or stored (`setWorkerEnv(env)`, "
             "`{ cloudflare: { env } }`); when the code reads a property of that name from something mbv does not "
             "recognise as the env (`getEnv().X`, `const { X } = helper(c)`), or names it in a string given to a "
-            "library (`syncBackendBinding: 'X'`; the hint names where); and when "
-            "`main` is not in the repository (a build writes it). The env given to a function of the Worker's "
+            "library (`syncBackendBinding: 'X'`; the hint names where); when "
+            "`main` is not in the repository (a build writes it); when a file of the Worker could not be read "
+            "(binary, not UTF-8, too large); and when the code imports a framework entry that loads the app's "
+            "routes itself (TanStack Start's `@tanstack/react-start/server-entry`, a Vite `virtual:` module such "
+            "as `virtual:react-router/server-build`), code the module graph cannot see. The env given to a function of the Worker's "
             "own files is followed there. A Durable Object binding of a class a `[[containers]]` entry runs is "
             "needed by the container and not reported. Not reported at all when no file of the Worker mentions "
             "`env`. "
             "`process.env.X` counts as a use (nodejs_compat puts vars and secrets there), and `process.env[key]` "
-            "as a computed read (info). A var named like a top-level config key (`workers_dev`, `triggers`) gets "
-            "a hint: in TOML it was most likely written after the `[vars]` header.",
+            "as a computed read (info). A var named like a top-level config key (`workers_dev`, `triggers`, "
+            "`kv_namespaces`) gets a hint: in TOML it was most likely written after the `[vars]` header. In a "
+            "config under a test folder of its repository (`test/`, `tests/`, `__tests__/`, `e2e/`, "
+            "`fixtures/`), a test harness vitest loads and never deploys, MBV001, MBV002 and MBV007 are info.",
         ),
         CodeDoc(
             "MBV003", "env-type-mismatch", "error",
