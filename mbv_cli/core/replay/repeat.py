@@ -69,11 +69,21 @@ class RepeatInterrupted(KeyboardInterrupt):
         self.summary = summary
 
 
+def quiet_shutdown(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """The loop's exception handler: after Ctrl-C, a worker cancelled mid-request may end with the connection's
+    error (`RemoteProtocolError`) rather than CancelledError; asyncio would print its traceback at shutdown."""
+    if "shutdown" in str(context.get("message", "")):
+        return
+    loop.default_exception_handler(context)
+
+
 def run_repeat(request: ReplayRequest, *, count: int, concurrency: int, options: SendOptions,
                progress: Callable[[int], None] | None = None) -> tuple[RepeatSummary, Exchange]:
     summary = RepeatSummary(source=request.source, url=request.url, count=count, concurrency=concurrency)
     try:
-        return asyncio.run(_repeat(summary, request, count, concurrency, options, progress))
+        with asyncio.Runner() as runner:
+            runner.get_loop().set_exception_handler(quiet_shutdown)
+            return runner.run(_repeat(summary, request, count, concurrency, options, progress))
     except KeyboardInterrupt:  # asyncio.run cancelled the workers; what completed is in `summary`
         summary.count = len(summary.latencies_ms)
         raise RepeatInterrupted(summary, count) from None
