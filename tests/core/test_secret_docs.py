@@ -70,6 +70,9 @@ def secret_findings(findings: list[Finding]) -> list[tuple[str, str | None]]:
         ({}, "\n# 非機密設定。機密（OTHER_TOKEN / STRIPE_KEY）一律用\n# `wrangler secret put <NAME>`，不要寫進這個檔案。\n"),
         ({"README.md": "### 3) Worker\n- Bindings:\n  - D1: `DB`\n  - Variables:\n    - `STRIPE_KEY` (e.g. sk_test)\n"}, ""),
         ({"apps/api/NOTES.md": "- Cloudflare Worker > Settings > Variables: put `STRIPE_KEY` there\n"}, ""),
+        # review Y of 43535be (PokedBots): a comment list headed "environment variables are set in the dashboard"
+        ({}, "\n# 環境変数はCloudflare Dashboardで設定:\n# - STRIPE_KEY: the Stripe key\n# - OTHER_TIME: a time\n"),
+        ({}, "\n# Environment variables (set in the dashboard):\n# - STRIPE_KEY\n"),
         # review T of 626d8cc (wb-site): settings named in prose as inline `NAME=value`
         ({"apps/api/README.md": "샘플은 `STRIPE_KEY=sk_test`, `OTHER_TOKEN=true`가 모두 일치해야 한다.\n"}, ""),
     ],
@@ -101,6 +104,7 @@ def test_a_documented_secret_is_neither_mbv004_nor_mbv001(tmp_path: Path, extra:
         ({}, "\n# STRIPE_KEY comes from the dashboard\n"),  # a comment that does not mention secrets
         ({}, "\n# Secrets:\n# OTHER_TOKEN\n\n# STRIPE_KEY\n"),  # after the list ended
         ({}, "\n# rotate secrets monthly; STRIPE_KEY lives in KV\n"),  # a mention, not a list
+        ({}, "\n# KV namespaces are made in the dashboard:\n# [[kv_namespaces]]\n# binding = \"STRIPE_KEY\"\n"),
         ({}, '\n# Secrets:\n# [vars]\n# STRIPE_KEY = "sk_test"\n'),  # commented-out config, not a list
         ({"README.md": "Compare `STRIPE_KEY == x` and `STRIPE_KEY`=1.\n"}, ""),  # no `NAME=value` in one tick pair
     ],

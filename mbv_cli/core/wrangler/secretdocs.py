@@ -260,7 +260,8 @@ def _rel(file: Path, directory: Path) -> str:
 
 
 def config_comment_secrets(text: str) -> list[str]:
-    """Upper-case names in the config's comment blocks that mention "secret" (a `# Secrets:` list), and every
+    """Upper-case names in the config's comment blocks that mention "secret", the dashboard or environment variables
+    (a `# Secrets:` list), and every
     `NAME_WITH_UNDERSCORE` of a comment block that says `wrangler secret put` (free prose, any language)."""
     found: list[str] = []
     for block in _comment_blocks(text):
@@ -278,7 +279,7 @@ def config_comment_secrets(text: str) -> list[str]:
             in_block = False
             continue
         body = match.group(1)
-        mention = _SECRET_WORD.search(body)
+        mention = _SECRET_WORD.search(body) or _SETTINGS_HEADER.search(body)
         if mention is not None:  # a header: `# Secrets:`, `# secrets (wrangler secret put): A, B`
             in_block = True
             body = body[mention.start():]
@@ -293,6 +294,9 @@ def config_comment_secrets(text: str) -> list[str]:
 
 
 _SECRET_PUT_WORDS = re.compile(r"\bsecret\s+put\b")
+# a comment header over a list of settings made elsewhere: `# Environment variables (set in the dashboard):`,
+# `# 環境変数はCloudflare Dashboardで設定:` (review Y of 43535be: PokedBots)
+_SETTINGS_HEADER = re.compile(r"\bdashboard\b|\benv(?:ironment)?[ -]?var(?:iable)?s?\b|環境変数|环境变量|환경\s?변수", re.I)
 _STRICT_NAME = re.compile(r"(?<![\w$.-])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![\w.-])")
 
 
