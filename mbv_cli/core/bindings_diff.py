@@ -512,8 +512,9 @@ def _binding_kind(ctx: _ConfigContext, name: str, scope: str) -> str | None:
 
 
 def _is_var_scope(ctx: _ConfigContext, name: str, scope: str) -> bool:
-    # a var, or a Secrets Store secret: a `.dev.vars` value of that name stands in for it where it is not declared
-    return _binding_kind(ctx, name, scope) in ("var", "secrets_store_secret")
+    # a var, a Secrets Store secret or a `secrets.required` secret: a `.dev.vars` value of that name stands in for it
+    # where it is not declared, and `wrangler secret put --env X` sets it without the config (review X: FlareChat)
+    return scope == "secrets.required" or _binding_kind(ctx, name, scope) in ("var", "secrets_store_secret", "secret")
 
 
 def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:

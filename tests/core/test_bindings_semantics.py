@@ -63,6 +63,13 @@ def test_secrets_required_in_config_is_a_source(tmp_path: Path) -> None:
     assert mbv001(diff(make_worker(tmp_path, config, READ_SECRET))) == []
 
 
+def test_a_top_level_required_secret_documented_in_dev_vars_example_is_known_in_every_env(tmp_path: Path) -> None:
+    # review X of 43535be (FlareChat): [secrets] at the top level only, the names in .dev.vars.example
+    config = CONFIG + '\n[secrets]\nrequired = ["STRIPE_KEY"]\n'
+    assert mbv001(diff(make_worker(tmp_path, config, READ_SECRET))) == [("production", "STRIPE_KEY", "error")]
+    assert mbv001(diff(make_worker(tmp_path, config, READ_SECRET, {".dev.vars.example": "STRIPE_KEY=\n"}))) == []
+
+
 def test_only_another_scope_declares_it_the_non_inheritance_trap(tmp_path: Path) -> None:
     config = CONFIG.replace('[[env.production.kv_namespaces]]\nbinding = "USERS"\nid = "a1b2c3d4e5f60718293a4b5c6d7e8f90"\n', "")
     findings = diff(make_worker(tmp_path, config, extra={".dev.vars.example": "USERS=\n"}))

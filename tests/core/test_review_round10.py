@@ -34,6 +34,12 @@ def test_tanstack_start_server_entry_makes_unused_vars_info(tmp_path: Path) -> N
     [(severity, hint)] = _mbv002(tmp_path)
     assert severity == "info" and "@tanstack/react-start/server-entry (" in (hint or "")
     assert "loads the app's routes" in (hint or "")
+    # review X of 43535be (corates): a custom entry with `createStartHandler` from `.../server`
+    write(tmp_path, {"src/server.ts": ('import { createStartHandler, defaultStreamHandler } from '
+                                       '"@tanstack/react-start/server";\n'
+                                       "export default { fetch: createStartHandler(defaultStreamHandler) };\n")})
+    [(severity, hint)] = _mbv002(tmp_path)
+    assert severity == "info" and "@tanstack/react-start/server (" in (hint or "")
 
 
 def test_a_plain_worker_keeps_its_unused_var_a_warning(tmp_path: Path) -> None:

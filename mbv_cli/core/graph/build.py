@@ -287,10 +287,10 @@ def build_graph(worker: ResolvedWorker, *, cache: GraphCache | None = None,
 
 
 # Specifiers of a framework's server entry that loads the app's routes itself (TanStack Start's
-# `server-entry`, whose handler imports the generated route tree), and the virtual modules a Vite plugin
+# `server-entry`, and `createStartHandler` of `.../server`, whose handler imports the generated route tree), and the virtual modules a Vite plugin
 # builds from the app's files (`virtual:react-router/server-build`, `virtual:remix/server-build`): the code
 # they bring in is never imported by name, so the module graph cannot reach it.
-_APP_LOADERS = re.compile(r"^(?:virtual:|@tanstack/[\w-]*start(?:/[\w-]+)*/server-entry$)")
+_APP_LOADERS = re.compile(r"^(?:virtual:|@tanstack/[\w-]*start(?:/[\w-]+)*/server(?:-entry)?$)")
 
 
 def loads_app_code(specifier: str) -> bool:
