@@ -223,6 +223,7 @@ RARE_PATTERNS = """
 """
 # Where the env is a value of its own (not `env.X`): `(env as any)`, `env!`, `const e = env;`,
 # `helper(req, env)`, `({ request, env })`, `{ env: e }`. A literal first, so the search is fast.
+_DEFAULT_HELPER = re.compile(r"Or(?:Default|Else|Fallback)?$|^(?:or|with|get)?[Dd]efault|[Ff]allback|^parse\w*Or")
 _RARE_ENV = re.compile(rb"env\s*(?:as\b|!|[,)}]|:\s*[{a-z_$]|[;\n])")
 # A function that may return the env: declared to return a `...Env`/`...Bindings` type, or returning `x.env`.
 _RETURNS_ENV_TYPE = re.compile(rb"\):\s*(?:Readonly<\s*)?[\w$.]*(?:Env|Bindings)\b")
@@ -1088,8 +1089,20 @@ class _Extractor:
                 return condition is not None and condition.id == node.id
             if parent.type == "variable_declarator":
                 return self._is_tested_later(parent)
+            if parent.type == "arguments":
+                return self._is_default_call(parent, node)
             return False
         return False
+
+    def _is_default_call(self, arguments: Node, node: Node) -> bool:
+        """`stringOr(env.X, "")`, `parseIntOrDefault(env.N, 100)`, `withDefault(env.X, d)`: a helper named for a
+        fallback, given the read and a default after it (review Y of 43535be: passage)."""
+        call = arguments.parent
+        callee = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+        if callee is None or not _DEFAULT_HELPER.search(_text(self.source, callee).rsplit(".", 1)[-1]):
+            return False
+        args = arguments.named_children
+        return len(args) >= 2 and args[0].id == node.id
 
     def _is_tested_later(self, declarator: Node) -> bool:
         """`const key = env.KEY; if (!key) ...`: the value is checked under the name it was given."""

@@ -218,6 +218,13 @@ def test_untyped_holders_are_weak() -> None:
         ("const { A: key } = env; const k = key ?? 'd'", True),
         ("const { A } = env; A.get('k')", False),
         ("const { A: key } = env; key.get('k')", False),
+        # review Y of 43535be (passage): a fallback helper given the read and a default
+        ('const base = stringOr(env.A, "") || url.origin', True),
+        ("const n = parseIntOrDefault(env.A, 100)", True),
+        ("const n = withDefault(env.A, d)", True),
+        ("const n = stringOr(d, env.A)", False),
+        ("const n = parseInt(env.A, 10)", False),
+        ("const n = send(env.A, 10)", False),
     ],
 )
 def test_guarded_reads(code: str, guarded: bool) -> None:
