@@ -213,6 +213,9 @@ _CONFIG_KEYS = frozenset({
     "logpush", "tail_consumers", "usage_model", "keep_vars", "send_metrics", "no_bundle", "find_additional_modules",
     "base_dir", "rules", "alias", "define", "migrations", "site", "assets", "zone_id", "env",
 }) | {k.key.split(".", 1)[0] for k in BINDING_KINDS}  # `kv_namespaces = [...]` written after [vars] too (review V)
+# settings of the tools a `.env` file also feeds: wrangler's account and environment, the Cloudflare Vite plugin's
+# CLOUDFLARE_ENV, and what Vite gives the client bundle (VITE_*)
+_TOOL_SETTING = re.compile(r"^(?:CLOUDFLARE_(?:ENV|API_TOKEN|API_KEY|ACCOUNT_ID|EMAIL|API_BASE_URL)|WRANGLER_\w+|VITE_\w+)$")
 # Names that say they hold a secret (`STRIPE_SECRET_KEY`, `ADMIN_PASSWORD`, `GITHUB_TOKEN`, `API_KEY`).
 _SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE|CREDENTIAL|SALT|PEPPER|SIGNING|(?:^|_)KEY$")
 _SERVICE_WORKER = re.compile(r"\baddEventListener\s*\(\s*[\"'`](?:fetch|scheduled)[\"'`]")
@@ -528,6 +531,8 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
     for binding in worker.bindings:
         if binding.name in used or binding.kind in ("logfwdr",) or _container_binding(ctx, binding):
             continue
+        if binding.kind == "secret" and binding.declared_in.startswith(".env") and _TOOL_SETTING.match(binding.name):
+            continue  # wrangler's or Vite's own setting in a .env file, not the Worker's (review W: CLOUDFLARE_ENV)
         where = ctx.config.locate(binding.name, worker.env) or ctx.config.locate(binding.name)
         if built is not None:
             severity = Severity.INFO

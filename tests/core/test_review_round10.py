@@ -215,3 +215,12 @@ def test_hono_context_variables_in_an_env_type_are_not_a_member(tmp_path: Path) 
     code = 'import type { RequireAuthEnv } from "./auth";\n' + CODE
     worker = make_worker(tmp_path, CONFIG, code, {"src/auth.ts": types})
     assert [f.binding for f in diff(worker) if f.code == "MBV004"] == ["AUTH_SECRET"]
+
+
+def test_tool_settings_in_a_dot_env_file_are_not_unused_worker_secrets(tmp_path: Path) -> None:
+    # review W of 43535be (blog.re-taro.dev): CLOUDFLARE_ENV picks the env the Vite plugin builds
+    code = "export default { fetch() { return new Response('ok'); } };\n"
+    write(tmp_path, {".git/HEAD": "", "wrangler.toml": 'name = "blog"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n',
+                     "src/index.ts": code,
+                     ".env": "CLOUDFLARE_ENV=production\nVITE_SITE=x\nSESSION_SECRET=s\n"})
+    assert [b for _, _, b, _ in _doctor(tmp_path, "MBV002")] == ["SESSION_SECRET"]
