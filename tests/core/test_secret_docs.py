@@ -70,6 +70,9 @@ def secret_findings(findings: list[Finding]) -> list[tuple[str, str | None]]:
         ({}, "\n# 非機密設定。機密（OTHER_TOKEN / STRIPE_KEY）一律用\n# `wrangler secret put <NAME>`，不要寫進這個檔案。\n"),
         ({"README.md": "### 3) Worker\n- Bindings:\n  - D1: `DB`\n  - Variables:\n    - `STRIPE_KEY` (e.g. sk_test)\n"}, ""),
         ({"apps/api/NOTES.md": "- Cloudflare Worker > Settings > Variables: put `STRIPE_KEY` there\n"}, ""),
+        # review Z of 43535be (mcp-server-cloudflare): a deploy script gives the var with --var
+        ({"apps/api/deploy.sh": 'wrangler deploy -e production --var MCP_NAME:"$N" --var STRIPE_KEY:"$V"\n'}, ""),
+        ({"apps/api/package.json": json.dumps({"scripts": {"dev": "wrangler dev --var STRIPE_KEY:test"}})}, ""),
         # review Y of 43535be (PokedBots): a comment list headed "environment variables are set in the dashboard"
         ({}, "\n# 環境変数はCloudflare Dashboardで設定:\n# - STRIPE_KEY: the Stripe key\n# - OTHER_TIME: a time\n"),
         ({}, "\n# Environment variables (set in the dashboard):\n# - STRIPE_KEY\n"),

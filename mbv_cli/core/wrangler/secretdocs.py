@@ -40,6 +40,9 @@ _SECRET_PUT = re.compile(
     r"(?:(?:--(?:env|name|config)|-[ec])(?:=|\s+)\S+\s+)*"
     r"([A-Za-z_][A-Za-z0-9_]*)\b(?![<>{}$])"
 )
+# `wrangler deploy --var MCP_SERVER_VERSION:"$VERSION"` (also `dev`): a var the command gives the Worker
+# (review Z of 43535be: mcp-server-cloudflare)
+_DEPLOY_VAR = re.compile(r"--var[ \t=]+[\"']?([A-Za-z_][A-Za-z0-9_]*)[:=]")
 _COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*)\s?(.*)$")
 _UPPER_NAME = re.compile(r"(?<![\w$.-])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Z0-9]{2,})(?![\w.-])")
 _SECRET_WORD = re.compile(r"\bsecrets?\b", re.I)  # not JWT_SECRET: a name, not a mention
@@ -88,7 +91,8 @@ def _read_text(path: Path) -> str | None:
 
 
 def _puts(text: str) -> list[str]:
-    return [m.group(1) for m in _SECRET_PUT.finditer(text)] + [m.group(1) for m in _SECRET_PUT_ARGS.finditer(text)]
+    return [m.group(1) for m in _SECRET_PUT.finditer(text)] + [m.group(1) for m in _SECRET_PUT_ARGS.finditer(text)] \
+        + ([m.group(1) for m in _DEPLOY_VAR.finditer(text)] if "--var" in text else [])
 
 
 def _script_puts(text: str) -> list[str]:
