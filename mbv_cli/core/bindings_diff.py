@@ -723,7 +723,17 @@ def _type_key(text: str) -> str:
                 current += json.dumps(_ts_string_value(match.group("lit")), ensure_ascii=False)
             at = match.end()
     parts.append(current)
-    return "|".join(sorted(p for p in parts if p))
+    return "|".join(sorted(_object_key(p) for p in parts if p))
+
+
+_QUOTED_KEY = re.compile(r'"([A-Za-z_$][\w$]*)":')
+
+
+def _object_key(part: str) -> str:
+    """An object literal type as written either way: `{ "closed": 1, }` and Prettier's `{ closed: 1 }` (review Z)."""
+    if "{" not in part:
+        return part
+    return _QUOTED_KEY.sub(r"\1:", part).replace(",", ";").replace(";}", "}")
 
 
 def _expected_members(cfg: WranglerConfig, env: str | None, secrets_env: str | None,
@@ -802,6 +812,9 @@ def _stale_reasons(cfg: WranglerConfig, generated: GeneratedTypes) -> list[str]:
         changed = sorted(k for k in set(members) & set(found)
                          if _type_key(members[k]) != _type_key(found[k])
                          and base_type_name(members[k]) != base_type_name(found[k])
+                         # a service to a Worker whose config `wrangler types` was also given (`-c a -c b`), or to
+                         # itself: `Service<typeof import("../b/src/index").default>` (review Z: ucd, T: food-tracker)
+                         and not (base_type_name(members[k]) == "Fetcher" and base_type_name(found[k]) == "Service")
                          and not (found[k] == "string" and _is_string_literal(members[k])))
         if missing:
             reasons.append(f"{name} lacks {', '.join(missing)}")

@@ -174,3 +174,25 @@ def test_a_file_made_for_another_config_is_not_compared_with_this_one(tmp_path: 
     (tmp_path / "worker-configuration.d.ts").write_text(other.replace("workers/tail/wrangler.toml", "wrangler.toml"))
     (finding,) = mbv005(tmp_path)
     assert "lacks USERS" in finding.message
+
+
+def test_object_vars_prettier_rewrote_and_a_typed_service_are_not_stale(tmp_path: Path) -> None:
+    # review Z of 43535be: seo-mcp (object vars, keys unquoted by Prettier), ucd (a service typed by its entry)
+    config = CONFIG.split("[env.production]")[0] + (
+        '\n[vars.BUDGET]\n"search-console" = 300\nclosed = 21600\n'
+        '\n[[services]]\nbinding = "API"\nservice = "api"\n')
+    make_worker(tmp_path, config)
+    _wrangler_types(tmp_path, tmp_path / "home")
+    path = tmp_path / "worker-configuration.d.ts"
+    generated = path.read_text()
+    assert mbv005(tmp_path) == []
+    assert '{"search-console":300,"closed":21600}' in generated  # what wrangler 4.86 writes
+    rewritten = generated.replace('{"search-console":300,"closed":21600}', '{\n "search-console": 300;\n closed: 21600;\n}')
+    rewritten = re.sub(r"API: Fetcher[^;\n]*", 'API: Service<typeof import("../api/src/index").default>', rewritten)
+    assert rewritten != generated and "closed: 21600" in rewritten and "Service<typeof import" in rewritten
+    path.write_text(rewritten)
+    assert mbv005(tmp_path) == []
+    # a real change of an object var is still seen
+    (tmp_path / "wrangler.toml").write_text(config.replace("closed = 21600", "closed = 60"))
+    (finding,) = mbv005(tmp_path)
+    assert "types changed for BUDGET" in finding.message
