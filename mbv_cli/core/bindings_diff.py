@@ -529,7 +529,8 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
     built = main if isinstance(main, str) and not (ctx.config.directory / main).is_file() else None
     findings: list[Finding] = []
     for binding in worker.bindings:
-        if binding.name in used or binding.kind in ("logfwdr",) or _container_binding(ctx, binding):
+        if binding.name in used or binding.kind in ("logfwdr",) or _container_binding(ctx, binding) \
+                or _defines_workflow(binding):
             continue
         if binding.kind == "secret" and binding.declared_in.startswith(".env") and _TOOL_SETTING.match(binding.name):
             continue  # wrangler's or Vite's own setting in a .env file, not the Worker's (review W: CLOUDFLARE_ENV)
@@ -581,6 +582,12 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             column=where[1] if where and file == _where(ctx.config.path) else None,
         ))
     return findings
+
+
+def _defines_workflow(binding: Binding) -> bool:
+    """A `workflows` entry for a class of this Worker (no `script_name`): it creates the workflow other Workers bind
+    to, so it is needed even when no code of this Worker reads the binding (review Z of 43535be: tbdev-workflow)."""
+    return binding.kind == "workflow" and not binding.entry.get("script_name") and bool(binding.entry.get("class_name"))
 
 
 def _container_binding(ctx: _ConfigContext, binding: Binding) -> bool:

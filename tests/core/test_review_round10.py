@@ -224,3 +224,15 @@ def test_tool_settings_in_a_dot_env_file_are_not_unused_worker_secrets(tmp_path:
                      "src/index.ts": code,
                      ".env": "CLOUDFLARE_ENV=production\nVITE_SITE=x\nSESSION_SECRET=s\n"})
     assert [b for _, _, b, _ in _doctor(tmp_path, "MBV002")] == ["SESSION_SECRET"]
+
+
+def test_a_workflows_entry_for_this_workers_class_is_not_an_unused_binding(tmp_path: Path) -> None:
+    # review Z of 43535be (tbdev-workflow): the entry creates the workflow another Worker binds to
+    config = ('{"name": "wf", "main": "src/index.ts", "compatibility_date": "2025-06-01", "workflows": ['
+              '{"binding": "WORKFLOW", "name": "wf", "class_name": "Flow"},'
+              '{"binding": "OTHER", "name": "other", "class_name": "Other", "script_name": "elsewhere"}]}')
+    code = ('import { WorkflowEntrypoint } from "cloudflare:workers";\n'
+            "export class Flow extends WorkflowEntrypoint { async run() { return 1; } }\n"
+            "export default { fetch() { return new Response('ok'); } };\n")
+    write(tmp_path, {".git/HEAD": "", "wrangler.jsonc": config, "src/index.ts": code})
+    assert [(s, b) for s, _, b, _ in _doctor(tmp_path, "MBV002")] == [("warning", "OTHER")]
