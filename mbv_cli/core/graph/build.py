@@ -287,10 +287,12 @@ def build_graph(worker: ResolvedWorker, *, cache: GraphCache | None = None,
 
 
 # Specifiers of a framework's server entry that loads the app's routes itself (TanStack Start's
-# `server-entry`, and `createStartHandler` of `.../server`, whose handler imports the generated route tree), and the virtual modules a Vite plugin
+# `server-entry`, and `createStartHandler` of `.../server`, whose handler imports the generated route tree; the
+# Astro adapter's `@astrojs/cloudflare/entrypoints/server`, which serves the built pages and their integrations), and the virtual modules a Vite plugin
 # builds from the app's files (`virtual:react-router/server-build`, `virtual:remix/server-build`): the code
 # they bring in is never imported by name, so the module graph cannot reach it.
-_APP_LOADERS = re.compile(r"^(?:virtual:|@tanstack/[\w-]*start(?:/[\w-]+)*/server(?:-entry)?$)")
+_APP_LOADERS = re.compile(r"^(?:virtual:|@tanstack/[\w-]*start(?:/[\w-]+)*/server(?:-entry)?$"
+                          r"|@astrojs/cloudflare/entrypoints/)")
 
 
 def loads_app_code(specifier: str) -> bool:
