@@ -41,7 +41,8 @@ def test_tanstack_start_server_entry_makes_unused_vars_info(tmp_path: Path) -> N
     [(severity, hint)] = _mbv002(tmp_path)
     assert severity == "info" and "@tanstack/react-start/server (" in (hint or "")
     # review Z of 43535be (my-portfolio, temis): Astro's adapter entry re-exported as the Worker
-    write(tmp_path, {"src/server.ts": 'import handler from "@astrojs/cloudflare/entrypoints/server";\nexport default handler;\n'})
+    write(tmp_path, {"src/server.ts": 'import handler from "@astrojs/cloudflare/entrypoints/server";\nexport default handler;\n'
+                                      "export const origin = (env: Env) => env.ORIGIN;\n"})
     [(severity, hint)] = _mbv002(tmp_path)
     assert severity == "info" and "@astrojs/cloudflare/entrypoints/server (" in (hint or "")
 
