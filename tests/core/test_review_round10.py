@@ -45,6 +45,14 @@ def test_tanstack_start_server_entry_makes_unused_vars_info(tmp_path: Path) -> N
                                       "export const origin = (env: Env) => env.ORIGIN;\n"})
     [(severity, hint)] = _mbv002(tmp_path)
     assert severity == "info" and "@astrojs/cloudflare/entrypoints/server (" in (hint or "")
+    # ... or a re-exported integration's entry, the Worker built by Astro (astro.config.mjs, the adapter)
+    write(tmp_path, {"src/server.ts": 'export { default } from "@emdash-cms/cloudflare/worker";\n'
+                                      "export const origin = (env: Env) => env.ORIGIN;\n"})
+    assert [s for s, _ in _mbv002(tmp_path)] == ["warning"]
+    write(tmp_path, {"astro.config.mjs": 'import cloudflare from "@astrojs/cloudflare";\n'
+                                         "export default { adapter: cloudflare() };\n"})
+    [(severity, hint)] = _mbv002(tmp_path)
+    assert severity == "info" and "@astrojs/cloudflare (" in (hint or "")
 
 
 def test_a_plain_worker_keeps_its_unused_var_a_warning(tmp_path: Path) -> None:

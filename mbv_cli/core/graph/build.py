@@ -267,8 +267,8 @@ def build_graph(worker: ResolvedWorker, *, cache: GraphCache | None = None,
     graph = WorkerGraph(worker.config.path.resolve(), worker.name, worker.env, directory, entry, status, source)
     known = cache.graphs.get(key)
     if known is not None:  # environments sharing a main share the graph
-        graph.modules, graph.packages, graph.unresolved, graph.resolver = \
-            known.modules, known.packages, known.unresolved, known.resolver
+        graph.modules, graph.packages, graph.unresolved, graph.resolver, graph.framework_imports = \
+            known.modules, known.packages, known.unresolved, known.resolver, known.framework_imports
         return graph
     cache.graphs[key] = graph
     if status != "ok" or entry is None:
@@ -280,6 +280,7 @@ def build_graph(worker: ResolvedWorker, *, cache: GraphCache | None = None,
                         workspace_packages=cache.workspaces[directory], fs=cache.fs)
     graph.resolver = resolver
     _walk(graph, entry, resolver, cache)
+    graph.framework_imports.extend(_framework_builds(directory))
     if settings.get("find_additional_modules") or settings.get("no_bundle"):
         _additional_modules(graph, settings)  # wrangler's no-bundle upload always collects them
     graph.packages = dict(sorted(graph.packages.items(), key=lambda kv: (-kv[1].size, kv[0])))
@@ -293,6 +294,23 @@ def build_graph(worker: ResolvedWorker, *, cache: GraphCache | None = None,
 # they bring in is never imported by name, so the module graph cannot reach it.
 _APP_LOADERS = re.compile(r"^(?:virtual:|@tanstack/[\w-]*start(?:/[\w-]+)*/server(?:-entry)?$"
                           r"|@astrojs/cloudflare/entrypoints/)")
+
+
+_ASTRO_CONFIGS = ("astro.config.mjs", "astro.config.ts", "astro.config.js", "astro.config.mts")
+
+
+def _framework_builds(directory: Path) -> list[tuple[str, Path, int]]:
+    """An Astro project built with the Cloudflare adapter: `main` is the adapter's `workerEntryPoint`, and the
+    build bundles the pages and integrations with it (review Z of 43535be: temis, `export { default } from
+    "@emdash-cms/cloudflare/worker"`)."""
+    for name in _ASTRO_CONFIGS:
+        path = directory / name
+        try:
+            if path.is_file() and path.stat().st_size < 1_000_000 and b"@astrojs/cloudflare" in path.read_bytes():
+                return [("@astrojs/cloudflare", path, 1)]
+        except OSError:
+            continue
+    return []
 
 
 def loads_app_code(specifier: str) -> bool:
