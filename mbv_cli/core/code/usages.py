@@ -1091,6 +1091,11 @@ class _Extractor:
                 return self._is_tested_later(parent)
             if parent.type == "arguments":
                 return self._is_default_call(parent, node)
+            if parent.type == "array":  # `[env.A, env.B].filter(Boolean)`: the missing ones are dropped (review Z)
+                holder = parent.parent
+                prop = holder.child_by_field_name("property") if holder is not None and \
+                    holder.type == "member_expression" else None
+                return prop is not None and _text(self.source, prop) == "filter"
             return False
         return False
 

@@ -225,6 +225,9 @@ def test_untyped_holders_are_weak() -> None:
         ("const n = stringOr(d, env.A)", False),
         ("const n = parseInt(env.A, 10)", False),
         ("const n = send(env.A, 10)", False),
+        # review Z of 43535be (Landing-Sabor-Llanero): an array of optional settings filtered for the set ones
+        ("const o = [env.A, env.B].filter((v): v is string => Boolean(v))", True),
+        ("const o = [env.A, env.B].map((v) => v.trim())", False),
     ],
 )
 def test_guarded_reads(code: str, guarded: bool) -> None:
