@@ -175,6 +175,16 @@ class _ConfigContext:
         return f"every wrangler command of {_where(manifest)} passes --env, so the top level is never run"
 
     @functools.cached_property
+    def framework_serves_assets(self) -> bool:
+        """The Worker is a RedwoodSDK app: `defineApp` of `rwsdk/worker` serves `/assets/` with `env.ASSETS` itself
+        (review AB of badf8a8: form-kitchen)."""
+        for facts in self.code.files:
+            data = _small_text(facts.path) if not facts.path.name.endswith(".d.ts") else None
+            if data is not None and ("rwsdk/worker" in data or "@redwoodjs/sdk/worker" in data):
+                return True
+        return False
+
+    @functools.cached_property
     def test_harness(self) -> str | None:
         """"a test harness config, in a `test` folder: not deployed" for a config under a test folder."""
         folder = test_harness_folder(self.config.path)
@@ -530,7 +540,7 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
     findings: list[Finding] = []
     for binding in worker.bindings:
         if binding.name in used or binding.kind in ("logfwdr",) or _container_binding(ctx, binding) \
-                or _defines_workflow(binding):
+                or _defines_workflow(binding) or (binding.kind == "assets" and ctx.framework_serves_assets):
             continue
         if binding.kind == "secret" and binding.declared_in.startswith(".env") and _TOOL_SETTING.match(binding.name):
             continue  # wrangler's or Vite's own setting in a .env file, not the Worker's (review W: CLOUDFLARE_ENV)

@@ -249,3 +249,17 @@ def test_a_workflows_entry_for_this_workers_class_is_not_an_unused_binding(tmp_p
             "export default { fetch() { return new Response('ok'); } };\n")
     write(tmp_path, {".git/HEAD": "", "wrangler.jsonc": config, "src/index.ts": code})
     assert [(s, b) for s, _, b, _ in _doctor(tmp_path, "MBV002")] == [("warning", "OTHER")]
+
+
+def test_a_redwood_sdk_app_serves_its_assets_binding_itself(tmp_path: Path) -> None:
+    # review AB of badf8a8 (form-kitchen): defineApp of rwsdk/worker fetches env.ASSETS for /assets/
+    config = ('{"name": "rw", "main": "src/worker.tsx", "compatibility_date": "2025-06-01",'
+              ' "assets": {"binding": "ASSETS", "directory": "public"}, "vars": {"UNUSED": "x"}}')
+    code = ('import { defineApp } from "@redwoodjs/sdk/worker";\nimport { env } from "cloudflare:workers";\n'
+            "export default defineApp([() => new Response(env.OTHER ?? 'ok')]);\n")
+    write(tmp_path, {".git/HEAD": "", "wrangler.jsonc": config, "src/worker.tsx": code})
+    assert [b for _, _, b, _ in _doctor(tmp_path, "MBV002")] == ["UNUSED"]
+    write(tmp_path, {"src/worker.tsx": code.replace("@redwoodjs/sdk/worker", "./app")
+                     .replace("import { defineApp }", "import { defineApp }"),
+                     "src/app.ts": "export const defineApp = (r: unknown) => ({ fetch: r });\n"})
+    assert sorted(b for _, _, b, _ in _doctor(tmp_path, "MBV002")) == ["ASSETS", "UNUSED"]

@@ -70,6 +70,9 @@ def secret_findings(findings: list[Finding]) -> list[tuple[str, str | None]]:
         ({}, "\n# 非機密設定。機密（OTHER_TOKEN / STRIPE_KEY）一律用\n# `wrangler secret put <NAME>`，不要寫進這個檔案。\n"),
         ({"README.md": "### 3) Worker\n- Bindings:\n  - D1: `DB`\n  - Variables:\n    - `STRIPE_KEY` (e.g. sk_test)\n"}, ""),
         ({"apps/api/NOTES.md": "- Cloudflare Worker > Settings > Variables: put `STRIPE_KEY` there\n"}, ""),
+        # review AB of badf8a8 (ekodi-platform): a Korean secrets heading, and names then "are Worker secrets"
+        ({"apps/CONNECTOR.md": "## 비밀정보\n\n아래 값은 Worker secret로만 관리한다.\n\n- `STRIPE_KEY`\n- `OTHER_ID`\n"}, ""),
+        ({}, "\n# OTHER_ID, STRIPE_KEY and OTHER_SESSION are Worker secrets only.\n# Do not put them here.\n"),
         # review Z of 43535be (mcp-server-cloudflare): a deploy script gives the var with --var
         ({"apps/api/deploy.sh": 'wrangler deploy -e production --var MCP_NAME:"$N" --var STRIPE_KEY:"$V"\n'}, ""),
         ({"apps/api/package.json": json.dumps({"scripts": {"dev": "wrangler dev --var STRIPE_KEY:test"}})}, ""),
@@ -107,6 +110,7 @@ def test_a_documented_secret_is_neither_mbv004_nor_mbv001(tmp_path: Path, extra:
         ({}, "\n# STRIPE_KEY comes from the dashboard\n"),  # a comment that does not mention secrets
         ({}, "\n# Secrets:\n# OTHER_TOKEN\n\n# STRIPE_KEY\n"),  # after the list ended
         ({}, "\n# rotate secrets monthly; STRIPE_KEY lives in KV\n"),  # a mention, not a list
+        ({}, "\n# STRIPE_KEY is read at start; see the secrets doc\n"),  # not "NAME is a secret"
         ({}, "\n# KV namespaces are made in the dashboard:\n# [[kv_namespaces]]\n# binding = \"STRIPE_KEY\"\n"),
         ({}, '\n# Secrets:\n# [vars]\n# STRIPE_KEY = "sk_test"\n'),  # commented-out config, not a list
         ({"README.md": "Compare `STRIPE_KEY == x` and `STRIPE_KEY`=1.\n"}, ""),  # no `NAME=value` in one tick pair

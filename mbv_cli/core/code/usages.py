@@ -1101,13 +1101,16 @@ class _Extractor:
 
     def _is_default_call(self, arguments: Node, node: Node) -> bool:
         """`stringOr(env.X, "")`, `parseIntOrDefault(env.N, 100)`, `withDefault(env.X, d)`: a helper named for a
-        fallback, given the read and a default after it (review Y of 43535be: passage)."""
+        fallback, given the read and a default after it (review Y of 43535be: passage); `Boolean(env.X)`."""
         call = arguments.parent
         callee = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
-        if callee is None or not _DEFAULT_HELPER.search(_text(self.source, callee).rsplit(".", 1)[-1]):
+        if callee is None:
             return False
+        name = _text(self.source, callee).rsplit(".", 1)[-1]
         args = arguments.named_children
-        return len(args) >= 2 and args[0].id == node.id
+        if name == "Boolean":  # `Boolean(env.X)`: whether it is set (review AB of badf8a8: ekodi-platform)
+            return len(args) == 1
+        return bool(_DEFAULT_HELPER.search(name)) and len(args) >= 2 and args[0].id == node.id
 
     def _is_tested_later(self, declarator: Node) -> bool:
         """`const key = env.KEY; if (!key) ...`: the value is checked under the name it was given."""

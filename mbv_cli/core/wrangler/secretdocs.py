@@ -66,7 +66,10 @@ _MD_CONTEXT = re.compile(r"\.dev\.vars|\.env\b|\bsecrets?\b|\benv(?:ironment)?[ 
                          re.I)
 _MD_LIST_HEAD = re.compile(r"^(\s*)[-*+]\s+(.*):\s*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
-_MD_SECTION = re.compile(r"\bsecrets?\b|\benvironment\b|\benv(?:ironment)?[ -]?var|\bvariables\b|\.dev\.vars", re.I)
+# also the words for secrets and environment variables in Korean, Japanese and Chinese (review AB: `## 비밀정보`)
+_CJK_SETTINGS = "비밀|시크릿|환경\\s?변수|秘密|機密|机密|密钥|シークレット|環境変数|环境变量"
+_MD_SECTION = re.compile(r"\bsecrets?\b|\benvironment\b|\benv(?:ironment)?[ -]?var|\bvariables\b|\.dev\.vars|"
+                         + _CJK_SETTINGS, re.I)
 _MD_ASSIGN = re.compile(rf"^\s*(?:export\s+)?({_NAME})\s*=")
 _MD_TICKED = re.compile(rf"`({_NAME})`")
 _MD_TICKED_ASSIGN = re.compile(rf"`({_NAME})=[^`\n]*+`")  # prose saying `WB_SEND_MODE=test` (review T: wb-site)
@@ -283,6 +286,11 @@ def config_comment_secrets(text: str) -> list[str]:
             in_block = False
             continue
         body = match.group(1)
+        listed = _NAMES_ARE_SECRETS.match(body)
+        if listed is not None:
+            found.extend(n for n in re.findall(_NAME, listed.group(1)) if n not in found)
+            in_block = False
+            continue
         mention = _SECRET_WORD.search(body) or _SETTINGS_HEADER.search(body)
         if mention is not None:  # a header: `# Secrets:`, `# secrets (wrangler secret put): A, B`
             in_block = True
@@ -300,7 +308,10 @@ def config_comment_secrets(text: str) -> list[str]:
 _SECRET_PUT_WORDS = re.compile(r"\bsecret\s+put\b")
 # a comment header over a list of settings made elsewhere: `# Environment variables (set in the dashboard):`,
 # `# 環境変数はCloudflare Dashboardで設定:` (review Y of 43535be: PokedBots)
-_SETTINGS_HEADER = re.compile(r"\bdashboard\b|\benv(?:ironment)?[ -]?var(?:iable)?s?\b|環境変数|环境变量|환경\s?변수", re.I)
+_SETTINGS_HEADER = re.compile(r"\bdashboard\b|\benv(?:ironment)?[ -]?var(?:iable)?s?\b|" + _CJK_SETTINGS, re.I)
+# `# DOMEMAE_API_KEY, DOMEMAE_USER_ID are Worker secrets only.`: names, then what they are (review AB: ekodi)
+_NAMES_ARE_SECRETS = re.compile(rf"^\s*((?:{_NAME})(?:\s*,\s*(?:and\s+)?(?:{_NAME}))*(?:\s*,?\s+and\s+(?:{_NAME}))?)"
+                                r"\s+(?:are|is)(?:\s+[\w-]+){0,3}?\s+secrets?\b")
 _STRICT_NAME = re.compile(r"(?<![\w$.-])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![\w.-])")
 
 

@@ -228,6 +228,8 @@ def test_untyped_holders_are_weak() -> None:
         # review Z of 43535be (Landing-Sabor-Llanero): an array of optional settings filtered for the set ones
         ("const o = [env.A, env.B].filter((v): v is string => Boolean(v))", True),
         ("const o = [env.A, env.B].map((v) => v.trim())", False),
+        ("const configured = Boolean(env.A)", True),  # review AB of badf8a8 (ekodi-platform)
+        ("const s = String(env.A)", False),
     ],
 )
 def test_guarded_reads(code: str, guarded: bool) -> None:
