@@ -223,6 +223,7 @@ RARE_PATTERNS = """
 """
 # Where the env is a value of its own (not `env.X`): `(env as any)`, `env!`, `const e = env;`,
 # `helper(req, env)`, `({ request, env })`, `{ env: e }`. A literal first, so the search is fast.
+_FALLBACK_PARAM = re.compile(r"^(?:fallback\w*|default\w*|def|dflt|otherwise|orElse)$", re.I)
 _DEFAULT_HELPER = re.compile(r"Or(?:Default|Else|Fallback)?$|^(?:or|with|get)?[Dd]efault|[Ff]allback|^parse\w*Or")
 _RARE_ENV = re.compile(rb"env\s*(?:as\b|!|[,)}]|:\s*[{a-z_$]|[;\n])")
 # A function that may return the env: declared to return a `...Env`/`...Bindings` type, or returning `x.env`.
@@ -1110,7 +1111,23 @@ class _Extractor:
         args = arguments.named_children
         if name == "Boolean":  # `Boolean(env.X)`: whether it is set (review AB of badf8a8: ekodi-platform)
             return len(args) == 1
-        return bool(_DEFAULT_HELPER.search(name)) and len(args) >= 2 and args[0].id == node.id
+        if len(args) < 2 or args[0].id != node.id:
+            return False
+        if _DEFAULT_HELPER.search(name):
+            return True
+        # a function of this file whose next parameter is the fallback: `intValue(value, fallback, min, max)`
+        return any(_FALLBACK_PARAM.match(p) for fn in self._functions().get(name, [])
+                   for p in self._param_list_names(fn)[1:])
+
+    def _param_list_names(self, fn: Node) -> list[str]:
+        params = fn.child_by_field_name("parameters")
+        names = []
+        for p in params.named_children if params is not None else []:
+            pattern = p.child_by_field_name("pattern") if p.type in _PARAMS else p
+            if pattern is not None and pattern.type == "assignment_pattern":
+                pattern = pattern.child_by_field_name("left")
+            names.append(_text(self.source, pattern) if pattern is not None else "")
+        return names
 
     def _is_tested_later(self, declarator: Node) -> bool:
         """`const key = env.KEY; if (!key) ...`: the value is checked under the name it was given."""

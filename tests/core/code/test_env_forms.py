@@ -228,6 +228,9 @@ def test_untyped_holders_are_weak() -> None:
         # review Z of 43535be (Landing-Sabor-Llanero): an array of optional settings filtered for the set ones
         ("const o = [env.A, env.B].filter((v): v is string => Boolean(v))", True),
         ("const o = [env.A, env.B].map((v) => v.trim())", False),
+        # review AB of badf8a8 (HP): a function of the file whose next parameter is the fallback
+        ("const n = intValue(env.A, 20, 1, 50); function intValue(value, fallback, min, max) { return 1 }", True),
+        ("const n = clamp(env.A, 1, 50); function clamp(value, min, max) { return 1 }", False),
         ("const configured = Boolean(env.A)", True),  # review AB of badf8a8 (ekodi-platform)
         ("const s = String(env.A)", False),
     ],
