@@ -162,17 +162,23 @@ class _ConfigContext:
         passes an environment (`wrangler deploy --env production`, `wrangler dev -e development`); None otherwise."""
         if not self.config.env_names:
             return None
-        manifest = self.config.directory / "package.json"
-        try:
-            scripts = json.loads(manifest.read_text(encoding="utf-8")).get("scripts") if manifest.is_file() else None
-        except (OSError, ValueError, AttributeError):
-            return None
-        if not isinstance(scripts, dict):
-            return None
-        commands = [c for v in scripts.values() if isinstance(v, str) for c in _WRANGLER_RUN.findall(v)]
+        commands: list[str] = []
+        sources: list[str] = []
+        for name in ("package.json", "project.json"):  # npm scripts; an Nx project's run-commands targets
+            manifest = self.config.directory / name
+            try:
+                data = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else None
+            except (OSError, ValueError):
+                continue
+            if name == "package.json":
+                data = data.get("scripts") if isinstance(data, dict) else None
+            found = [c for text in _strings(data) for c in _WRANGLER_RUN.findall(text)]
+            if found:
+                commands += found
+                sources.append(_where(manifest))
         if not commands or not all(_ENV_FLAG.search(c) for c in commands):
             return None
-        return f"every wrangler command of {_where(manifest)} passes --env, so the top level is never run"
+        return f"every wrangler command of {' and '.join(sources)} passes --env, so the top level is never run"
 
     @functools.cached_property
     def framework_serves_assets(self) -> bool:
@@ -231,6 +237,19 @@ _SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE|CREDEN
 _SERVICE_WORKER = re.compile(r"\baddEventListener\s*\(\s*[\"'`](?:fetch|scheduled)[\"'`]")
 _COMMENTS = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 _DEFAULT_EXPORT = re.compile(r"\bexport\s+default\b|\bexport\s*\{[^}]*\bas\s+default\b")
+
+
+def _strings(data: Any, depth: int = 0) -> list[str]:
+    """Every string inside a JSON value (a project.json's `command`s, wherever its targets put them)."""
+    if isinstance(data, str):
+        return [data]
+    if depth > 20:
+        return []
+    if isinstance(data, dict):
+        return [s for v in data.values() for s in _strings(v, depth + 1)]
+    if isinstance(data, list):
+        return [s for v in data for s in _strings(v, depth + 1)]
+    return []
 
 
 def _small_text(path: Path) -> str | None:

@@ -217,6 +217,12 @@ def test_a_top_level_no_script_runs_is_info_for_mbv001(tmp_path: Path) -> None:
     assert top_level() == ["error"]
     write(tmp_path, {"package.json": json.dumps({"name": "sync", "scripts": {"build": "tsc"}})})
     assert top_level() == ["error"]
+    # review AC of badf8a8 (notional-monorepo): an Nx project's run-commands targets, `--env {args.env}`
+    targets = {"serve": {"executor": "nx:run-commands", "options": {"commands": [
+        {"command": "wrangler dev --test-scheduled --env {args.env} --var REF:$(git rev-parse HEAD)"}]}},
+        "publish": {"executor": "nx:run-commands", "options": {"commands": [{"command": "wrangler deploy --env prod"}]}}}
+    write(tmp_path, {"project.json": json.dumps({"name": "sync", "targets": targets})})
+    assert top_level() == ["info"]
 
 
 def test_hono_context_variables_in_an_env_type_are_not_a_member(tmp_path: Path) -> None:
