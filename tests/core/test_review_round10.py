@@ -269,3 +269,20 @@ def test_a_redwood_sdk_app_serves_its_assets_binding_itself(tmp_path: Path) -> N
                      .replace("import { defineApp }", "import { defineApp }"),
                      "src/app.ts": "export const defineApp = (r: unknown) => ({ fetch: r });\n"})
     assert sorted(b for _, _, b, _ in _doctor(tmp_path, "MBV002")) == ["ASSETS", "UNUSED"]
+
+
+def test_the_env_iterated_whole_makes_unused_vars_info(tmp_path: Path) -> None:
+    # review AA of badf8a8 (876): every string var copied into a container's environment
+    config = ('{"name": "api", "main": "src/index.ts", "compatibility_date": "2025-06-01",'
+              ' "vars": {"DATABASE_URL": "postgres://x", "LOG_LEVEL": "info"}}')
+    index = ('import { toContainerEnv } from "./container";\n'
+             "export default { fetch(_r: Request, env: Env) { return Response.json(toContainerEnv(env)); } };\n")
+    helper = ("export function toContainerEnv(env: Env): Record<string, string> {\n"
+              "  const out: Record<string, string> = {};\n"
+              "  for (const [key, value] of Object.entries(env)) if (typeof value === 'string') out[key] = value;\n"
+              "  return out;\n}\n")
+    write(tmp_path, {".git/HEAD": "", "wrangler.jsonc": config, "src/index.ts": index, "src/container.ts": helper})
+    assert {s for s, _, _, _ in _doctor(tmp_path, "MBV002")} == {"info"}
+    assert [f for f in _doctor(tmp_path, "MBV008")] != []
+    write(tmp_path, {"src/container.ts": helper.replace("Object.entries(env)", "Object.entries({ a: 'b' })")})
+    assert {s for s, _, _, _ in _doctor(tmp_path, "MBV002")} == {"warning"}

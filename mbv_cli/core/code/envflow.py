@@ -117,7 +117,8 @@ def _rescan(facts: FileFacts, seeds: tuple[Seed, ...], source: SourceFile | None
             return None
         source = parsed
     _, type_names = extract_env_declarations(source)
-    usages, _, calls, _ = extract_env_facts(source, extra_env_types=type_names, seeds=seeds)
+    usages, dynamic, calls, _ = extract_env_facts(source, extra_env_types=type_names, seeds=seeds)
     merged = sorted(set(facts.usages) | set(usages), key=lambda u: (u.line, u.column, u.name, u.strong))
-    return replace(facts, usages=tuple(merged), calls=tuple(sorted(set(facts.calls) | set(calls),
-                                                                  key=lambda c: (c.line, c.column))))
+    reads = sorted(set(facts.dynamic) | set(dynamic), key=lambda d: (d.line, d.column))  # `Object.entries(env)` there
+    return replace(facts, usages=tuple(merged), dynamic=tuple(reads),
+                   calls=tuple(sorted(set(facts.calls) | set(calls), key=lambda c: (c.line, c.column))))

@@ -703,6 +703,9 @@ class _Extractor:
             return False
         callee = _unwrap(callee)
         callee_text = _text(self.source, callee)
+        if callee_text in ("Object.entries", "Object.values") and src.strong:
+            self._record_dynamic(call)  # every binding's value, by iteration (review AA of badf8a8: 876)
+            return False
         if HARMLESS_CALLEES.match(callee_text):
             return False
         line, column = self.source.position(call)
