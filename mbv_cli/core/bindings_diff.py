@@ -181,6 +181,20 @@ class _ConfigContext:
         return f"every wrangler command of {' and '.join(sources)} passes --env, so the top level is never run"
 
     @functools.cached_property
+    def var_values(self) -> dict[str, str]:
+        """Every string a var of any scope holds (also inside a JSON var), mapped to that var's name: a binding
+        named there is looked up by name (`"destination": "STABLE_HANDLER"`, review AA of badf8a8: cf-eventhub)."""
+        found: dict[str, str] = {}
+        for env in [None, *self.config.env_names]:
+            section = self.config.raw if env is None else self.config.env_section(env)
+            values = section.get("vars")
+            if isinstance(values, dict):
+                for var, value in values.items():
+                    for text in _strings(value):
+                        found.setdefault(text, str(var))
+        return found
+
+    @functools.cached_property
     def framework_serves_assets(self) -> bool:
         """The Worker is a RedwoodSDK app: `defineApp` of `rwsdk/worker` serves `/assets/` with `env.ASSETS` itself
         (review AB of badf8a8: form-kitchen)."""
@@ -563,7 +577,7 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             continue
         if binding.kind == "secret" and binding.declared_in.startswith(".env") and _TOOL_SETTING.match(binding.name):
             continue  # wrangler's or Vite's own setting in a .env file, not the Worker's (review W: CLOUDFLARE_ENV)
-        where = ctx.config.locate(binding.name, worker.env) or ctx.config.locate(binding.name)
+        where = ctx.config.locate_binding(binding.name, worker.env) or ctx.config.locate_binding(binding.name)
         if built is not None:
             severity = Severity.INFO
             hint = (f"`main` ({built}) is not in the repository (a build writes it), so the code read here is "
@@ -590,6 +604,10 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             severity = Severity.INFO
             hint = (f"the code reads the env with a computed key at {_where(path)}:{access.line}; "
                     "check whether that is where it is used")
+        elif binding.kind != "var" and (holder := ctx.var_values.get(binding.name)) is not None:
+            severity = Severity.INFO  # a routing table in a var: the code looks bindings up by these names
+            hint = (f"the var {holder} names {binding.name} as a value: the code may look the binding up by that "
+                    "name (`env[destination]`); check whether it does")
         elif binding.kind == "var" and binding.name in _CONFIG_KEYS:
             severity = Severity.WARNING
             hint = (f"{binding.name} is a top-level config key: written after a [vars] table header in TOML it "

@@ -286,3 +286,20 @@ def test_the_env_iterated_whole_makes_unused_vars_info(tmp_path: Path) -> None:
     assert [f for f in _doctor(tmp_path, "MBV008")] != []
     write(tmp_path, {"src/container.ts": helper.replace("Object.entries(env)", "Object.entries({ a: 'b' })")})
     assert {s for s, _, _, _ in _doctor(tmp_path, "MBV002")} == {"warning"}
+
+
+def test_a_binding_a_var_names_as_a_routing_destination_is_info_at_its_own_line(tmp_path: Path) -> None:
+    # review AA of badf8a8 (cf-eventhub): a library looks the service up with env[destination]
+    config = ('{"name": "hub", "main": "src/index.ts", "compatibility_date": "2025-06-01",\n'
+              ' "vars": {"ROUTING": {"routes": [{"destination": "STABLE_HANDLER"}]}},\n'
+              ' "services": [\n  {"binding": "STABLE_HANDLER", "service": "stable"},\n'
+              '  {"binding": "UNROUTED", "service": "other"}]}\n')
+    code = "export default { fetch(_r: Request, env: Env) { return Response.json(env.ROUTING); } };\n"
+    write(tmp_path, {".git/HEAD": "", "wrangler.jsonc": config, "src/index.ts": code})
+    from mbv_cli.core.doctor import DoctorSettings, run_doctor
+
+    workspace = load_workspace(tmp_path, nested=True)
+    found = {f.binding: (f.severity.value, f.line) for f in run_doctor(
+        workspace, resolve_workers(workspace), settings=DoctorSettings(), processes=1).report.findings
+        if f.code == "MBV002"}
+    assert found == {"STABLE_HANDLER": ("info", 4), "UNROUTED": ("warning", 5)}

@@ -125,6 +125,22 @@ class WranglerConfig:
             return None
         return self.index.line_column(offset)
 
+    def locate_binding(self, name: str, env: str | None = None) -> tuple[int, int] | None:
+        """Line and column of the entry that binds `name` (`binding = "X"`, `"name": "X"`), before any other quoted
+        `X` (a var's value may name it first: review AA of badf8a8, cf-eventhub); else as `locate`."""
+        start = 0
+        if env is not None:
+            start = self._env_offset(env)
+            if start < 0:
+                return None
+        pattern = re.compile(r"""["']?\b(?:binding|name)["']?\s*[:=]\s*["']""" + re.escape(name) + r"""["']""")
+        found = pattern.search(self.text, start)
+        while env is None and found is not None and self._in_env(found.start()):
+            found = pattern.search(self.text, found.end())
+        if found is None:
+            return self.locate(name, env)
+        return self.index.line_column(found.end() - len(name) - 2)
+
     def _in_env(self, offset: int) -> bool:
         """Whether `offset` is inside an `[env.X]` section (TOML: the last table header before it names env; JSON:
         inside the `"env"` object). A top-level table or key may come after the env sections."""
