@@ -303,3 +303,18 @@ def test_a_binding_a_var_names_as_a_routing_destination_is_info_at_its_own_line(
         workspace, resolve_workers(workspace), settings=DoctorSettings(), processes=1).report.findings
         if f.code == "MBV002"}
     assert found == {"STABLE_HANDLER": ("info", 4), "UNROUTED": ("warning", 5)}
+
+
+def test_a_python_worker_gets_no_code_based_findings_and_a_note(tmp_path: Path) -> None:
+    # review AA of badf8a8 (deos): main = src/entry.py, read through self.env.X in Python
+    config = ('{"name": "py", "main": "src/entry.py", "compatibility_date": "2025-06-01",'
+              ' "vars": {"LINEAR_TEAM": "x"}, "kv_namespaces": [{"binding": "KV", "id": "not-a-kv-id"}]}')
+    write(tmp_path, {".git/HEAD": "", "wrangler.jsonc": config,
+                     "src/entry.py": "class Default(WorkerEntrypoint):\n    async def fetch(self, r):\n"
+                                     "        return self.env.LINEAR_TEAM\n",
+                     "worker-configuration.d.ts": "interface Env { LINEAR_TEAM: string }\n",
+                     "src/helper.ts": "export const x = (env: Env) => env.OTHER;\n"})
+    [graph] = graphs(tmp_path)
+    assert graph.status == "python" and "Python Worker" in (graph.note or "")
+    assert _doctor(tmp_path, "MBV002") == [] and _doctor(tmp_path, "MBV001") == []
+    assert [s for s, _, _, _ in _doctor(tmp_path, "MBV007")] == ["warning"]  # the config is still checked

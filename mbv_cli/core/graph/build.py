@@ -85,7 +85,7 @@ class WorkerGraph:
     env: str | None
     directory: Path
     entry: Path | None
-    status: str  # ok, no-main, main-missing, main-in-build
+    status: str  # ok, no-main, main-missing, main-in-build, python
     entry_source: str = "main"  # main, mbv.toml, package.json (a script's `wrangler deploy src/index.ts`)
     modules: dict[Path, Module] = field(default_factory=dict)
     packages: dict[str, Package] = field(default_factory=dict)
@@ -120,6 +120,9 @@ class WorkerGraph:
         if self.status == "main-missing":
             return (f"{where}: main {main} does not exist; build the Worker first, or set its source entry in "
                     f"mbv.toml: [entry] \"{display(self.directory)}\" = \"src/index.ts\"")
+        if self.status == "python":
+            return (f"{where}: main {main} is a Python Worker; mbv reads JavaScript and TypeScript only, so code "
+                    "rules and code-based binding findings do not apply")
         if self.status == "main-in-build":
             return (f"{where}: main {main} is build output; its code was not checked. Set the source entry "
                     f"in mbv.toml: [entry] \"{display(self.directory)}\" = \"src/index.ts\"")
@@ -215,6 +218,8 @@ def entry_for(worker: ResolvedWorker, overrides: dict[Path, str] | None = None) 
         return path, "main-in-build", "main"
     if not path.is_file():
         return path, "main-missing", "main"
+    if path.suffix == ".py":  # a Python Worker: its code is not JavaScript (review AA of badf8a8: deos)
+        return path, "python", "main"
     return Path(os.path.realpath(path)), "ok", "main"
 
 
