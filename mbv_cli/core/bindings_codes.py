@@ -89,7 +89,9 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "declaration in another file, a parameter of that name or a comment does not count as naming it. "
             "For the top level, the finding is info when every wrangler command of the Worker's package.json "
             "scripts passes `--env` (the top level is never run). Inline code `NAME=value` in a Markdown "
-            "file of those folders documents NAME too.",
+            "file of those folders documents NAME too, and so does `--var NAME:value` in a script. A read the code "
+            "guards also includes `Boolean(env.X)`, a fallback helper given a default (`stringOr(env.X, '')`, a "
+            "function of the file whose next parameter is the fallback) and `[env.A, env.B].filter(...)`.",
             "Most binding kinds (KV, D1, R2, queues, services, vars...) are not inherited by `[env.*]`. "
             "The deployed Worker gets `undefined` and fails at run time with `Cannot read properties of "
             "undefined`; wrangler only warns.",
@@ -128,7 +130,12 @@ BINDINGS_CODES: dict[str, CodeDoc] = {
             "as a computed read (info). A var named like a top-level config key (`workers_dev`, `triggers`, "
             "`kv_namespaces`) gets a hint: in TOML it was most likely written after the `[vars]` header. In a "
             "config under a test folder of its repository (`test/`, `tests/`, `__tests__/`, `e2e/`, "
-            "`fixtures/`), a test harness vitest loads and never deploys, MBV001, MBV002 and MBV007 are info.",
+            "`fixtures/`), a test harness vitest loads and never deploys, MBV001, MBV002 and MBV007 are info. "
+            "`Object.entries(env)`/`Object.values(env)` read every binding (a computed read). A binding a var "
+            "names as a value (a routing table's `\"destination\": \"X\"`) is info. Not reported: a `workflows` "
+            "entry for this Worker's own class (it creates the workflow), the `assets` binding of a RedwoodSDK app "
+            "(`defineApp` serves it), wrangler's and Vite's settings in a `.env` file (`CLOUDFLARE_ENV`, `VITE_*`), "
+            "and any binding of a Python Worker (`main` is a `.py` file, which mbv does not read).",
         ),
         CodeDoc(
             "MBV003", "env-type-mismatch", "error",
