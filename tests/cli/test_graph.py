@@ -72,6 +72,20 @@ def test_main_in_build_folder_is_a_note_and_the_entry_override_reads_the_source(
     assert diff["findings"] == []
 
 
+def test_the_entry_setting_the_note_proposes_works_as_written(run_mbv, tmp_path: Path) -> None:
+    # reviews AF, AG of c36f9b3: the key was relative to the current directory, not to mbv.toml
+    write(tmp_path, {".git/HEAD": "", "apps/web/wrangler.jsonc": '{"name": "w", "main": "dist/worker.js", ' + KV + '}',
+                     "apps/web/dist/worker.js": "export default {};\n",
+                     "apps/web/src/worker.ts": "export default { fetch(r, env) { return env.CACHE.get('k'); } };\n"})
+    data = json.loads(run_mbv("graph", str(tmp_path / "apps" / "web"), "--format", "json").stdout)
+    [note] = [n for n in data["notes"] if "[entry]" in n]
+    assert str(tmp_path / "mbv.toml") in note and '[entry] "apps/web" = ' in note
+    (tmp_path / "mbv.toml").write_text('[entry]\n"apps/web" = "src/worker.ts"\n', encoding="utf-8")
+    for where in (tmp_path, tmp_path / "apps" / "web"):
+        graph = json.loads(run_mbv("graph", str(where), "--format", "json").stdout)["workers"][0]
+        assert (graph["status"], graph["entry_source"]) == ("ok", "mbv.toml")
+
+
 def test_nested_workers_shared_code_and_a_broken_config(run_mbv, tmp_path: Path) -> None:
     shared = "export function lookup(env) { return env.CACHE.get('k'); }\n"
     write(tmp_path, {

@@ -119,14 +119,27 @@ class WorkerGraph:
                    "binding findings do not apply"
         if self.status == "main-missing":
             return (f"{where}: main {main} does not exist; build the Worker first, or set its source entry in "
-                    f"mbv.toml: [entry] \"{display(self.directory)}\" = \"src/index.ts\"")
+                    f"{self._entry_setting()}")
         if self.status == "python":
             return (f"{where}: main {main} is a Python Worker; mbv reads JavaScript and TypeScript only, so code "
                     "rules and code-based binding findings do not apply")
         if self.status == "main-in-build":
             return (f"{where}: main {main} is build output; its code was not checked. Set the source entry "
-                    f"in mbv.toml: [entry] \"{display(self.directory)}\" = \"src/index.ts\"")
+                    f"in {self._entry_setting()}")
         return None
+
+    def _entry_setting(self) -> str:
+        """Where and what to write: mbv.toml's [entry] keys are relative to mbv.toml, which belongs at the
+        repository root (reviews AF, AG of c36f9b3: a key relative to the current directory did nothing)."""
+        from mbv_cli.core.wrangler.secretdocs import repository_root
+
+        root = repository_root(self.directory) or self.directory
+        try:
+            key = self.directory.relative_to(root).as_posix() or "."
+        except ValueError:
+            root, key = self.directory, "."
+        return (f"{display(root / 'mbv.toml')}: [entry] \"{key}\" = \"<its source entry, e.g. src/index.ts>\" "
+                "(the key is relative to mbv.toml)")
 
     def resolve_import(self, importer: Path, specifier: str) -> Path | None:
         """The file `specifier` (imported by the file `importer`) leads to for this Worker, or None.
