@@ -48,7 +48,7 @@ from mbv_cli.core.wrangler.environments import (
     resolve_environment,
 )
 from mbv_cli.core.wrangler.schema import BINDING_KINDS, KINDS_BY_ID, BindingKind
-from mbv_cli.core.wrangler.secretdocs import documented_secrets, repository_root
+from mbv_cli.core.wrangler.secretdocs import documented_secrets, repository_root, substituting_scripts
 
 # TypeScript types a hand-written Env may give each binding kind (MBV003).
 _TYPE_ALIASES: dict[str, frozenset[str]] = {
@@ -100,6 +100,7 @@ class _ConfigContext:
     once_done: bool = False
     _env_names: dict[str, set[str]] = field(default_factory=dict)
     _mentions: dict[str, tuple[Path, int] | None] = field(default_factory=dict)
+    _substituted: dict[str, str] | None = None
 
     @property
     def all_names(self) -> set[str]:
@@ -179,6 +180,15 @@ class _ConfigContext:
         if not commands or not all(_ENV_FLAG.search(c) for c in commands):
             return None
         return f"every wrangler command of {' and '.join(sources)} passes --env, so the top level is never run"
+
+    def substituted(self, value: str) -> str | None:
+        """The repository script that fills in the placeholder `value` before a deploy, if one does."""
+        if self._substituted is None:
+            values = [v for env in [None, *self.config.env_names] for kind in BINDING_KINDS
+                      for _, entry in _entries(kind, self.config.raw if env is None else self.config.env_section(env))
+                      for f in _ID_FIELDS if isinstance(v := entry.get(f), str)]
+            self._substituted = substituting_scripts(self.config.path, values)
+        return self._substituted.get(value)
 
     @functools.cached_property
     def var_values(self) -> dict[str, str]:
@@ -1003,12 +1013,18 @@ def _mbv007(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             message = f"{name} ({kind.kind}) in {_env_label(env)} has {field_name} = {value!r}, which {reason}"
             if len(found) > 1:
                 message += " (also " + ", ".join(f"{f} = {v!r}" for f, v, _, _ in found[1:]) + ")"
+            script = ctx.substituted(value)
+            severity = Severity.WARNING
+            hint = f"put the real {field_name} here (or remove it and let wrangler provision the resource)"
+            if script is not None:  # a template a deploy script fills in (review AE of c36f9b3: webhook)
+                message += f"; {script} writes the real one in before a deploy"
+                severity = Severity.INFO
+                hint = f"nothing to do if every deploy runs {script} first"
             file = _where(cfg.path)
             related = tuple(dict.fromkeys((file, w[0], w[1]) for _, _, _, w in found[1:]
                                           if w is not None and w != where))
             findings.append(Finding(
-                "MBV007", Severity.WARNING, message,
-                hint=f"put the real {field_name} here (or remove it and let wrangler provision the resource)",
+                "MBV007", severity, message, hint=hint,
                 worker=worker.name, env=env, binding=name, file=file,
                 line=where[0] if where else None, column=where[1] if where else None, related=related,
             ))

@@ -318,3 +318,14 @@ def test_a_python_worker_gets_no_code_based_findings_and_a_note(tmp_path: Path) 
     assert graph.status == "python" and "Python Worker" in (graph.note or "")
     assert _doctor(tmp_path, "MBV002") == [] and _doctor(tmp_path, "MBV001") == []
     assert [s for s, _, _, _ in _doctor(tmp_path, "MBV007")] == ["warning"]  # the config is still checked
+
+
+def test_a_placeholder_a_deploy_script_fills_in_is_info(tmp_path: Path) -> None:
+    # review AE of c36f9b3 (webhook): scripts/gen-wrangler-prod.mjs token-replaces the committed ids
+    config = ('{"name": "api", "main": "src/index.ts", "compatibility_date": "2025-06-01", "hyperdrive": ['
+              '{"binding": "DB", "id": "<HYPERDRIVE_DB_ID>"}, {"binding": "OLD", "id": "<HYPERDRIVE_OLD_ID>"}]}')
+    code = "export default { fetch(_r: Request, env: Env) { return Response.json([env.DB, env.OLD]); } };\n"
+    write(tmp_path, {".git/HEAD": "", "apps/api/wrangler.jsonc": config, "apps/api/src/index.ts": code,
+                     "scripts/gen-wrangler-prod.mjs": 'const ids = { "<HYPERDRIVE_DB_ID>": process.env.DB_ID };\n'})
+    found = {b: s for s, _, b, _ in _doctor(tmp_path, "MBV007")}
+    assert found == {"DB": "info", "OLD": "warning"}

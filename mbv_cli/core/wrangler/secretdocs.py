@@ -383,3 +383,42 @@ def documented_secrets(config_path: Path) -> dict[str, list[str]]:
                 if label not in names.setdefault(name, []):
                     names[name].append(label)
     return names
+
+
+# a placeholder a script fills in: `<HYPERDRIVE_ID>`, `${KV_ID}`, `$D1_ID`, `__KV_ID__`, `{{ kv_id }}`
+_TOKEN = re.compile(r"^(?:<[^<>\s]{3,}>|\$\{[^{}\s]{2,}\}|\$[A-Za-z_][A-Za-z0-9_]{2,}|__[A-Za-z0-9_]{3,}__|\{\{[^{}]{3,}\}\})$")
+_SCRIPT_SUFFIXES_ALL = (".sh", ".bash", ".mjs", ".cjs", ".js", ".ts", ".mts", ".py", ".yml", ".yaml")
+
+
+def substituting_scripts(config_path: Path, values: list[str]) -> dict[str, str]:
+    """Which of the placeholder `values` a script of the repository fills in before a deploy: the value written
+    verbatim in a file under `scripts/`, `bin/`, `tools/` or `.github/workflows/` of the repository root or of the
+    config's folder, or in a package.json there (review AE of c36f9b3: webhook's `scripts/gen-wrangler-prod.mjs`
+    replaces `<HYPERDRIVE_TENANT_ID>`). Returns value -> the script's path relative to the repository root."""
+    tokens = [v for v in values if _TOKEN.match(v.strip())]
+    if not tokens:
+        return {}
+    root = repository_root(config_path.parent) or config_path.parent
+    files: list[Path] = []
+    budget = [MAX_FILES]
+    for top in dict.fromkeys([root, config_path.parent]):
+        for sub in ("scripts", "bin", "tools", os.path.join(".github", "workflows")):
+            if (top / sub).is_dir():
+                files += _walk(top / sub, _SCRIPT_SUFFIXES_ALL, budget) if sub != "bin" else \
+                    [p for p in sorted((top / sub).iterdir()) if p.is_file()][:50]
+        if (top / "package.json").is_file():
+            files.append(top / "package.json")
+    found: dict[str, str] = {}
+    for path in files:
+        text = _read_text(path)
+        if text is None:
+            continue
+        for token in tokens:
+            if token not in found and token in text:
+                try:
+                    found[token] = path.relative_to(root).as_posix()
+                except ValueError:
+                    found[token] = str(path)
+        if len(found) == len(tokens):
+            break
+    return found
