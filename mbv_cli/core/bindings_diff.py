@@ -614,6 +614,10 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             severity = Severity.INFO
             hint = (f"the code reads the env with a computed key at {_where(path)}:{access.line}; "
                     "check whether that is where it is used")
+        elif binding.kind == "secret" and binding.declared_in.startswith(".env"):
+            severity = Severity.INFO  # a .env feeds other tools too: a Flask app, Vite, scripts (review AH: irado_voice)
+            hint = (f"{binding.declared_in} also feeds other tools of the folder; remove {binding.name} only if "
+                    "nothing else reads it, or keep the Worker's local secrets in .dev.vars")
         elif binding.kind != "var" and (holder := ctx.var_values.get(binding.name)) is not None:
             severity = Severity.INFO  # a routing table in a var: the code looks bindings up by these names
             hint = (f"the var {holder} names {binding.name} as a value: the code may look the binding up by that "

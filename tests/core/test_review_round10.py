@@ -329,3 +329,14 @@ def test_a_placeholder_a_deploy_script_fills_in_is_info(tmp_path: Path) -> None:
                      "scripts/gen-wrangler-prod.mjs": 'const ids = { "<HYPERDRIVE_DB_ID>": process.env.DB_ID };\n'})
     found = {b: s for s, _, b, _ in _doctor(tmp_path, "MBV007")}
     assert found == {"DB": "info", "OLD": "warning"}
+
+
+def test_an_unused_key_of_a_dot_env_file_is_info(tmp_path: Path) -> None:
+    # review AH of c36f9b3 (irado_voice): the .env of a Flask app in the Worker's folder
+    code = "export default { fetch(_r: Request, env: Env) { return new Response(env.USED); } };\n"
+    write(tmp_path, {".git/HEAD": "", "wrangler.toml": 'name = "bot"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n',
+                     "src/index.ts": code, ".env": "USED=x\nFLASK_SECRET_KEY=y\n"})
+    assert [(s, b) for s, _, b, _ in _doctor(tmp_path, "MBV002")] == [("info", "FLASK_SECRET_KEY")]
+    (tmp_path / ".env").unlink()
+    write(tmp_path, {".dev.vars": "USED=x\nFLASK_SECRET_KEY=y\n"})  # .dev.vars is the Worker's own
+    assert [(s, b) for s, _, b, _ in _doctor(tmp_path, "MBV002")] == [("warning", "FLASK_SECRET_KEY")]
