@@ -588,6 +588,9 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
         if binding.kind == "secret" and binding.declared_in.startswith(".env") and _TOOL_SETTING.match(binding.name):
             continue  # wrangler's or Vite's own setting in a .env file, not the Worker's (review W: CLOUDFLARE_ENV)
         where = ctx.config.locate_binding(binding.name, worker.env) or ctx.config.locate_binding(binding.name)
+        # a var the config declares that a local secret file overrides: what is deployed is the config's var
+        # (review AH of c36f9b3: kunj3740/readme)
+        as_var = binding.kind == "secret" and _declared_as_var(ctx.config, worker.env, binding.name)
         if built is not None:
             severity = Severity.INFO
             hint = (f"`main` ({built}) is not in the repository (a build writes it), so the code read here is "
@@ -614,7 +617,7 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             severity = Severity.INFO
             hint = (f"the code reads the env with a computed key at {_where(path)}:{access.line}; "
                     "check whether that is where it is used")
-        elif binding.kind == "secret" and binding.declared_in.startswith(".env"):
+        elif binding.kind == "secret" and binding.declared_in.startswith(".env") and not as_var:
             severity = Severity.INFO  # a .env feeds other tools too: a Flask app, Vite, scripts (review AH: irado_voice)
             hint = (f"{binding.declared_in} also feeds other tools of the folder; remove {binding.name} only if "
                     "nothing else reads it, or keep the Worker's local secrets in .dev.vars")
@@ -635,7 +638,7 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             severity = Severity.WARNING
             hint = "remove it if nothing needs it, or check the name against the one the code uses"
         file = _where(ctx.config.path) if binding.kind not in ("secret",) or binding.declared_in == "secrets.required" \
-            else _where(ctx.config.directory / binding.declared_in.split(",")[0].strip())
+            or as_var else _where(ctx.config.directory / binding.declared_in.split(",")[0].strip())
         findings.append(Finding(
             "MBV002", severity, f"{_env_label(worker.env)} declares {binding.name} ({binding.kind}) but the "
             "code never uses it", hint=hint, worker=worker.name, env=worker.env, binding=binding.name,
@@ -643,6 +646,12 @@ def _mbv002(ctx: _ConfigContext, worker: ResolvedWorker) -> list[Finding]:
             column=where[1] if where and file == _where(ctx.config.path) else None,
         ))
     return findings
+
+
+def _declared_as_var(cfg: WranglerConfig, env: str | None, name: str) -> bool:
+    section = cfg.raw if env is None else cfg.env_section(env)
+    values = section.get("vars")
+    return isinstance(values, dict) and name in values
 
 
 def _defines_workflow(binding: Binding) -> bool:

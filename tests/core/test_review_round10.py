@@ -337,6 +337,11 @@ def test_an_unused_key_of_a_dot_env_file_is_info(tmp_path: Path) -> None:
     write(tmp_path, {".git/HEAD": "", "wrangler.toml": 'name = "bot"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n',
                      "src/index.ts": code, ".env": "USED=x\nFLASK_SECRET_KEY=y\n"})
     assert [(s, b) for s, _, b, _ in _doctor(tmp_path, "MBV002")] == [("info", "FLASK_SECRET_KEY")]
+    # a var of the config that the .env overrides locally is the config's: a warning, at the config's line
+    write(tmp_path, {"wrangler.toml": 'name = "bot"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n'
+                                      '[vars]\nFLASK_SECRET_KEY = "z"\n'})
+    assert [(s, b, f) for s, _, b, f in _doctor(tmp_path, "MBV002")] == [("warning", "FLASK_SECRET_KEY", "wrangler.toml")]
+    write(tmp_path, {"wrangler.toml": 'name = "bot"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n'})
     (tmp_path / ".env").unlink()
     write(tmp_path, {".dev.vars": "USED=x\nFLASK_SECRET_KEY=y\n"})  # .dev.vars is the Worker's own
     assert [(s, b) for s, _, b, _ in _doctor(tmp_path, "MBV002")] == [("warning", "FLASK_SECRET_KEY")]
