@@ -73,6 +73,9 @@ def secret_findings(findings: list[Finding]) -> list[tuple[str, str | None]]:
         # review AB of badf8a8 (ekodi-platform): a Korean secrets heading, and names then "are Worker secrets"
         ({"apps/CONNECTOR.md": "## 비밀정보\n\n아래 값은 Worker secret로만 관리한다.\n\n- `STRIPE_KEY`\n- `OTHER_ID`\n"}, ""),
         ({}, "\n# OTHER_ID, STRIPE_KEY and OTHER_SESSION are Worker secrets only.\n# Do not put them here.\n"),
+        # review AH of c36f9b3 (dot-do/workers): list items that describe themselves as secrets
+        ({}, "\n# Environment variables (set via wrangler secret)\n# STRIPE_KEY - Secret for signing tokens\n"
+             "# OTHER_SECRET - Secret for JWT signing keys\n"),
         # review Z of 43535be (mcp-server-cloudflare): a deploy script gives the var with --var
         ({"apps/api/deploy.sh": 'wrangler deploy -e production --var MCP_NAME:"$N" --var STRIPE_KEY:"$V"\n'}, ""),
         ({"apps/api/package.json": json.dumps({"scripts": {"dev": "wrangler dev --var STRIPE_KEY:test"}})}, ""),

@@ -291,6 +291,10 @@ def config_comment_secrets(text: str) -> list[str]:
             found.extend(n for n in re.findall(_NAME, listed.group(1)) if n not in found)
             in_block = False
             continue
+        items = _name_list(body) if in_block else []
+        if items:  # `// AUTH_SECRET - Secret for signing tokens`: an item of the list, though it says "secret"
+            found.extend(n for n in items if n not in found)
+            continue
         mention = _SECRET_WORD.search(body) or _SETTINGS_HEADER.search(body)
         if mention is not None:  # a header: `# Secrets:`, `# secrets (wrangler secret put): A, B`
             in_block = True
