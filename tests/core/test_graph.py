@@ -240,3 +240,14 @@ def test_relative_import_into_a_declared_uninstalled_package_is_mbv403(tmp_path:
     findings, _ = unresolved_findings(graphs(tmp_path))
     assert [(f.code, f.severity.value, f.line) for f in findings] == [("MBV403", "warning", 1), ("MBV401", "error", 2)]
     assert "'@resvg/resvg-wasm'" in findings[0].message
+
+
+def test_a_module_rule_suffix_resolves_to_a_ts_file_of_that_name(tmp_path: Path) -> None:
+    # review AI of 008e42e (workerspy): `import q from "./requests.sql"` is requests.sql.ts to esbuild
+    write(tmp_path, {".git/HEAD": "", "wrangler.jsonc": CONFIG,
+                     "src/index.ts": 'import q from "./requests.sql";\nimport t from "./page.html";\nexport default [q, t];\n',
+                     "src/requests.sql.ts": "export default 'select 1';\n"})
+    findings, _ = unresolved_findings(graphs(tmp_path))
+    assert [(f.code, f.line) for f in findings] == [("MBV401", 2)]  # page.html exists nowhere: still reported
+    [graph] = graphs(tmp_path)
+    assert (tmp_path / "src/requests.sql.ts").resolve() in graph.modules

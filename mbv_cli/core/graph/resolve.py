@@ -171,6 +171,9 @@ class Resolver:
             if os.path.splitext(spec)[1] in MODULE_RULE_SUFFIXES:
                 if self.fs.is_file(base):
                     return Resolution(Path(base), "module-rule")
+                appended = self._file(base)  # `./requests.sql` is `requests.sql.ts` to esbuild (review AI: workerspy)
+                if appended:
+                    return Resolution(Path(appended), "relative")
                 return self._into_node_modules(importer.parent, base) or Resolution(None, "unresolved",
                                                                                     problem="not-found")
             found = self._file_or_dir(base)
