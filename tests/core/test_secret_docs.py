@@ -73,6 +73,9 @@ def secret_findings(findings: list[Finding]) -> list[tuple[str, str | None]]:
         # review AB of badf8a8 (ekodi-platform): a Korean secrets heading, and names then "are Worker secrets"
         ({"apps/CONNECTOR.md": "## 비밀정보\n\n아래 값은 Worker secret로만 관리한다.\n\n- `STRIPE_KEY`\n- `OTHER_ID`\n"}, ""),
         ({}, "\n# OTHER_ID, STRIPE_KEY and OTHER_SESSION are Worker secrets only.\n# Do not put them here.\n"),
+        # review Z of 43535be (mcp-server-cloudflare): the deploy script is a bin of a workspace package
+        ({"apps/api/package.json": json.dumps({"scripts": {"deploy": "run-wrangler-deploy"}}),
+          "packages/tools/bin/run-wrangler-deploy": '#!/bin/sh\nwrangler deploy -e "$1" --var STRIPE_KEY:"$V"\n'}, ""),
         # review AH of c36f9b3 (dot-do/workers): list items that describe themselves as secrets
         ({}, "\n# Environment variables (set via wrangler secret)\n# STRIPE_KEY - Secret for signing tokens\n"
              "# OTHER_SECRET - Secret for JWT signing keys\n"),
@@ -117,6 +120,8 @@ def test_a_documented_secret_is_neither_mbv004_nor_mbv001(tmp_path: Path, extra:
         ({}, "\n# KV namespaces are made in the dashboard:\n# [[kv_namespaces]]\n# binding = \"STRIPE_KEY\"\n"),
         ({}, '\n# Secrets:\n# [vars]\n# STRIPE_KEY = "sk_test"\n'),  # commented-out config, not a list
         ({"README.md": "Compare `STRIPE_KEY == x` and `STRIPE_KEY`=1.\n"}, ""),  # no `NAME=value` in one tick pair
+        ({"apps/api/package.json": json.dumps({"scripts": {"deploy": "wrangler deploy"}}),
+          "packages/tools/bin/other-tool": "wrangler deploy --var STRIPE_KEY:x\n"}, ""),  # a bin no script runs
     ],
 )
 def test_an_undocumented_secret_is_still_mbv004(tmp_path: Path, extra: dict[str, str], config_tail: str) -> None:

@@ -386,7 +386,39 @@ def documented_secrets(config_path: Path) -> dict[str, list[str]]:
                 label = where if folder == directory else f"{os.path.relpath(folder, directory)}/{where}"
                 if label not in names.setdefault(name, []):
                     names[name].append(label)
+    for script in _workspace_bins(directory, root):  # `"deploy": "run-wrangler-deploy"`: a bin of the workspace
+        for name in _script_puts(_read_text(script) or ""):
+            label = f"{os.path.relpath(script, directory)} (wrangler secret put / --var)"
+            if label not in names.setdefault(name, []):
+                names[name].append(label)
     return names
+
+
+_BARE_COMMAND = re.compile(r"^(?:[A-Z_]+=\S*\s+)*([\w.-]+)(?=\s|$)")
+
+
+def _workspace_bins(directory: Path, root: Path | None) -> list[Path]:
+    """The executables of the repository's own packages that the Worker's package.json scripts run by their bare
+    name (`"deploy": "run-wrangler-deploy"` and `packages/tools/bin/run-wrangler-deploy`, review Z of 43535be:
+    mcp-server-cloudflare)."""
+    manifest = directory / "package.json"
+    text = _read_text(manifest) if manifest.is_file() and root is not None else None
+    try:
+        scripts = json.loads(text).get("scripts") if text else None
+    except (ValueError, AttributeError):
+        return []
+    if not isinstance(scripts, dict) or root is None:
+        return []
+    commands = {m.group(1) for v in scripts.values() if isinstance(v, str)
+                for part in re.split(r"&&|\|\||;", v) if (m := _BARE_COMMAND.match(part.strip()))}
+    found: list[Path] = []
+    for command in sorted(commands):
+        for bin_dir in (root / "bin", *sorted(root.glob("*/bin")), *sorted(root.glob("*/*/bin"))):
+            candidate = bin_dir / command
+            if candidate.is_file() and "node_modules" not in candidate.parts:
+                found.append(candidate)
+                break
+    return found[:20]
 
 
 # a placeholder a script fills in: `<HYPERDRIVE_ID>`, `${KV_ID}`, `$D1_ID`, `__KV_ID__`, `{{ kv_id }}`
