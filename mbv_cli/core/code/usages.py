@@ -223,6 +223,8 @@ RARE_PATTERNS = """
 """
 # Where the env is a value of its own (not `env.X`): `(env as any)`, `env!`, `const e = env;`,
 # `helper(req, env)`, `({ request, env })`, `{ env: e }`. A literal first, so the search is fast.
+# `default` alone is a reserved word, never a parameter: `defaultValue`, `fallback`, `def`, `dflt`, `otherwise`
+_FALLBACK_WORDS = re.compile(rb"[Ff]allback|[Dd]efault[A-Z_]|\bdef\b|\bdflt\b|[Oo]therwise|orElse")
 _FALLBACK_PARAM = re.compile(r"^(?:fallback\w*|default\w*|def|dflt|otherwise|orElse)$", re.I)
 _DEFAULT_HELPER = re.compile(r"Or(?:Default|Else|Fallback)?$|^(?:or|with|get)?[Dd]efault|[Ff]allback|^parse\w*Or")
 _RARE_ENV = re.compile(rb"env\s*(?:as\b|!|[,)}]|:\s*[{a-z_$]|[;\n])")
@@ -433,6 +435,7 @@ class _Extractor:
         self.calls: list[EnvCall] = []
         self.imports: dict[str, tuple[str, str]] = {}  # local name -> (specifier, exported name)
         self.context_types: set[str] = set()
+        self.has_fallback_words: bool | None = None  # whether the file names a fallback parameter anywhere
         self.functions: dict[str, list[Node]] | None = None
         self.classes: set[str] = set()
         self.default_functions: list[Node] = []
@@ -1118,9 +1121,12 @@ class _Extractor:
             return False
         if _DEFAULT_HELPER.search(name):
             return True
-        # a function of this file whose next parameter is the fallback: `intValue(value, fallback, min, max)`
-        return any(_FALLBACK_PARAM.match(p) for fn in self._functions().get(name, [])
-                   for p in self._param_list_names(fn)[1:])
+        # a function of this file whose next parameter is the fallback: `intValue(value, fallback, min, max)`;
+        # the file's functions are looked up only when its bytes hold such a parameter name (one search per file)
+        if self.has_fallback_words is None:
+            self.has_fallback_words = _FALLBACK_WORDS.search(self.source.data) is not None
+        return self.has_fallback_words and any(_FALLBACK_PARAM.match(p) for fn in self._functions().get(name, [])
+                                               for p in self._param_list_names(fn)[1:])
 
     def _param_list_names(self, fn: Node) -> list[str]:
         params = fn.child_by_field_name("parameters")
