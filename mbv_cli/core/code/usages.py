@@ -224,7 +224,7 @@ RARE_PATTERNS = """
 # Where the env is a value of its own (not `env.X`): `(env as any)`, `env!`, `const e = env;`,
 # `helper(req, env)`, `({ request, env })`, `{ env: e }`. A literal first, so the search is fast.
 # `default` alone is a reserved word, never a parameter: `defaultValue`, `fallback`, `def`, `dflt`, `otherwise`
-_FALLBACK_WORDS = re.compile(rb"[Ff]allback|[Dd]efault[A-Z_]|\bdef\b|\bdflt\b|[Oo]therwise|orElse")
+_FALLBACK_WORDS = re.compile(rb"(?i)fallback|default[\w$]|\bdef\b|\bdflt\b|otherwise|orelse")
 _FALLBACK_PARAM = re.compile(r"^(?:fallback\w*|default\w*|def|dflt|otherwise|orElse)$", re.I)
 _DEFAULT_HELPER = re.compile(r"Or(?:Default|Else|Fallback)?$|^(?:or|with|get)?[Dd]efault|[Ff]allback|^parse\w*Or")
 _RARE_ENV = re.compile(rb"env\s*(?:as\b|!|[,)}]|:\s*[{a-z_$]|[;\n])")
