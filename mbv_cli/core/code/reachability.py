@@ -102,6 +102,8 @@ class DeadCode:
     files: Iterable[Path]
     _data: dict[Path, bytes | None] = field(default_factory=dict)
     _answers: dict[tuple[Path, int], bool] = field(default_factory=dict)
+    _declarations: dict[tuple[Path, int], bool] = field(default_factory=dict)
+    _lines: dict[Path, list[bytes]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.files = tuple(self.files)
@@ -126,13 +128,24 @@ class DeadCode:
         data = self._bytes(path)
         if data is None:
             return False
-        lines = data.split(b"\n")
+        lines = self._lines.get(path)
+        if lines is None:
+            lines = self._lines[path] = data.split(b"\n")
         if not 0 <= row < len(lines) or len(lines[row]) > 2000:
             return False
         start = _top_level_start(lines, row)
         declared = _DECLARATION.match(lines[start]) if start is not None else None
         if start is None or declared is None or _CONVENTION.match(declared.group(2)):
             return False
+        known = self._declarations.get((path, start))
+        if known is not None:  # another read in the same declaration: the same answer
+            return known
+        self._declarations[(path, start)] = answer = self._unnamed(path, data, lines, start, row, declared)
+        return answer
+
+    def _unnamed(self, path: Path, data: bytes, lines: list[bytes], start: int, row: int,
+                 declared: re.Match[bytes]) -> bool:
+        """Whether the declaration starting at line `start` is named nowhere else in the Worker's code."""
         name = declared.group(2)
         end = _statement_end(lines, start, row)
         if _in_code(b"\n".join(lines[:start]), name) or _in_code(b"\n".join(lines[end:]), name):
