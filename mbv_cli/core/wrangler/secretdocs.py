@@ -411,13 +411,15 @@ def _workspace_bins(directory: Path, root: Path | None) -> list[Path]:
         return []
     commands = {m.group(1) for v in scripts.values() if isinstance(v, str)
                 for part in re.split(r"&&|\|\||;", v) if (m := _BARE_COMMAND.match(part.strip()))}
+    if not commands:
+        return []
+    bin_dirs = [d for d in (root / "bin", *sorted(root.glob("*/bin")), *sorted(root.glob("*/*/bin")))
+                if "node_modules" not in d.parts and d.is_dir()]  # listed once, not once per command
     found: list[Path] = []
     for command in sorted(commands):
-        for bin_dir in (root / "bin", *sorted(root.glob("*/bin")), *sorted(root.glob("*/*/bin"))):
-            candidate = bin_dir / command
-            if candidate.is_file() and "node_modules" not in candidate.parts:
-                found.append(candidate)
-                break
+        candidate = next((d / command for d in bin_dirs if (d / command).is_file()), None)
+        if candidate is not None:
+            found.append(candidate)
     return found[:20]
 
 
